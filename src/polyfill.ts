@@ -1,0 +1,24 @@
+/**
+ * Runtime shims for Node.js 20. libp2p 3.x calls `Promise.withResolvers` (Node.js 22+); on Node.js
+ * 20 it is installed here, once, before anything else is imported by the program entry point.
+ */
+interface Resolvers<T> {
+  promise: Promise<T>;
+  resolve: (value: T | PromiseLike<T>) => void;
+  reject: (reason?: unknown) => void;
+}
+
+const P = Promise as unknown as { withResolvers?: <T>() => Resolvers<T> };
+if (typeof P.withResolvers !== "function") {
+  P.withResolvers = <T>(): Resolvers<T> => {
+    let resolve!: (value: T | PromiseLike<T>) => void;
+    let reject!: (reason?: unknown) => void;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+}
+
+export {};
