@@ -1,0 +1,328 @@
+/**
+ * The node's configuration: `config/config.toml` (the CometBFT part: moniker, rpc, p2p, mempool,
+ * consensus, tx index) and `config/app.toml` (the application part: minimum gas prices, pruning, REST
+ * API). Every field has a safe default; a broken file gives a coded `config` error naming the field.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, stringify } from "smol-toml";
+import { ConfigCode, configError } from "./errors.js";
+
+/** config.toml. */
+export interface NodeConfig {
+  moniker: string;
+  rpc: {
+    /** `tcp://host:port`; 127.0.0.1 unless configured otherwise. */
+    laddr: string;
+    corsAllowedOrigins: string[];
+    maxOpenConnections: number;
+    maxBodyBytes: number;
+    maxBatchRequests: number;
+    timeoutBroadcastTxCommitMs: number;
+  };
+  p2p: {
+    laddr: string;
+    persistentPeers: string[];
+    seeds: string[];
+  };
+  mempool: {
+    size: number;
+    maxTxsBytes: number;
+    maxTxBytes: number;
+    cacheSize: number;
+  };
+  consensus: {
+    timeoutProposeMs: number;
+    timeoutProposeDeltaMs: number;
+    timeoutPrevoteMs: number;
+    timeoutPrevoteDeltaMs: number;
+    timeoutPrecommitMs: number;
+    timeoutPrecommitDeltaMs: number;
+    timeoutCommitMs: number;
+  };
+  txIndex: {
+    indexer: "kv" | "null";
+  };
+}
+
+/** app.toml. */
+export interface AppConfig {
+  /** e.g. `0.000000001aopen`; empty = accept any fee. */
+  minimumGasPrices: string;
+  pruning: {
+    /** Versions of state kept readable; 0 keeps everything. */
+    keepRecent: number;
+  };
+  api: {
+    enable: boolean;
+    /** REST gateway address, `tcp://127.0.0.1:1317`. */
+    address: string;
+  };
+}
+
+/** The defaults of a production node. */
+export function defaultNodeConfig(moniker: string): NodeConfig {
+  return {
+    moniker,
+    rpc: {
+      laddr: "tcp://127.0.0.1:26657",
+      corsAllowedOrigins: [],
+      maxOpenConnections: 900,
+      maxBodyBytes: 1_000_000,
+      maxBatchRequests: 10,
+      timeoutBroadcastTxCommitMs: 10_000,
+    },
+    p2p: { laddr: "tcp://0.0.0.0:26656", persistentPeers: [], seeds: [] },
+    mempool: { size: 5000, maxTxsBytes: 64 * 1024 * 1024, maxTxBytes: 1024 * 1024, cacheSize: 10_000 },
+    consensus: {
+      timeoutProposeMs: 3000,
+      timeoutProposeDeltaMs: 500,
+      timeoutPrevoteMs: 1000,
+      timeoutPrevoteDeltaMs: 500,
+      timeoutPrecommitMs: 1000,
+      timeoutPrecommitDeltaMs: 500,
+      timeoutCommitMs: 2000,
+    },
+    txIndex: { indexer: "kv" },
+  };
+}
+
+/** The defaults of app.toml. */
+export function defaultAppConfig(): AppConfig {
+  return {
+    minimumGasPrices: "0aopen",
+    pruning: { keepRecent: 100 },
+    api: { enable: true, address: "tcp://127.0.0.1:1317" },
+  };
+}
+
+/** Path of config.toml under a home. */
+export function configPath(home: string): string {
+  return join(home, "config", "config.toml");
+}
+
+/** Path of app.toml under a home. */
+export function appConfigPath(home: string): string {
+  return join(home, "config", "app.toml");
+}
+
+/** Parse a duration as CometBFT writes it (`1s`, `500ms`, `1m30s`) into milliseconds. */
+export function parseDuration(s: string, field: string): number {
+  const re = /(\d+)(ms|s|m|h)/gy;
+  let total = 0;
+  let consumed = 0;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    const n = Number(m[1]);
+    const unit = m[2];
+    total += unit === "ms" ? n : unit === "s" ? n * 1000 : unit === "m" ? n * 60_000 : n * 3_600_000;
+    consumed = re.lastIndex;
+  }
+  if (s.length === 0 || consumed !== s.length) {
+    throw configError(ConfigCode.InvalidField, `${field}: invalid duration ${JSON.stringify(s)} (e.g. "1s", "500ms")`);
+  }
+  return total;
+}
+
+/** Format milliseconds as a CometBFT duration string. */
+export function formatDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** Write config.toml. */
+export function writeNodeConfig(home: string, c: NodeConfig): void {
+  const doc = {
+    moniker: c.moniker,
+    rpc: {
+      laddr: c.rpc.laddr,
+      cors_allowed_origins: c.rpc.corsAllowedOrigins,
+      max_open_connections: c.rpc.maxOpenConnections,
+      max_body_bytes: c.rpc.maxBodyBytes,
+      max_batch_requests: c.rpc.maxBatchRequests,
+      timeout_broadcast_tx_commit: formatDuration(c.rpc.timeoutBroadcastTxCommitMs),
+    },
+    p2p: {
+      laddr: c.p2p.laddr,
+      persistent_peers: c.p2p.persistentPeers.join(","),
+      seeds: c.p2p.seeds.join(","),
+    },
+    mempool: {
+      size: c.mempool.size,
+      max_txs_bytes: c.mempool.maxTxsBytes,
+      max_tx_bytes: c.mempool.maxTxBytes,
+      cache_size: c.mempool.cacheSize,
+    },
+    consensus: {
+      timeout_propose: formatDuration(c.consensus.timeoutProposeMs),
+      timeout_propose_delta: formatDuration(c.consensus.timeoutProposeDeltaMs),
+      timeout_prevote: formatDuration(c.consensus.timeoutPrevoteMs),
+      timeout_prevote_delta: formatDuration(c.consensus.timeoutPrevoteDeltaMs),
+      timeout_precommit: formatDuration(c.consensus.timeoutPrecommitMs),
+      timeout_precommit_delta: formatDuration(c.consensus.timeoutPrecommitDeltaMs),
+      timeout_commit: formatDuration(c.consensus.timeoutCommitMs),
+    },
+    tx_index: { indexer: c.txIndex.indexer },
+  };
+  writeFileSync(configPath(home), `# openledgerd node configuration (CometBFT layout)\n${stringify(doc)}\n`, { mode: 0o644 });
+}
+
+/** Write app.toml. */
+export function writeAppConfig(home: string, c: AppConfig): void {
+  const doc = {
+    "minimum-gas-prices": c.minimumGasPrices,
+    pruning: { "keep-recent": c.pruning.keepRecent },
+    api: { enable: c.api.enable, address: c.api.address },
+  };
+  writeFileSync(appConfigPath(home), `# openledgerd application configuration\n${stringify(doc)}\n`, { mode: 0o644 });
+}
+
+/** Read and validate config.toml; missing fields take defaults, wrong ones are a coded error. */
+export function readNodeConfig(home: string): NodeConfig {
+  const doc = readToml(configPath(home));
+  const d = defaultNodeConfig("node");
+  const f = new Fields(doc, "config.toml");
+  const rpc = f.table("rpc");
+  const p2p = f.table("p2p");
+  const mempool = f.table("mempool");
+  const consensus = f.table("consensus");
+  const txIndex = f.table("tx_index");
+  const dur = (t: Fields, key: string, def: number): number => {
+    const s = t.string(key, formatDuration(def));
+    return parseDuration(s, `${t.where}.${key}`);
+  };
+  const indexer = txIndex.string("indexer", d.txIndex.indexer);
+  if (indexer !== "kv" && indexer !== "null") {
+    throw configError(ConfigCode.InvalidField, `config.toml: tx_index.indexer must be "kv" or "null", got ${JSON.stringify(indexer)}`);
+  }
+  return {
+    moniker: f.string("moniker", d.moniker),
+    rpc: {
+      laddr: rpc.laddr("laddr", d.rpc.laddr),
+      corsAllowedOrigins: rpc.stringList("cors_allowed_origins", d.rpc.corsAllowedOrigins),
+      maxOpenConnections: rpc.int("max_open_connections", d.rpc.maxOpenConnections),
+      maxBodyBytes: rpc.int("max_body_bytes", d.rpc.maxBodyBytes, 1),
+      maxBatchRequests: rpc.int("max_batch_requests", d.rpc.maxBatchRequests, 1),
+      timeoutBroadcastTxCommitMs: dur(rpc, "timeout_broadcast_tx_commit", d.rpc.timeoutBroadcastTxCommitMs),
+    },
+    p2p: {
+      laddr: p2p.laddr("laddr", d.p2p.laddr),
+      persistentPeers: p2p.commaList("persistent_peers"),
+      seeds: p2p.commaList("seeds"),
+    },
+    mempool: {
+      size: mempool.int("size", d.mempool.size, 1),
+      maxTxsBytes: mempool.int("max_txs_bytes", d.mempool.maxTxsBytes, 1),
+      maxTxBytes: mempool.int("max_tx_bytes", d.mempool.maxTxBytes, 1),
+      cacheSize: mempool.int("cache_size", d.mempool.cacheSize),
+    },
+    consensus: {
+      timeoutProposeMs: dur(consensus, "timeout_propose", d.consensus.timeoutProposeMs),
+      timeoutProposeDeltaMs: dur(consensus, "timeout_propose_delta", d.consensus.timeoutProposeDeltaMs),
+      timeoutPrevoteMs: dur(consensus, "timeout_prevote", d.consensus.timeoutPrevoteMs),
+      timeoutPrevoteDeltaMs: dur(consensus, "timeout_prevote_delta", d.consensus.timeoutPrevoteDeltaMs),
+      timeoutPrecommitMs: dur(consensus, "timeout_precommit", d.consensus.timeoutPrecommitMs),
+      timeoutPrecommitDeltaMs: dur(consensus, "timeout_precommit_delta", d.consensus.timeoutPrecommitDeltaMs),
+      timeoutCommitMs: dur(consensus, "timeout_commit", d.consensus.timeoutCommitMs),
+    },
+    txIndex: { indexer },
+  };
+}
+
+/** Read and validate app.toml. */
+export function readAppConfig(home: string): AppConfig {
+  const doc = readToml(appConfigPath(home));
+  const d = defaultAppConfig();
+  const f = new Fields(doc, "app.toml");
+  const pruning = f.table("pruning");
+  const api = f.table("api");
+  return {
+    minimumGasPrices: f.string("minimum-gas-prices", d.minimumGasPrices),
+    pruning: { keepRecent: pruning.int("keep-recent", d.pruning.keepRecent) },
+    api: { enable: api.bool("enable", d.api.enable), address: api.laddr("address", d.api.address) },
+  };
+}
+
+/** Split `tcp://host:port` into host and port; coded error when malformed. */
+export function parseLaddr(laddr: string, field = "laddr"): { host: string; port: number } {
+  const m = /^(?:tcp:\/\/)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(laddr);
+  const port = m ? Number(m[2]) : -1;
+  if (!m || port < 0 || port > 65535) {
+    throw configError(ConfigCode.InvalidField, `${field}: invalid listen address ${JSON.stringify(laddr)} (want tcp://host:port)`);
+  }
+  return { host: m[1]!.replace(/^\[|\]$/g, ""), port };
+}
+
+function readToml(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw configError(ConfigCode.Unreadable, `cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return parse(text) as Record<string, unknown>;
+  } catch (e) {
+    const first = (e as Error).message.split("\n")[0];
+    throw configError(ConfigCode.Syntax, `${path} is not valid TOML: ${first}`);
+  }
+}
+
+/** Typed access to one TOML table with defaults and coded errors. */
+class Fields {
+  constructor(
+    private readonly doc: Record<string, unknown>,
+    readonly where: string,
+  ) {}
+
+  table(key: string): Fields {
+    const v = this.doc[key];
+    if (v === undefined) return new Fields({}, `${this.where}: ${key}`);
+    if (typeof v !== "object" || v === null || Array.isArray(v)) throw this.bad(key, "a table");
+    return new Fields(v as Record<string, unknown>, `${this.where}: ${key}`);
+  }
+
+  string(key: string, def: string): string {
+    const v = this.doc[key];
+    if (v === undefined) return def;
+    if (typeof v !== "string") throw this.bad(key, "a string");
+    return v;
+  }
+
+  bool(key: string, def: boolean): boolean {
+    const v = this.doc[key];
+    if (v === undefined) return def;
+    if (typeof v !== "boolean") throw this.bad(key, "true or false");
+    return v;
+  }
+
+  int(key: string, def: number, min = 0): number {
+    const v = this.doc[key];
+    if (v === undefined) return def;
+    const n = typeof v === "bigint" ? Number(v) : v;
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < min) throw this.bad(key, `an integer ≥ ${min}`);
+    return n;
+  }
+
+  laddr(key: string, def: string): string {
+    const s = this.string(key, def);
+    parseLaddr(s, `${this.where}.${key}`);
+    return s;
+  }
+
+  stringList(key: string, def: string[]): string[] {
+    const v = this.doc[key];
+    if (v === undefined) return def;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw this.bad(key, "a list of strings");
+    return v as string[];
+  }
+
+  commaList(key: string): string[] {
+    return this.string(key, "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+  }
+
+  private bad(key: string, want: string): Error {
+    return configError(ConfigCode.InvalidField, `${this.where}.${key} must be ${want}, got ${JSON.stringify(String(this.doc[key]))}`);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * RFC-6962 binary merkle trees exactly as CometBFT's `crypto/merkle`: leaves hash as
+ * sha256(0x00 || leaf), inner nodes as sha256(0x01 || left || right), the split point is the largest
+ * power of two below the leaf count, and the empty tree hashes to sha256("").
+ */
+import { sha256, sha256Parts } from "../crypto/hash.js";
+import { equalBytes } from "./bytes.js";
+
+const LEAF_PREFIX = new Uint8Array([0]);
+const INNER_PREFIX = new Uint8Array([1]);
+const EMPTY = new Uint8Array(0);
+
+/** A merkle inclusion proof (CometBFT `merkle.Proof`): aunts ordered from the leaf upwards. */
+export interface MerkleProof {
+  total: number;
+  index: number;
+  leafHash: Uint8Array;
+  aunts: Uint8Array[];
+}
+
+/** sha256 of the empty string: the root of an empty tree. */
+export function emptyHash(): Uint8Array {
+  return sha256(EMPTY);
+}
+
+/** sha256(0x00 || leaf). */
+export function leafHash(leaf: Uint8Array): Uint8Array {
+  return sha256Parts(LEAF_PREFIX, leaf);
+}
+
+/** sha256(0x01 || left || right). */
+export function innerHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  return sha256Parts(INNER_PREFIX, left, right);
+}
+
+/** The largest power of two strictly less than `n` (n ≥ 2), as CometBFT `getSplitPoint`. */
+export function splitPoint(n: number): number {
+  if (n < 1) throw new Error("splitPoint: n must be positive");
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/** The merkle root of `items` in order (CometBFT `merkle.HashFromByteSlices`). */
+export function hashFromByteSlices(items: readonly Uint8Array[]): Uint8Array {
+  return hashRange(items, 0, items.length);
+}
+
+/** The root and one inclusion proof per item (CometBFT `merkle.ProofsFromByteSlices`). */
+export function proofsFromByteSlices(items: readonly Uint8Array[]): { root: Uint8Array; proofs: MerkleProof[] } {
+  const total = items.length;
+  const proofs: MerkleProof[] = items.map((item, index) => ({
+    total,
+    index,
+    leafHash: leafHash(item),
+    aunts: [],
+  }));
+  if (total === 0) return { root: emptyHash(), proofs };
+  const root = buildTrails(proofs, 0, total);
+  return { root, proofs };
+}
+
+/** The root a proof leads to from its leaf hash, or undefined when the proof is malformed. */
+export function computeRootFromProof(proof: MerkleProof): Uint8Array | undefined {
+  return computeFromAunts(proof.index, proof.total, proof.leafHash, proof.aunts);
+}
+
+/** True when `proof` shows that `leaf` is in the tree with `root`. */
+export function verifyMerkleProof(proof: MerkleProof, root: Uint8Array, leaf: Uint8Array): boolean {
+  if (proof.total <= 0 || proof.index < 0 || proof.index >= proof.total) return false;
+  if (!equalBytes(leafHash(leaf), proof.leafHash)) return false;
+  const computed = computeRootFromProof(proof);
+  return computed !== undefined && equalBytes(computed, root);
+}
+
+function hashRange(items: readonly Uint8Array[], start: number, end: number): Uint8Array {
+  const n = end - start;
+  if (n === 0) return emptyHash();
+  if (n === 1) return leafHash(items[start] as Uint8Array);
+  const k = splitPoint(n);
+  return innerHash(hashRange(items, start, start + k), hashRange(items, start + k, end));
+}
+
+function buildTrails(proofs: MerkleProof[], start: number, end: number): Uint8Array {
+  const n = end - start;
+  if (n === 1) return (proofs[start] as MerkleProof).leafHash;
+  const k = splitPoint(n);
+  const left = buildTrails(proofs, start, start + k);
+  const right = buildTrails(proofs, start + k, end);
+  for (let i = start; i < start + k; i++) (proofs[i] as MerkleProof).aunts.push(right);
+  for (let i = start + k; i < end; i++) (proofs[i] as MerkleProof).aunts.push(left);
+  return innerHash(left, right);
+}
+
+function computeFromAunts(
+  index: number,
+  total: number,
+  leaf: Uint8Array,
+  aunts: readonly Uint8Array[],
+): Uint8Array | undefined {
+  if (index >= total || index < 0 || total <= 0) return undefined;
+  if (total === 1) return aunts.length === 0 ? leaf : undefined;
+  if (aunts.length === 0) return undefined;
+  const numLeft = splitPoint(total);
+  const last = aunts[aunts.length - 1] as Uint8Array;
+  const rest = aunts.slice(0, -1);
+  if (index < numLeft) {
+    const left = computeFromAunts(index, numLeft, leaf, rest);
+    return left === undefined ? undefined : innerHash(left, last);
+  }
+  const right = computeFromAunts(index - numLeft, total - numLeft, leaf, rest);
+  return right === undefined ? undefined : innerHash(last, right);
+}
