@@ -1,7 +1,10 @@
 /**
  * Runtime shims for Node.js 20. libp2p 3.x calls `Promise.withResolvers` (Node.js 22+); on Node.js
- * 20 it is installed here, once, before anything else is imported by the program entry point.
+ * 20 it is installed here, once, before anything else is imported by the program entry point. The
+ * cosmjs-types int64 writer fix is applied here too.
  */
+import { fixCosmjsInt64Encoding } from "./types/cosmjsFix.js";
+
 interface Resolvers<T> {
   promise: Promise<T>;
   resolve: (value: T | PromiseLike<T>) => void;
@@ -21,4 +24,5 @@ if (typeof P.withResolvers !== "function") {
   };
 }
 
-export {};
+// cosmjs-types 0.11 mis-encodes int64 values in [2^31, 2^32); fix its writers before anything encodes.
+fixCosmjsInt64Encoding();

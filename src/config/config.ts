@@ -90,7 +90,7 @@ export function defaultNodeConfig(moniker: string): NodeConfig {
 /** The defaults of app.toml. */
 export function defaultAppConfig(): AppConfig {
   return {
-    minimumGasPrices: "0aopen",
+    minimumGasPrices: "1000000000aopen",
     pruning: { keepRecent: 100 },
     api: { enable: true, address: "tcp://127.0.0.1:1317" },
   };
@@ -118,7 +118,10 @@ export function parseDuration(s: string, field: string): number {
     consumed = re.lastIndex;
   }
   if (s.length === 0 || consumed !== s.length) {
-    throw configError(ConfigCode.InvalidField, `${field}: invalid duration ${JSON.stringify(s)} (e.g. "1s", "500ms")`);
+    throw configError(
+      ConfigCode.InvalidField,
+      `${field}: invalid duration ${JSON.stringify(s)} (e.g. "1s", "500ms")`,
+    );
   }
   return total;
 }
@@ -162,7 +165,9 @@ export function writeNodeConfig(home: string, c: NodeConfig): void {
     },
     tx_index: { indexer: c.txIndex.indexer },
   };
-  writeFileSync(configPath(home), `# openledgerd node configuration (CometBFT layout)\n${stringify(doc)}\n`, { mode: 0o644 });
+  writeFileSync(configPath(home), `# openledgerd node configuration (CometBFT layout)\n${stringify(doc)}\n`, {
+    mode: 0o644,
+  });
 }
 
 /** Write app.toml. */
@@ -172,7 +177,9 @@ export function writeAppConfig(home: string, c: AppConfig): void {
     pruning: { "keep-recent": c.pruning.keepRecent },
     api: { enable: c.api.enable, address: c.api.address },
   };
-  writeFileSync(appConfigPath(home), `# openledgerd application configuration\n${stringify(doc)}\n`, { mode: 0o644 });
+  writeFileSync(appConfigPath(home), `# openledgerd application configuration\n${stringify(doc)}\n`, {
+    mode: 0o644,
+  });
 }
 
 /** Read and validate config.toml; missing fields take defaults, wrong ones are a coded error. */
@@ -191,7 +198,10 @@ export function readNodeConfig(home: string): NodeConfig {
   };
   const indexer = txIndex.string("indexer", d.txIndex.indexer);
   if (indexer !== "kv" && indexer !== "null") {
-    throw configError(ConfigCode.InvalidField, `config.toml: tx_index.indexer must be "kv" or "null", got ${JSON.stringify(indexer)}`);
+    throw configError(
+      ConfigCode.InvalidField,
+      `config.toml: tx_index.indexer must be "kv" or "null", got ${JSON.stringify(indexer)}`,
+    );
   }
   return {
     moniker: f.string("moniker", d.moniker),
@@ -246,7 +256,10 @@ export function parseLaddr(laddr: string, field = "laddr"): { host: string; port
   const m = /^(?:tcp:\/\/)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(laddr);
   const port = m ? Number(m[2]) : -1;
   if (!m || port < 0 || port > 65535) {
-    throw configError(ConfigCode.InvalidField, `${field}: invalid listen address ${JSON.stringify(laddr)} (want tcp://host:port)`);
+    throw configError(
+      ConfigCode.InvalidField,
+      `${field}: invalid listen address ${JSON.stringify(laddr)} (want tcp://host:port)`,
+    );
   }
   return { host: m[1]!.replace(/^\[|\]$/g, ""), port };
 }
@@ -298,7 +311,8 @@ class Fields {
     const v = this.doc[key];
     if (v === undefined) return def;
     const n = typeof v === "bigint" ? Number(v) : v;
-    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < min) throw this.bad(key, `an integer ≥ ${min}`);
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < min)
+      throw this.bad(key, `an integer ≥ ${min}`);
     return n;
   }
 
@@ -323,6 +337,9 @@ class Fields {
   }
 
   private bad(key: string, want: string): Error {
-    return configError(ConfigCode.InvalidField, `${this.where}.${key} must be ${want}, got ${JSON.stringify(String(this.doc[key]))}`);
+    return configError(
+      ConfigCode.InvalidField,
+      `${this.where}.${key} must be ${want}, got ${JSON.stringify(String(this.doc[key]))}`,
+    );
   }
 }

@@ -49,7 +49,8 @@ export function defaultConsensusParams(): ConsensusParams {
 export function parseRfc3339(s: string, field = "time"): Timestamp {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(s);
   const ms = m ? Date.parse(`${m[1]}${m[3]}`) : Number.NaN;
-  if (!m || Number.isNaN(ms)) throw configError(ConfigCode.InvalidGenesis, `${field}: invalid RFC 3339 time ${JSON.stringify(s)}`);
+  if (!m || Number.isNaN(ms))
+    throw configError(ConfigCode.InvalidGenesis, `${field}: invalid RFC 3339 time ${JSON.stringify(s)}`);
   return { seconds: BigInt(ms / 1000), nanos: Number((m[2] ?? "").padEnd(9, "0")) };
 }
 
@@ -123,9 +124,9 @@ export function parseGenesis(text: string): GenesisDoc {
   const initialHeight = g["initial_height"] === undefined ? 1 : int(g["initial_height"], "initial_height");
   if (initialHeight < 1) throw bad("initial_height", "must be ≥ 1");
   const consensusParams = parseConsensusParams(g["consensus_params"]);
-  const validators = (g["validators"] === undefined || g["validators"] === null ? [] : arr(g["validators"], "validators")).map(
-    (v, i) => parseValidator(v, `validators[${i}]`),
-  );
+  const validators = (
+    g["validators"] === undefined || g["validators"] === null ? [] : arr(g["validators"], "validators")
+  ).map((v, i) => parseValidator(v, `validators[${i}]`));
   const appHashHex = g["app_hash"] === undefined ? "" : str(g["app_hash"], "app_hash");
   let appHash: Uint8Array;
   try {
@@ -163,21 +164,41 @@ function parseConsensusParams(v: unknown): ConsensusParams {
   const ev = cp["evidence"] === undefined ? {} : obj(cp["evidence"], "consensus_params.evidence");
   const val = cp["validator"] === undefined ? {} : obj(cp["validator"], "consensus_params.validator");
   const ver = cp["version"] === undefined ? {} : obj(cp["version"], "consensus_params.version");
-  const maxBytes = block["max_bytes"] === undefined ? d.block.maxBytes : int(block["max_bytes"], "consensus_params.block.max_bytes");
-  const maxGas = block["max_gas"] === undefined ? d.block.maxGas : int(block["max_gas"], "consensus_params.block.max_gas", -1);
-  if (maxBytes < 1 || maxBytes > 104_857_600) throw bad("consensus_params.block.max_bytes", "must be in 1..104857600");
-  const durNs = ev["max_age_duration"] === undefined ? undefined : str(ev["max_age_duration"], "consensus_params.evidence.max_age_duration");
-  if (durNs !== undefined && !/^\d+$/.test(durNs)) throw bad("consensus_params.evidence.max_age_duration", "must be nanoseconds");
+  const maxBytes =
+    block["max_bytes"] === undefined
+      ? d.block.maxBytes
+      : int(block["max_bytes"], "consensus_params.block.max_bytes");
+  const maxGas =
+    block["max_gas"] === undefined
+      ? d.block.maxGas
+      : int(block["max_gas"], "consensus_params.block.max_gas", -1);
+  if (maxBytes < 1 || maxBytes > 104_857_600)
+    throw bad("consensus_params.block.max_bytes", "must be in 1..104857600");
+  const durNs =
+    ev["max_age_duration"] === undefined
+      ? undefined
+      : str(ev["max_age_duration"], "consensus_params.evidence.max_age_duration");
+  if (durNs !== undefined && !/^\d+$/.test(durNs))
+    throw bad("consensus_params.evidence.max_age_duration", "must be nanoseconds");
   const pubKeyTypes =
-    val["pub_key_types"] === undefined ? d.validator.pubKeyTypes : arr(val["pub_key_types"], "pub_key_types").map((t) => str(t, "pub_key_types[]"));
-  if (pubKeyTypes.some((t) => t !== "ed25519")) throw bad("consensus_params.validator.pub_key_types", 'only "ed25519" is supported');
+    val["pub_key_types"] === undefined
+      ? d.validator.pubKeyTypes
+      : arr(val["pub_key_types"], "pub_key_types").map((t) => str(t, "pub_key_types[]"));
+  if (pubKeyTypes.some((t) => t !== "ed25519"))
+    throw bad("consensus_params.validator.pub_key_types", 'only "ed25519" is supported');
   return {
     block: { maxBytes, maxGas },
     evidence: {
       maxAgeNumBlocks:
-        ev["max_age_num_blocks"] === undefined ? d.evidence.maxAgeNumBlocks : int(ev["max_age_num_blocks"], "consensus_params.evidence.max_age_num_blocks"),
-      maxAgeDurationSeconds: durNs === undefined ? d.evidence.maxAgeDurationSeconds : Number(BigInt(durNs) / 1_000_000_000n),
-      maxBytes: ev["max_bytes"] === undefined ? d.evidence.maxBytes : int(ev["max_bytes"], "consensus_params.evidence.max_bytes"),
+        ev["max_age_num_blocks"] === undefined
+          ? d.evidence.maxAgeNumBlocks
+          : int(ev["max_age_num_blocks"], "consensus_params.evidence.max_age_num_blocks"),
+      maxAgeDurationSeconds:
+        durNs === undefined ? d.evidence.maxAgeDurationSeconds : Number(BigInt(durNs) / 1_000_000_000n),
+      maxBytes:
+        ev["max_bytes"] === undefined
+          ? d.evidence.maxBytes
+          : int(ev["max_bytes"], "consensus_params.evidence.max_bytes"),
     },
     validator: { pubKeyTypes },
     version: { app: ver["app"] === undefined ? 0 : int(ver["app"], "consensus_params.version.app") },
@@ -187,7 +208,8 @@ function parseConsensusParams(v: unknown): ConsensusParams {
 function parseValidator(v: unknown, where: string): GenesisValidator {
   const o = obj(v, where);
   const pk = obj(o["pub_key"], `${where}.pub_key`);
-  if (pk["type"] !== "tendermint/PubKeyEd25519") throw bad(`${where}.pub_key.type`, 'must be "tendermint/PubKeyEd25519"');
+  if (pk["type"] !== "tendermint/PubKeyEd25519")
+    throw bad(`${where}.pub_key.type`, 'must be "tendermint/PubKeyEd25519"');
   let pubKey: Uint8Array;
   try {
     pubKey = fromBase64(str(pk["value"], `${where}.pub_key.value`));
@@ -196,10 +218,12 @@ function parseValidator(v: unknown, where: string): GenesisValidator {
   }
   if (pubKey.length !== 32) throw bad(`${where}.pub_key.value`, "must be a 32-byte ed25519 key");
   const powerStr = str(o["power"], `${where}.power`);
-  if (!/^\d{1,19}$/.test(powerStr) || BigInt(powerStr) === 0n) throw bad(`${where}.power`, "must be a positive integer");
+  if (!/^\d{1,19}$/.test(powerStr) || BigInt(powerStr) === 0n)
+    throw bad(`${where}.power`, "must be a positive integer");
   const expected = toHexUpper(ed25519Address(pubKey));
   const address = o["address"] === undefined ? expected : str(o["address"], `${where}.address`).toUpperCase();
-  if (address !== expected) throw bad(`${where}.address`, `does not match the public key (expected ${expected})`);
+  if (address !== expected)
+    throw bad(`${where}.address`, `does not match the public key (expected ${expected})`);
   const name = o["name"] === undefined ? "" : str(o["name"], `${where}.name`);
   return { address, pubKey, power: BigInt(powerStr), name };
 }
@@ -225,6 +249,7 @@ function str(v: unknown, field: string): string {
 
 function int(v: unknown, field: string, min = 0): number {
   const s = typeof v === "number" ? String(v) : v;
-  if (typeof s !== "string" || !/^-?\d{1,16}$/.test(s) || Number(s) < min) throw bad(field, `must be an integer ≥ ${min}`);
+  if (typeof s !== "string" || !/^-?\d{1,16}$/.test(s) || Number(s) < min)
+    throw bad(field, `must be an integer ≥ ${min}`);
   return Number(s);
 }

@@ -24,7 +24,11 @@ export function fromBech32(address: string): { prefix: string; data: Uint8Array 
     const { prefix, words } = bech32.decode(address as `${string}1${string}`, 1023);
     return { prefix, data: bech32.fromWords(words) };
   } catch (e) {
-    throw new CodedError(SDK, SdkCode.InvalidAddress, `invalid address ${JSON.stringify(address.slice(0, 100))}: ${(e as Error).message}`);
+    throw new CodedError(
+      SDK,
+      SdkCode.InvalidAddress,
+      `invalid address ${JSON.stringify(address.slice(0, 100))}: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -33,11 +37,17 @@ export function fromBech32(address: string): { prefix: string; data: Uint8Array 
  * (invalid address) otherwise, with the SDK's wording.
  */
 export function decodeAddress(address: string, prefix: string): Uint8Array {
-  if (address.length === 0) throw new CodedError(SDK, SdkCode.InvalidAddress, "empty address string is not allowed");
+  if (address.length === 0)
+    throw new CodedError(SDK, SdkCode.InvalidAddress, "empty address string is not allowed");
   const { prefix: p, data } = fromBech32(address);
-  if (p !== prefix) throw new CodedError(SDK, SdkCode.InvalidAddress, `invalid Bech32 prefix; expected ${prefix}, got ${p}`);
+  if (p !== prefix)
+    throw new CodedError(SDK, SdkCode.InvalidAddress, `invalid Bech32 prefix; expected ${prefix}, got ${p}`);
   if (data.length !== 20 && data.length !== 32) {
-    throw new CodedError(SDK, SdkCode.InvalidAddress, `address length must be 20 or 32 bytes, got ${data.length}`);
+    throw new CodedError(
+      SDK,
+      SdkCode.InvalidAddress,
+      `address length must be 20 or 32 bytes, got ${data.length}`,
+    );
   }
   return data;
 }

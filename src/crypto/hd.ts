@@ -55,7 +55,11 @@ export interface DeriveOptions {
 /** Generate a new random mnemonic (OS CSPRNG) of 12, 15, 18, 21 or 24 words (default 24). */
 export function generateMnemonic(words: number = DEFAULT_MNEMONIC_WORDS): string {
   if (![12, 15, 18, 21, 24].includes(words)) {
-    throw new CodedError(HD_CODESPACE, HdCode.InvalidWordCount, `mnemonic must have 12, 15, 18, 21 or 24 words, not ${words}`);
+    throw new CodedError(
+      HD_CODESPACE,
+      HdCode.InvalidWordCount,
+      `mnemonic must have 12, 15, 18, 21 or 24 words, not ${words}`,
+    );
   }
   return bip39Generate(english, (words / 3) * 32);
 }
@@ -89,14 +93,19 @@ export function deriveAccount(
 ): DerivedAccount {
   const phrase = normalizeMnemonic(mnemonic);
   if (!validateMnemonic(phrase, english)) {
-    throw new CodedError(HD_CODESPACE, HdCode.InvalidMnemonic, "invalid mnemonic: not a valid BIP-39 English phrase");
+    throw new CodedError(
+      HD_CODESPACE,
+      HdCode.InvalidMnemonic,
+      "invalid mnemonic: not a valid BIP-39 English phrase",
+    );
   }
   const path = hdPath(index, options.account ?? 0);
   const seed = mnemonicToSeedSync(phrase, options.bip39Passphrase ?? "");
   const node = HDKey.fromMasterSeed(seed).derive(path);
   seed.fill(0);
   const privateKey = node.privateKey;
-  if (privateKey === null) throw new CodedError(HD_CODESPACE, HdCode.DerivationFailed, `no private key at ${path}`);
+  if (privateKey === null)
+    throw new CodedError(HD_CODESPACE, HdCode.DerivationFailed, `no private key at ${path}`);
   return accountFromPrivateKey(Uint8Array.from(privateKey), prefix, path);
 }
 
@@ -112,6 +121,10 @@ export function accountFromPrivateKey(
 
 function checkIndex(n: number, what: string): void {
   if (!Number.isSafeInteger(n) || n < 0 || n > MAX_HD_INDEX) {
-    throw new CodedError(HD_CODESPACE, HdCode.InvalidIndex, `${what} must be an integer in 0..${MAX_HD_INDEX}, got ${n}`);
+    throw new CodedError(
+      HD_CODESPACE,
+      HdCode.InvalidIndex,
+      `${what} must be an integer in 0..${MAX_HD_INDEX}, got ${n}`,
+    );
   }
 }

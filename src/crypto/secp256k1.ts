@@ -22,8 +22,13 @@ export function secp256k1Verify(message: Uint8Array, signature: Uint8Array, pubK
 }
 
 /** Verify a signature over a precomputed 32-byte digest. Malformed keys or signatures return false. */
-export function secp256k1VerifyDigest(digest: Uint8Array, signature: Uint8Array, pubKey: Uint8Array): boolean {
-  if (signature.length !== SECP256K1_SIGNATURE_LENGTH || pubKey.length !== SECP256K1_PUBKEY_LENGTH) return false;
+export function secp256k1VerifyDigest(
+  digest: Uint8Array,
+  signature: Uint8Array,
+  pubKey: Uint8Array,
+): boolean {
+  if (signature.length !== SECP256K1_SIGNATURE_LENGTH || pubKey.length !== SECP256K1_PUBKEY_LENGTH)
+    return false;
   if (digest.length !== 32) return false;
   try {
     // The native verify rejects high-S signatures, as the SDK does.

@@ -47,7 +47,10 @@ export function hashFromByteSlices(items: readonly Uint8Array[]): Uint8Array {
 }
 
 /** The root and one inclusion proof per item (CometBFT `merkle.ProofsFromByteSlices`). */
-export function proofsFromByteSlices(items: readonly Uint8Array[]): { root: Uint8Array; proofs: MerkleProof[] } {
+export function proofsFromByteSlices(items: readonly Uint8Array[]): {
+  root: Uint8Array;
+  proofs: MerkleProof[];
+} {
   const total = items.length;
   const proofs: MerkleProof[] = items.map((item, index) => ({
     total,

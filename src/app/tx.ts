@@ -1,0 +1,188 @@
+/**
+ * Tx decoding: `TxRaw` bytes into body, auth info and typed messages, keeping the exact body and
+ * auth-info bytes for signature checks. Malformed protobuf, unknown fields (SDK policy: only
+ * non-critical fields ≥ 1024 may be unknown, and only in the body), unknown message types and empty
+ * message lists are rejected with `sdk` codes.
+ */
+import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { sha256 } from "../crypto/hash.js";
+import { equalBytes } from "../types/bytes.js";
+import { CodedError, SDK, SdkCode } from "../types/errors.js";
+import { type BigCoin, fromProtoCoins } from "./coins.js";
+import type { MsgDef } from "./types.js";
+
+/** Largest tx accepted, in bytes (CometBFT's default `max_tx_bytes`). */
+export const MAX_TX_BYTES = 1_048_576;
+/** Most messages in one tx. */
+export const MAX_MSGS_PER_TX = 256;
+
+/** A decoded message with its route. */
+export interface DecodedMsg {
+  typeUrl: string;
+  msg: unknown;
+  def: MsgDef<unknown>;
+}
+
+/** A decoded tx; the raw parts are the bytes exactly as received. */
+export interface DecodedTx {
+  bytes: Uint8Array;
+  hash: Uint8Array;
+  bodyBytes: Uint8Array;
+  authInfoBytes: Uint8Array;
+  signatures: Uint8Array[];
+  body: TxBody;
+  authInfo: AuthInfo;
+  msgs: DecodedMsg[];
+  /** The fee's gas limit. */
+  gasLimit: bigint;
+  /** Fee coins (parsed, validated later). */
+  fee: BigCoin[];
+  /** Whether body, auth info and messages are canonically encoded (checked lazily, for amino mode). */
+  canonical?: boolean;
+}
+
+/**
+ * True when the tx's body, auth info and every message re-encode to exactly the bytes received. Amino
+ * signatures cover the decoded content, not the bytes, so a non-canonical encoding would let anyone
+ * make a different tx (hash) with the same valid signature.
+ */
+export function isCanonical(tx: DecodedTx): boolean {
+  if (tx.canonical !== undefined) return tx.canonical;
+  let ok =
+    equalBytes(TxBody.encode(tx.body).finish(), tx.bodyBytes) &&
+    equalBytes(AuthInfo.encode(tx.authInfo).finish(), tx.authInfoBytes);
+  for (let i = 0; ok && i < tx.msgs.length; i++) {
+    const m = tx.msgs[i]!;
+    ok = m.def.encode !== undefined && equalBytes(m.def.encode(m.msg), tx.body.messages[i]!.value);
+  }
+  tx.canonical = ok;
+  return ok;
+}
+
+/** Looks up message definitions by type URL. */
+export type MsgLookup = (typeUrl: string) => MsgDef<unknown> | undefined;
+
+function txErr(msg: string): CodedError {
+  return new CodedError(SDK, SdkCode.TxDecode, `${msg}: tx parse error`);
+}
+
+/**
+ * Walk protobuf wire format, rejecting malformed input and fields outside `known`; fields ≥ 1024
+ * (non-critical) are tolerated when `allowNonCritical`.
+ */
+export function checkUnknownFields(
+  buf: Uint8Array,
+  known: readonly number[],
+  allowNonCritical: boolean,
+  what: string,
+): void {
+  let pos = 0;
+  const readVarint = (): bigint => {
+    let result = 0n;
+    let shift = 0n;
+    for (let i = 0; i < 10; i++) {
+      if (pos >= buf.length) throw txErr(`${what}: truncated varint`);
+      const b = buf[pos++]!;
+      result |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return result;
+      shift += 7n;
+    }
+    throw txErr(`${what}: varint overflow`);
+  };
+  while (pos < buf.length) {
+    const tag = readVarint();
+    const field = Number(tag >> 3n);
+    const wire = Number(tag & 7n);
+    if (field === 0) throw txErr(`${what}: invalid field number 0`);
+    if (!known.includes(field)) {
+      if (!(allowNonCritical && (field & 1024) !== 0)) {
+        throw txErr(`${what}: unknown field number ${field} (critical)`);
+      }
+    }
+    switch (wire) {
+      case 0:
+        readVarint();
+        break;
+      case 1:
+        pos += 8;
+        break;
+      case 2: {
+        const len = readVarint();
+        if (len > BigInt(buf.length - pos)) throw txErr(`${what}: length out of range`);
+        pos += Number(len);
+        break;
+      }
+      case 5:
+        pos += 4;
+        break;
+      default:
+        throw txErr(`${what}: invalid wire type ${wire}`);
+    }
+    if (pos > buf.length) throw txErr(`${what}: truncated field`);
+  }
+}
+
+/** Decode tx bytes; throws `sdk` 2 (parse), 21 (too large) or 31 (extension options). */
+export function decodeTx(
+  bytes: Uint8Array,
+  lookup: MsgLookup,
+  maxBytes = MAX_TX_BYTES,
+  hash?: Uint8Array,
+): DecodedTx {
+  if (bytes.length === 0) throw txErr("tx bytes are empty");
+  if (bytes.length > maxBytes)
+    throw new CodedError(
+      SDK,
+      SdkCode.TxTooLarge,
+      `tx too large: ${bytes.length} > ${maxBytes}: tx too large`,
+    );
+  checkUnknownFields(bytes, [1, 2, 3], false, "TxRaw");
+  let raw: TxRaw;
+  let body: TxBody;
+  let authInfo: AuthInfo;
+  try {
+    raw = TxRaw.decode(bytes);
+    checkUnknownFields(raw.bodyBytes, [1, 2, 3, 1023, 2047], true, "TxBody");
+    checkUnknownFields(raw.authInfoBytes, [1, 2, 3], false, "AuthInfo");
+    body = TxBody.decode(raw.bodyBytes);
+    authInfo = AuthInfo.decode(raw.authInfoBytes);
+  } catch (e) {
+    if (e instanceof CodedError) throw e;
+    throw txErr((e as Error).message);
+  }
+  if (body.extensionOptions.length > 0) {
+    throw new CodedError(SDK, SdkCode.UnknownExtensionOptions, "unknown extension options");
+  }
+  if (body.messages.length === 0)
+    throw new CodedError(SDK, SdkCode.InvalidRequest, "must contain at least one message: invalid request");
+  if (body.messages.length > MAX_MSGS_PER_TX) throw txErr(`too many messages: ${body.messages.length}`);
+  const msgs: DecodedMsg[] = [];
+  for (const any of body.messages) {
+    const def = lookup(any.typeUrl);
+    if (!def) throw txErr(`unable to resolve type URL ${any.typeUrl.slice(0, 200)}`);
+    let msg: unknown;
+    try {
+      msg = def.decode(any.value);
+    } catch (e) {
+      throw txErr(`${any.typeUrl}: ${(e as Error).message}`);
+    }
+    msgs.push({ typeUrl: any.typeUrl, msg, def });
+  }
+  const fee = authInfo.fee;
+  if (!fee) throw txErr("missing fee");
+  for (const si of authInfo.signerInfos) {
+    if (!si.modeInfo) throw txErr("signer info without mode info");
+  }
+  return {
+    bytes,
+    hash: hash ?? sha256(bytes),
+    bodyBytes: raw.bodyBytes,
+    authInfoBytes: raw.authInfoBytes,
+    signatures: raw.signatures,
+    body,
+    authInfo,
+    msgs,
+    gasLimit: fee.gasLimit,
+    fee: fromProtoCoins(fee.amount),
+  };
+}

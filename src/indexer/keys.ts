@@ -1,0 +1,113 @@
+/**
+ * The indexer's key space under the shared database's buckets. Heights are 8-byte big-endian, tx
+ * indexes and event sequence numbers 4-byte big-endian, so every scan returns keys in
+ * (height, index) order. Composite keys and values are UTF-8 separated by 0x00.
+ *
+ *   txByHash    | hash                                                      → TxResult proto
+ *   txEvents    | 0x00 | height | index                                     → tx hash
+ *   txEvents    | 0x01 | type.key | 0x00 | value | 0x00 | height | index | seq → tx hash
+ *   blockEvents | 0x00 | height                                            → (empty)
+ *   blockEvents | 0x01 | type.key | 0x00 | value | 0x00 | height | seq       → (empty)
+ */
+import { Bucket, bucketKey } from "../store/db.js";
+import { concatBytes, uint64BE, utf8 } from "../types/bytes.js";
+
+const HEIGHT = 0x00;
+const EVENT = 0x01;
+const SEP = new Uint8Array([0]);
+
+/** Big-endian 4-byte unsigned integer. */
+export function uint32BE(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n);
+  return out;
+}
+
+/** Read a big-endian 4-byte unsigned integer. */
+export function readUint32BE(b: Uint8Array, offset: number): number {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(offset);
+}
+
+/** Key of the stored tx with this hash. */
+export function txHashKey(hash: Uint8Array): Uint8Array {
+  return bucketKey(Bucket.txByHash, hash);
+}
+
+/** Key of the tx at (height, index) in the height index. */
+export function txHeightKey(height: number, index: number): Uint8Array {
+  const out = Buffer.allocUnsafe(14);
+  out[0] = Bucket.txEvents;
+  out[1] = HEIGHT;
+  writeHeight(out, 2, height);
+  out.writeUInt32BE(index, 10);
+  return out;
+}
+
+/** Prefix of the whole tx height index. */
+export const txHeightPrefix: Uint8Array = bucketKey(Bucket.txEvents, new Uint8Array([HEIGHT]));
+
+/** Prefix of every entry for one composite key (`type.key`) in the tx or block event index. */
+export function eventTagPrefix(bucket: Bucket.txEvents | Bucket.blockEvents, tag: string): Uint8Array {
+  return bucketKey(bucket, concatBytes(new Uint8Array([EVENT]), utf8(tag), SEP));
+}
+
+/** Prefix of every entry for one composite key and value. */
+export function eventValuePrefix(
+  bucket: Bucket.txEvents | Bucket.blockEvents,
+  tag: string,
+  value: string,
+): Uint8Array {
+  return concatBytes(eventTagPrefix(bucket, tag), utf8(value), SEP);
+}
+
+/** Key of one indexed tx event attribute (built in one allocation: this runs for every attribute). */
+export function txEventKey(
+  tag: string,
+  value: string,
+  height: number,
+  index: number,
+  seq: number,
+): Uint8Array {
+  const out = eventKeyBuffer(Bucket.txEvents, tag, value, 16);
+  const at = out.length - 16;
+  writeHeight(out, at, height);
+  out.writeUInt32BE(index, at + 8);
+  out.writeUInt32BE(seq, at + 12);
+  return out;
+}
+
+/** Key marking a block as indexed. */
+export function blockHeightKey(height: number): Uint8Array {
+  return bucketKey(Bucket.blockEvents, concatBytes(new Uint8Array([HEIGHT]), uint64BE(height)));
+}
+
+/** Prefix of the block height index. */
+export const blockHeightPrefix: Uint8Array = bucketKey(Bucket.blockEvents, new Uint8Array([HEIGHT]));
+
+/** Key of one indexed block event attribute. */
+export function blockEventKey(tag: string, value: string, height: number, seq: number): Uint8Array {
+  const out = eventKeyBuffer(Bucket.blockEvents, tag, value, 12);
+  const at = out.length - 12;
+  writeHeight(out, at, height);
+  out.writeUInt32BE(seq, at + 8);
+  return out;
+}
+
+/** `bucket | 0x01 | tag | 0x00 | value | 0x00 | <suffix bytes to fill>`. */
+function eventKeyBuffer(bucket: Bucket, tag: string, value: string, suffix: number): Buffer {
+  const tagLen = Buffer.byteLength(tag, "utf8");
+  const valueLen = Buffer.byteLength(value, "utf8");
+  const out = Buffer.allocUnsafe(2 + tagLen + 1 + valueLen + 1 + suffix);
+  out[0] = bucket;
+  out[1] = EVENT;
+  out.write(tag, 2, tagLen, "utf8");
+  out[2 + tagLen] = 0;
+  out.write(value, 3 + tagLen, valueLen, "utf8");
+  out[3 + tagLen + valueLen] = 0;
+  return out;
+}
+
+function writeHeight(out: Buffer, at: number, height: number): void {
+  out.writeUInt32BE(Math.floor(height / 4294967296), at);
+  out.writeUInt32BE(height >>> 0, at + 4);
+}

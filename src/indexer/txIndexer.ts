@@ -1,0 +1,476 @@
+/**
+ * The tx and block event indexer (CometBFT's `state/txindex/kv` and `state/indexer/block/kv`): txs by
+ * hash, by height and by every indexed event attribute; blocks by height and FinalizeBlock events.
+ * Index entries are staged into the shared `Database` with the block, and become searchable once
+ * the node flushes that batch.
+ *
+ * Matching follows CometBFT 0.38: conditions on attributes of the same event type must hold within one
+ * event (`transfer.sender='a' AND transfer.amount='5aopen'` matches only a transfer event carrying
+ * both); conditions on different event types may be met by different events of the tx. `tx.height`
+ * and `block.height` narrow scans to a height range; `tm.event` conditions (the subscription tag)
+ * are accepted for `Tx` in tx search and `NewBlock`/`NewBlockEvents` in block search.
+ */
+import { TxResult as ProtoTxResult } from "cosmjs-types/tendermint/abci/types";
+import type { AbciEvent, ExecTxResult } from "../abci/types.js";
+import { encodeTxResultRecord } from "../blockstore/fastProto.js";
+import { sha256 } from "../crypto/hash.js";
+import { type BatchOp, Bucket, type Database } from "../store/db.js";
+import { concatBytes, fromHex, readUint64BE, toHex, uint64BE } from "../types/bytes.js";
+import { IndexerErrorCode, indexerError } from "./errors.js";
+import {
+  blockEventKey,
+  blockHeightKey,
+  blockHeightPrefix,
+  eventTagPrefix,
+  eventValuePrefix,
+  readUint32BE,
+  txEventKey,
+  txHashKey,
+  txHeightKey,
+  txHeightPrefix,
+} from "./keys.js";
+import { type Condition, conditionMatchesValue, integerBounds, parseQuery, type Query } from "./query.js";
+
+// ---------------------------------------------------------------------------------------------
+// Constants
+
+/** Results per page when the caller gives none (CometBFT `defaultPerPage`). */
+export const DEFAULT_PER_PAGE = 30;
+/** Most results per page (CometBFT `maxPerPage`). */
+export const MAX_PER_PAGE = 100;
+/** The reserved tag of a tx's hash. */
+export const TX_HASH_TAG = "tx.hash";
+/** The reserved tag of a tx's height. */
+export const TX_HEIGHT_TAG = "tx.height";
+/** The reserved tag of a block's height. */
+export const BLOCK_HEIGHT_TAG = "block.height";
+/** The subscription event-kind tag. */
+export const EVENT_TYPE_TAG = "tm.event";
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+/** A committed, indexed transaction. */
+export interface TxRecord {
+  /** sha256 of the tx bytes. */
+  hash: Uint8Array;
+  height: number;
+  /** Position in its block. */
+  index: number;
+  tx: Uint8Array;
+  result: ExecTxResult;
+}
+
+/** Paging and ordering of a search. */
+export interface SearchOptions {
+  /** 1-based page (default 1); a page past the last yields no results. */
+  page?: number;
+  /** Results per page: default 30, at most 100. */
+  perPage?: number;
+  /** By (height, index) ascending (default) or descending. */
+  orderBy?: "asc" | "desc";
+}
+
+/** One page of tx search results and the number of all matches. */
+export interface TxSearchResult {
+  txs: TxRecord[];
+  totalCount: number;
+}
+
+/** One page of matching block heights and the number of all matches. */
+export interface BlockSearchResult {
+  heights: number[];
+  totalCount: number;
+}
+
+/** Where a search looks: the tx index or the block index. */
+interface Space {
+  bucket: Bucket.txEvents | Bucket.blockEvents;
+  heightTag: string;
+  heightPrefix: Uint8Array;
+  /** Bytes of a location (height, and for txs the index) in keys. */
+  locLen: number;
+  /** `tm.event` values this space answers to. */
+  eventKinds: readonly string[];
+}
+
+const TX_SPACE: Space = {
+  bucket: Bucket.txEvents,
+  heightTag: TX_HEIGHT_TAG,
+  heightPrefix: txHeightPrefix,
+  locLen: 12,
+  eventKinds: ["Tx"],
+};
+
+const BLOCK_SPACE: Space = {
+  bucket: Bucket.blockEvents,
+  heightTag: BLOCK_HEIGHT_TAG,
+  heightPrefix: blockHeightPrefix,
+  locLen: 8,
+  eventKinds: ["NewBlock", "NewBlockEvents"],
+};
+
+/** Matches of one condition: location (hex) → event sequence numbers that matched. */
+type Hits = Map<string, Set<number>>;
+
+// ---------------------------------------------------------------------------------------------
+// Main class
+
+/** Indexes txs and blocks by their events and answers CometBFT queries over them. */
+export class TxIndexer {
+  /** An indexer over the node's database. */
+  constructor(private readonly db: Database) {}
+
+  // -------------------------------------------------------------------------------------------
+  // Public
+
+  /**
+   * Stage the index entries of one block: each tx by hash (with its result), by height and by every
+   * indexed event attribute; the block by height and its FinalizeBlock events. A failed tx does not
+   * overwrite an earlier successful record of the same hash. Bad arguments are a coded error and
+   * stage nothing.
+   */
+  stageBlock(
+    height: number,
+    txs: readonly Uint8Array[],
+    txResults: readonly ExecTxResult[],
+    blockEvents: readonly AbciEvent[],
+  ): void {
+    if (!Number.isSafeInteger(height) || height <= 0) {
+      throw indexerError(IndexerErrorCode.InvalidRequest, `invalid height ${height}`);
+    }
+    if (txs.length !== txResults.length) {
+      throw indexerError(
+        IndexerErrorCode.InvalidRequest,
+        `${txs.length} txs but ${txResults.length} results`,
+      );
+    }
+    const ops: BatchOp[] = [];
+    for (let index = 0; index < txs.length; index++) {
+      const tx = txs[index] as Uint8Array;
+      const result = txResults[index] as ExecTxResult;
+      const hash = sha256(tx);
+      const record = encodeTxResultRecord(height, index, tx, result);
+      if (!this.keepsEarlierSuccess(hash, result))
+        ops.push({ type: "put", key: txHashKey(hash), value: record });
+      ops.push({ type: "put", key: txHeightKey(height, index), value: hash });
+      forEachIndexed(result.events, [TX_HASH_TAG, TX_HEIGHT_TAG], (tag, value, seq) => {
+        ops.push({ type: "put", key: txEventKey(tag, value, height, index, seq), value: hash });
+      });
+    }
+    ops.push({ type: "put", key: blockHeightKey(height), value: new Uint8Array(0) });
+    forEachIndexed(blockEvents, [BLOCK_HEIGHT_TAG], (tag, value, seq) => {
+      ops.push({ type: "put", key: blockEventKey(tag, value, height, seq), value: new Uint8Array(0) });
+    });
+    this.db.stage(ops);
+  }
+
+  /** The indexed tx with this hash, or undefined. */
+  async getTx(hash: Uint8Array): Promise<TxRecord | undefined> {
+    const bytes = await this.db.get(txHashKey(hash));
+    if (bytes === undefined) return undefined;
+    const pb = ProtoTxResult.decode(bytes);
+    return {
+      hash: sha256(pb.tx),
+      height: Number(pb.height),
+      index: pb.index,
+      tx: pb.tx,
+      result: execTxResultFromProto(pb.result),
+    };
+  }
+
+  /** Txs matching a CometBFT query, one page of them and the total count. Bad queries: coded error. */
+  async searchTxs(query: string, opts: SearchOptions = {}): Promise<TxSearchResult> {
+    const q = parseQuery(query);
+    const { skip, take, desc } = paging(opts);
+    const hashCond = q.find((c) => c.tag === TX_HASH_TAG);
+    if (hashCond !== undefined && hashCond.op !== "EXISTS") {
+      if (hashCond.op !== "=" || hashCond.arg === undefined) {
+        throw indexerError(
+          IndexerErrorCode.InvalidQuery,
+          "invalid query: tx.hash supports only = and EXISTS",
+        );
+      }
+      let hash: Uint8Array;
+      try {
+        hash = fromHex(hashCond.arg.text);
+      } catch {
+        throw indexerError(IndexerErrorCode.InvalidQuery, "invalid query: tx.hash must be hex");
+      }
+      const rec = await this.getTx(hash);
+      if (rec === undefined) return { txs: [], totalCount: 0 };
+      return { txs: skip === 0 ? [rec] : [], totalCount: 1 };
+    }
+    const rest = q.filter((c) => c.tag !== TX_HASH_TAG);
+    const { locs, totalCount } = await this.search(TX_SPACE, rest, skip, take, desc);
+    const txs: TxRecord[] = [];
+    for (const loc of locs) {
+      const hash = await this.db.get(txHeightKey(loc.height, loc.index));
+      if (hash === undefined) continue;
+      const rec = await this.getTx(hash);
+      // a later identical tx may own the hash record; report the one at this location
+      if (rec !== undefined) txs.push({ ...rec, height: loc.height, index: loc.index });
+    }
+    return { txs, totalCount };
+  }
+
+  /** Heights of blocks matching a CometBFT query (`block.height`, FinalizeBlock events), paged. */
+  async searchBlocks(query: string, opts: SearchOptions = {}): Promise<BlockSearchResult> {
+    const q = parseQuery(query);
+    const { skip, take, desc } = paging(opts);
+    const { locs, totalCount } = await this.search(BLOCK_SPACE, q, skip, take, desc);
+    return { heights: locs.map((l) => l.height), totalCount };
+  }
+
+  /** The highest indexed block height, 0 when none. */
+  async lastIndexedHeight(): Promise<number> {
+    for await (const [k] of this.db.iterate(blockHeightPrefix, prefixEndOf(blockHeightPrefix), true, 1)) {
+      return Number(readUint64BE(k, k.length - 8));
+    }
+    return 0;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Private
+
+  private keepsEarlierSuccess(hash: Uint8Array, result: ExecTxResult): boolean {
+    if (result.code === 0) return false;
+    const existing = this.db.getSync(txHashKey(hash));
+    if (existing === undefined) return false;
+    try {
+      return ProtoTxResult.decode(existing).result?.code === 0;
+    } catch {
+      return false;
+    }
+  }
+
+  private async search(
+    space: Space,
+    q: Query,
+    skip: number,
+    take: number,
+    desc: boolean,
+  ): Promise<{ locs: { height: number; index: number }[]; totalCount: number }> {
+    const none = { locs: [], totalCount: 0 };
+    const conds: Condition[] = [];
+    for (const c of q) {
+      if (c.tag !== EVENT_TYPE_TAG) {
+        conds.push(c);
+        continue;
+      }
+      if (c.op === "EXISTS") continue;
+      if (c.op === "=" && c.arg !== undefined && space.eventKinds.includes(c.arg.text)) continue;
+      return none;
+    }
+    const bounds = integerBounds(conds, space.heightTag);
+    if (bounds.empty) return none;
+    const heightFilters = conds.filter(
+      (c) =>
+        c.tag === space.heightTag && c.op !== "EXISTS" && (c.arg === undefined || c.arg.kind !== "number"),
+    );
+    const heightOk = (h: number) => heightFilters.every((c) => conditionMatchesValue(c, String(h)));
+    const eventConds = conds.filter((c) => c.tag !== space.heightTag);
+
+    if (eventConds.length === 0) {
+      // Stream the height index: count everything, keep one page.
+      const start = concatBytes(space.heightPrefix, uint64BE(bounds.lo));
+      const end = concatBytes(space.heightPrefix, uint64BE(BigInt(bounds.hi) + 1n));
+      const locs: { height: number; index: number }[] = [];
+      let totalCount = 0;
+      for await (const [k] of this.db.iterate(start, end, desc)) {
+        const loc = parseLoc(k.subarray(space.heightPrefix.length), space.locLen);
+        if (!heightOk(loc.height)) continue;
+        if (totalCount >= skip && locs.length < take) locs.push(loc);
+        totalCount++;
+      }
+      return { locs, totalCount };
+    }
+
+    const only = eventConds[0];
+    if (eventConds.length === 1 && only !== undefined && only.op === "=" && only.arg !== undefined) {
+      // One equality: stream its (height, index)-ordered entries, count all, keep one page.
+      const prefix = eventValuePrefix(space.bucket, only.tag, only.arg.text);
+      const suffix = space.locLen + 4;
+      const start = concatBytes(prefix, uint64BE(bounds.lo));
+      const end = concatBytes(prefix, uint64BE(BigInt(bounds.hi) + 1n));
+      const locs: { height: number; index: number }[] = [];
+      let totalCount = 0;
+      let last = "";
+      for await (const [k] of this.db.iterate(start, end, desc)) {
+        if (k.length !== prefix.length + suffix) continue;
+        const locBytes = k.subarray(prefix.length, prefix.length + space.locLen);
+        const hex = toHex(locBytes);
+        if (hex === last) continue;
+        last = hex;
+        const loc = parseLoc(locBytes, space.locLen);
+        if (!heightOk(loc.height)) continue;
+        if (totalCount >= skip && locs.length < take) locs.push(loc);
+        totalCount++;
+      }
+      return { locs, totalCount };
+    }
+
+    // Group event conditions by event type; within a group they must hold in one event.
+    const groups = new Map<string, Condition[]>();
+    for (const c of eventConds) {
+      const dot = c.tag.lastIndexOf(".");
+      const type = dot > 0 ? c.tag.slice(0, dot) : c.tag;
+      const list = groups.get(type);
+      if (list === undefined) groups.set(type, [c]);
+      else list.push(c);
+    }
+    let matched: Set<string> | undefined;
+    for (const [, group] of [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+      let hits: Hits | undefined;
+      for (const c of group) {
+        const found = await this.scanCondition(space, c, bounds.lo, bounds.hi, matched);
+        hits = hits === undefined ? found : intersectHits(hits, found);
+        if (hits.size === 0) return none;
+      }
+      const locsOfGroup = new Set((hits as Hits).keys());
+      matched = matched === undefined ? locsOfGroup : intersectSets(matched, locsOfGroup);
+      if (matched.size === 0) return none;
+    }
+    const sorted = [...(matched ?? new Set<string>())]
+      .sort()
+      .map((hex) => parseLoc(Buffer.from(hex, "hex"), space.locLen))
+      .filter((l) => heightOk(l.height));
+    if (desc) sorted.reverse();
+    return { locs: sorted.slice(skip, skip + take), totalCount: sorted.length };
+  }
+
+  /** Locations (and event sequences) whose indexed attributes satisfy one condition. */
+  private async scanCondition(
+    space: Space,
+    c: Condition,
+    lo: number,
+    hi: number,
+    within: Set<string> | undefined,
+  ): Promise<Hits> {
+    const hits: Hits = new Map();
+    const suffix = space.locLen + 4;
+    const add = (key: Uint8Array) => {
+      const locBytes = key.subarray(key.length - suffix, key.length - 4);
+      const height = Number(readUint64BE(locBytes, 0));
+      if (height < lo || height > hi) return;
+      const loc = toHex(locBytes);
+      if (within !== undefined && !within.has(loc)) return;
+      const seq = readUint32BE(key, key.length - 4);
+      const seqs = hits.get(loc);
+      if (seqs === undefined) hits.set(loc, new Set([seq]));
+      else seqs.add(seq);
+    };
+    if (c.op === "=" && c.arg !== undefined) {
+      const prefix = eventValuePrefix(space.bucket, c.tag, c.arg.text);
+      const start = concatBytes(prefix, uint64BE(lo));
+      const end = concatBytes(prefix, uint64BE(BigInt(hi) + 1n));
+      for await (const [k] of this.db.iterate(start, end)) {
+        if (k.length === prefix.length + suffix) add(k);
+      }
+      return hits;
+    }
+    const prefix = eventTagPrefix(space.bucket, c.tag);
+    for await (const [k] of this.db.iterate(prefix, prefixEndOf(prefix))) {
+      const valueEnd = k.length - suffix - 1;
+      if (valueEnd < prefix.length || k[valueEnd] !== 0) continue;
+      const value = Buffer.from(k.buffer, k.byteOffset + prefix.length, valueEnd - prefix.length).toString(
+        "utf8",
+      );
+      if (conditionMatchesValue(c, value)) add(k);
+    }
+    return hits;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Private helpers
+
+function forEachIndexed(
+  events: readonly AbciEvent[],
+  reserved: readonly string[],
+  fn: (tag: string, value: string, seq: number) => void,
+): void {
+  events.forEach((event, i) => {
+    if (event.type === "" || event.type.includes("\0")) return;
+    for (const attr of event.attributes) {
+      if (!attr.index || attr.key === "" || attr.key.includes("\0")) continue;
+      const tag = `${event.type}.${attr.key}`;
+      if (reserved.includes(tag)) continue;
+      fn(tag, attr.value, i + 1);
+    }
+  });
+}
+
+function paging(opts: SearchOptions): { skip: number; take: number; desc: boolean } {
+  let perPage = opts.perPage ?? DEFAULT_PER_PAGE;
+  if (!Number.isSafeInteger(perPage) || perPage < 1) perPage = DEFAULT_PER_PAGE;
+  if (perPage > MAX_PER_PAGE) perPage = MAX_PER_PAGE;
+  const page = opts.page ?? 1;
+  if (!Number.isSafeInteger(page) || page < 1) return { skip: Number.MAX_SAFE_INTEGER, take: 0, desc: false };
+  return {
+    skip: Math.min((page - 1) * perPage, Number.MAX_SAFE_INTEGER),
+    take: perPage,
+    desc: opts.orderBy === "desc",
+  };
+}
+
+function parseLoc(b: Uint8Array, locLen: number): { height: number; index: number } {
+  return { height: Number(readUint64BE(b, 0)), index: locLen === 12 ? readUint32BE(b, 8) : 0 };
+}
+
+function intersectHits(a: Hits, b: Hits): Hits {
+  const out: Hits = new Map();
+  for (const [loc, seqs] of a) {
+    const other = b.get(loc);
+    if (other === undefined) continue;
+    const both = new Set([...seqs].filter((s) => other.has(s)));
+    if (both.size > 0) out.set(loc, both);
+  }
+  return out;
+}
+
+function intersectSets(a: Set<string>, b: Set<string>): Set<string> {
+  const out = new Set<string>();
+  for (const x of a) if (b.has(x)) out.add(x);
+  return out;
+}
+
+function prefixEndOf(prefix: Uint8Array): Uint8Array {
+  // Every prefix here starts with a bucket byte below 0xff, so an end always exists.
+  const end = Uint8Array.from(prefix);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if ((end[i] as number) < 0xff) {
+      end[i] = (end[i] as number) + 1;
+      return end.slice(0, i + 1);
+    }
+  }
+  return new Uint8Array([0xff, 0xff]);
+}
+
+function execTxResultFromProto(r: ExecTxResult | undefined): ExecTxResult {
+  if (r === undefined) {
+    return {
+      code: 0,
+      data: new Uint8Array(0),
+      log: "",
+      info: "",
+      gasWanted: 0n,
+      gasUsed: 0n,
+      events: [],
+      codespace: "",
+    };
+  }
+  return {
+    code: r.code,
+    data: r.data,
+    log: r.log,
+    info: r.info,
+    gasWanted: r.gasWanted,
+    gasUsed: r.gasUsed,
+    events: r.events.map((e) => ({
+      type: e.type,
+      attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: a.index })),
+    })),
+    codespace: r.codespace,
+  };
+}

@@ -1,0 +1,17 @@
+/** CometBFT 0.38 JSON-RPC: the server, the environment it needs, and the shared JSON encoders. */
+export { type CallOutcome, dispatch } from "./dispatch.js";
+export * from "./encoding.js";
+export type * from "./env.js";
+export { RpcError, RpcErrorCode, RpcHandlerError } from "./errors.js";
+export { type Json, type JsonObject, stringifyJson } from "./json.js";
+export { ROUTES, type Route, type RouteContext, type RpcMethod } from "./routes.js";
+export {
+  DEFAULT_MAX_BATCH,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_OPEN_CONNECTIONS,
+  DEFAULT_TIMEOUT_BROADCAST_TX_COMMIT_MS,
+  DEFAULT_TIMEOUT_MS,
+  parseLaddr,
+  RpcServer,
+  type RpcServerOptions,
+} from "./server.js";

@@ -1,0 +1,106 @@
+/** The LevelDB `Database`: classic-level with binary keys and values, one fsynced batch per flush. */
+import { ClassicLevel } from "classic-level";
+import type { BatchOp, Database } from "./db.js";
+import type { KVPair } from "./types.js";
+
+/** Options for opening the LevelDB database. */
+export interface LevelDatabaseOptions {
+  /** LevelDB block cache size in bytes (default 64 MiB). */
+  cacheSize?: number;
+  /** LevelDB write buffer size in bytes (default 32 MiB). */
+  writeBufferSize?: number;
+}
+
+/** `Database` over classic-level (`keyEncoding`/`valueEncoding` "view"), reads via `getSync`. */
+export class LevelDatabase implements Database {
+  private staged: BatchOp[] = [];
+
+  private constructor(private readonly db: ClassicLevel<Uint8Array, Uint8Array>) {}
+
+  /** Open (creating if missing) the LevelDB database at `path`. */
+  static async open(path: string, opts: LevelDatabaseOptions = {}): Promise<LevelDatabase> {
+    const db = new ClassicLevel<Uint8Array, Uint8Array>(path, {
+      keyEncoding: "view",
+      valueEncoding: "view",
+      cacheSize: opts.cacheSize ?? 64 * 1024 * 1024,
+      writeBufferSize: opts.writeBufferSize ?? 32 * 1024 * 1024,
+    });
+    await db.open();
+    return new LevelDatabase(db);
+  }
+
+  /** Number of writes currently staged. */
+  get stagedCount(): number {
+    return this.staged.length;
+  }
+
+  /** Close the database (staged writes are dropped). */
+  async close(): Promise<void> {
+    this.staged = [];
+    await this.db.close();
+  }
+
+  /** Synchronous point read of flushed data. */
+  getSync(key: Uint8Array): Uint8Array | undefined {
+    return plain(this.db.getSync(key));
+  }
+
+  /** Asynchronous point read of flushed data. */
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    return plain(await this.db.get(key));
+  }
+
+  /** Ordered iteration over flushed data in `[start, end)`. */
+  async *iterate(
+    start?: Uint8Array,
+    end?: Uint8Array,
+    reverse = false,
+    limit?: number,
+  ): AsyncGenerator<KVPair> {
+    const opts: { gte?: Uint8Array; lt?: Uint8Array; reverse: boolean; limit: number } = {
+      reverse,
+      limit: limit ?? -1,
+    };
+    if (start !== undefined) opts.gte = start;
+    if (end !== undefined) opts.lt = end;
+    for await (const [k, v] of this.db.iterator(opts)) yield [plain(k)!, plain(v)!];
+  }
+
+  /** Queue writes for the next flush. */
+  stage(ops: readonly BatchOp[]): void {
+    for (const op of ops) this.staged.push(op);
+  }
+
+  /**
+   * Write every staged op in one atomic, fsynced LevelDB batch. (Built as a chained batch: the same
+   * single atomic `WriteBatch` as `db.batch(ops)`, without its per-op array validation, which costs
+   * several times more at 10^5 ops.)
+   */
+  async flush(): Promise<void> {
+    const ops = this.staged;
+    this.staged = [];
+    if (ops.length === 0) return;
+    const batch = this.db.batch();
+    try {
+      for (const op of ops) {
+        if (op.type === "put") batch.put(op.key, op.value);
+        else batch.del(op.key);
+      }
+    } catch (e) {
+      await batch.close();
+      throw e;
+    }
+    await batch.write({ sync: true });
+  }
+
+  /** Drop staged writes without writing them. */
+  discardStaged(): void {
+    this.staged = [];
+  }
+}
+
+/** A plain `Uint8Array` view of a (possibly `Buffer`) result, so callers compare bytes, not classes. */
+function plain(b: Uint8Array | undefined): Uint8Array | undefined {
+  if (b === undefined || Object.getPrototypeOf(b) === Uint8Array.prototype) return b;
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}

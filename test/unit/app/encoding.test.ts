@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { makeSignDoc, serializeSignDoc } from "@cosmjs/amino";
+import { BaseAccount, ModuleAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
+import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
+import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { Any } from "cosmjs-types/google/protobuf/any";
+import { sortedJsonStringify, stdSignBytes } from "../../../src/app/amino.js";
+import { camelToSnake, snakeToCamel } from "../../../src/app/protoJson.js";
+import { encodeSignDoc, encodeTxMsgData } from "../../../src/app/protoWriter.js";
+import { accountToAny, encodeAccount } from "../../../src/modules/auth/keeper.js";
+import { hdAccount } from "../../../src/testing/index.js";
+
+describe("hand-rolled protobuf encoders", () => {
+  it("encode SignDoc exactly as cosmjs-types", () => {
+    const body = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
+    const auth = Uint8Array.from({ length: 130 }, (_, i) => (i * 7) & 0xff);
+    for (const n of [0n, 1n, 127n, 128n, 300n, 2n ** 40n]) {
+      assert.deepEqual(
+        encodeSignDoc(body, auth, "openledger-1", n),
+        SignDoc.encode({
+          bodyBytes: body,
+          authInfoBytes: auth,
+          chainId: "openledger-1",
+          accountNumber: n,
+        }).finish(),
+      );
+    }
+  });
+
+  it("encode accounts exactly as cosmjs-types", () => {
+    const a = hdAccount(0);
+    const plain = { address: a.addressBytes, pubKey: undefined, accountNumber: 0n, sequence: 0n };
+    const withKey = { address: a.addressBytes, pubKey: a.pubKey, accountNumber: 200n, sequence: 70_000n };
+    const mod = {
+      ...plain,
+      accountNumber: 3n,
+      module: { name: "bonded_tokens_pool", permissions: ["burner", "staking"] },
+    };
+    for (const acc of [plain, withKey, mod])
+      assert.deepEqual(encodeAccount(acc, "open"), Any.encode(accountToAny(acc, "open")).finish());
+    const back = ModuleAccount.decode(Any.decode(encodeAccount(mod, "open")).value);
+    assert.equal(back.name, "bonded_tokens_pool");
+    assert.equal(BaseAccount.decode(Any.decode(encodeAccount(withKey, "open")).value).sequence, 70_000n);
+  });
+
+  it("encode TxMsgData exactly as cosmjs-types", () => {
+    const responses = [
+      { typeUrl: "/cosmos.bank.v1beta1.MsgSendResponse", value: new Uint8Array() },
+      { typeUrl: "/x.Y", value: new Uint8Array([1, 2, 3]) },
+    ];
+    assert.deepEqual(
+      encodeTxMsgData(responses),
+      TxMsgData.encode({ data: [], msgResponses: responses }).finish(),
+    );
+  });
+});
+
+describe("amino sign docs", () => {
+  it("match @cosmjs/amino's serializeSignDoc, escaping & < >", () => {
+    const msgs = [
+      {
+        type: "cosmos-sdk/MsgSend",
+        value: { to_address: "b", from_address: "a<&>", amount: [{ denom: "aopen", amount: "1" }] },
+      },
+    ];
+    const fee = { amount: [{ denom: "aopen", amount: "5" }], gas: "200000" };
+    for (const timeout of [0n, 9n]) {
+      const expected = serializeSignDoc(
+        makeSignDoc(msgs, fee, "chain-<1>", "memo & more", "3", "4", timeout),
+      );
+      const ours = stdSignBytes({
+        accountNumber: 3n,
+        chainId: "chain-<1>",
+        fee: { amount: fee.amount, gas: 200000n, payer: "", granter: "" },
+        memo: "memo & more",
+        msgs,
+        sequence: 4n,
+        timeoutHeight: timeout,
+      });
+      assert.equal(new TextDecoder().decode(ours), new TextDecoder().decode(expected));
+    }
+    assert.equal(sortedJsonStringify({ b: 1, a: [{ d: 1, c: 2 }] }), '{"a":[{"c":2,"d":1}],"b":1}');
+  });
+
+  it("convert field names between proto and camel case", () => {
+    assert.equal(camelToSnake("denomUnits"), "denom_units");
+    assert.equal(snakeToCamel("sig_verify_cost_ed25519"), "sigVerifyCostEd25519");
+    assert.equal(camelToSnake("sigVerifyCostEd25519"), "sig_verify_cost_ed25519");
+  });
+});

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { RecordSlab } from "../../../src/store/slab.js";
+import { randBytes, randInt, rng } from "./helpers.js";
+
+function read(slab: RecordSlab, k: string): string | undefined {
+  const h = slab.get(k);
+  return h === undefined ? undefined : h.buf.toString("hex", h.start, h.end);
+}
+
+describe("RecordSlab", () => {
+  it("returns what was put, forgets deletes, and stays within its budget while recycling chunks", () => {
+    const slab = new RecordSlab(4096 * 4, 4096);
+    const r = rng(1);
+    const live = new Map<string, string>();
+    for (let i = 0; i < 2000; i++) {
+      const k = `k${randInt(r, 300)}`;
+      if (r() < 0.2) {
+        slab.delete(k);
+        live.delete(k);
+        continue;
+      }
+      const rec = randBytes(r, randInt(r, 200));
+      slab.put(k, rec);
+      live.set(k, Buffer.from(rec).toString("hex"));
+      assert.ok(slab.allocatedBytes <= 4096 * 5, "budget plus one spare chunk");
+      // Whatever is still indexed must be exactly the last value put.
+      for (const [lk, lv] of live) {
+        const got = read(slab, lk);
+        if (got !== undefined) assert.equal(got, lv);
+      }
+    }
+    assert.ok(slab.size > 0);
+    assert.ok(slab.size <= live.size);
+  });
+
+  it("copies live records forward when recycling, so a small live set survives churn", () => {
+    const slab = new RecordSlab(4096 * 4, 4096);
+    const r = rng(2);
+    const keep = Array.from({ length: 10 }, (_, i) => [`live${i}`, randBytes(r, 50)] as const);
+    for (const [k, v] of keep) slab.put(k, v);
+    for (let i = 0; i < 500; i++) {
+      const k = `junk${i}`;
+      slab.put(k, randBytes(r, 100));
+      slab.delete(k);
+    }
+    for (const [k, v] of keep) assert.equal(read(slab, k), Buffer.from(v).toString("hex"));
+  });
+
+  it("is a no-op when disabled or the record is too large", () => {
+    const off = new RecordSlab(0);
+    off.put("a", new Uint8Array(10));
+    assert.equal(off.get("a"), undefined);
+    const small = new RecordSlab(4096 * 4, 4096);
+    small.put("big", new Uint8Array(5000));
+    assert.equal(small.get("big"), undefined);
+  });
+});
