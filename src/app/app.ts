@@ -328,6 +328,8 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
       time: req.time,
       chainId: this.chainId,
       proposer: req.proposerAddress,
+      lastCommit: req.decidedLastCommit,
+      misbehavior: req.misbehavior,
     };
     this.pendingHeight = req.height;
     const working = this.store.working;

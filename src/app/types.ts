@@ -3,7 +3,7 @@
  * configuration read from genesis, and what a module registers (messages, queries, amino converters,
  * genesis, block hooks, invariants).
  */
-import type { Timestamp, ValidatorUpdate } from "../abci/types.js";
+import type { CommitInfo, Misbehavior, Timestamp, ValidatorUpdate } from "../abci/types.js";
 import type { KVStore } from "../store/types.js";
 import type { EventManager } from "./events.js";
 import type { GasMeter } from "./gas.js";
@@ -55,6 +55,10 @@ export interface BlockHeader {
   time: Timestamp;
   chainId: string;
   proposer: Uint8Array;
+  /** The previous block's commit (FinalizeBlock's `decidedLastCommit`); set while executing a block. */
+  lastCommit?: CommitInfo;
+  /** Evidence of misbehaviour decided in this block; set while executing a block. */
+  misbehavior?: Misbehavior[];
 }
 
 /** Everything a keeper or handler sees: a (gas-metered) store, the meter, events, the header. */

@@ -4,10 +4,14 @@
  */
 import "../polyfill.js";
 import { Command, Option } from "commander";
+import { registerDatanetsCommands } from "./commands/datanets.js";
+import { registerGentxCommands } from "./commands/gentx.js";
 import { registerKeysCommands } from "./commands/keys.js";
 import { registerNodeCommands } from "./commands/node.js";
 import { registerQueryCommands } from "./commands/query.js";
+import { registerStakingCommands } from "./commands/staking.js";
 import { registerStatusCommand } from "./commands/status.js";
+import { registerTestnetCommands } from "./commands/testnet.js";
 import { registerTxCommands } from "./commands/tx.js";
 import { DEFAULT_HOME } from "./output.js";
 
@@ -19,9 +23,13 @@ const program = new Command("openledgerd")
   .showHelpAfterError();
 
 registerNodeCommands(program);
+registerGentxCommands(program);
 registerKeysCommands(program);
 registerTxCommands(program);
 registerQueryCommands(program);
+registerDatanetsCommands(program);
+registerStakingCommands(program);
 registerStatusCommand(program);
+registerTestnetCommands(program);
 
 await program.parseAsync(process.argv);

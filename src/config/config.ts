@@ -19,6 +19,22 @@ export interface NodeConfig {
     maxBodyBytes: number;
     maxBatchRequests: number;
     timeoutBroadcastTxCommitMs: number;
+    /** Time allowed to receive a whole HTTP request. */
+    timeoutReadMs: number;
+    /** Distinct WebSocket clients with subscriptions (CometBFT default 100). */
+    maxSubscriptionClients: number;
+    /** Subscriptions per WebSocket client (CometBFT default 5). */
+    maxSubscriptionsPerClient: number;
+    /** Events buffered per subscription before a slow one is cancelled. */
+    subscriptionBufferSize: number;
+    /** Replies/events in flight per WebSocket connection. */
+    websocketWriteBufferSize: number;
+    /** Close a WebSocket whose subscription was cancelled for being slow. */
+    closeOnSlowClient: boolean;
+    /** Per-IP calls per second (token bucket); 0 = off. */
+    rateLimitPerSecond: number;
+    /** Per-IP burst. */
+    rateLimitBurst: number;
   };
   p2p: {
     laddr: string;
@@ -43,6 +59,12 @@ export interface NodeConfig {
   txIndex: {
     indexer: "kv" | "null";
   };
+  instrumentation: {
+    /** Serve Prometheus metrics. */
+    prometheus: boolean;
+    /** `host:port` of `/metrics`; an empty host binds 127.0.0.1. */
+    prometheusListenAddr: string;
+  };
 }
 
 /** app.toml. */
@@ -57,6 +79,14 @@ export interface AppConfig {
     enable: boolean;
     /** REST gateway address, `tcp://127.0.0.1:1317`. */
     address: string;
+    /** Send CORS headers from the REST gateway (off by default). */
+    enabledUnsafeCors: boolean;
+    /** Origins CORS allows when enabled; empty or `*` = any. */
+    corsAllowedOrigins: string[];
+    /** Largest REST request body. */
+    maxBodyBytes: number;
+    /** Most simultaneous REST connections. */
+    maxOpenConnections: number;
   };
 }
 
@@ -71,6 +101,14 @@ export function defaultNodeConfig(moniker: string): NodeConfig {
       maxBodyBytes: 1_000_000,
       maxBatchRequests: 10,
       timeoutBroadcastTxCommitMs: 10_000,
+      timeoutReadMs: 10_000,
+      maxSubscriptionClients: 100,
+      maxSubscriptionsPerClient: 5,
+      subscriptionBufferSize: 200,
+      websocketWriteBufferSize: 200,
+      closeOnSlowClient: false,
+      rateLimitPerSecond: 5000,
+      rateLimitBurst: 10000,
     },
     p2p: { laddr: "tcp://0.0.0.0:26656", persistentPeers: [], seeds: [] },
     mempool: { size: 5000, maxTxsBytes: 64 * 1024 * 1024, maxTxBytes: 1024 * 1024, cacheSize: 10_000 },
@@ -84,6 +122,7 @@ export function defaultNodeConfig(moniker: string): NodeConfig {
       timeoutCommitMs: 2000,
     },
     txIndex: { indexer: "kv" },
+    instrumentation: { prometheus: false, prometheusListenAddr: "127.0.0.1:26660" },
   };
 }
 
@@ -92,7 +131,14 @@ export function defaultAppConfig(): AppConfig {
   return {
     minimumGasPrices: "1000000000aopen",
     pruning: { keepRecent: 100 },
-    api: { enable: true, address: "tcp://127.0.0.1:1317" },
+    api: {
+      enable: true,
+      address: "tcp://127.0.0.1:1317",
+      enabledUnsafeCors: false,
+      corsAllowedOrigins: [],
+      maxBodyBytes: 1_000_000,
+      maxOpenConnections: 1000,
+    },
   };
 }
 
@@ -142,6 +188,14 @@ export function writeNodeConfig(home: string, c: NodeConfig): void {
       max_body_bytes: c.rpc.maxBodyBytes,
       max_batch_requests: c.rpc.maxBatchRequests,
       timeout_broadcast_tx_commit: formatDuration(c.rpc.timeoutBroadcastTxCommitMs),
+      timeout_read: formatDuration(c.rpc.timeoutReadMs),
+      max_subscription_clients: c.rpc.maxSubscriptionClients,
+      max_subscriptions_per_client: c.rpc.maxSubscriptionsPerClient,
+      experimental_subscription_buffer_size: c.rpc.subscriptionBufferSize,
+      experimental_websocket_write_buffer_size: c.rpc.websocketWriteBufferSize,
+      experimental_close_on_slow_client: c.rpc.closeOnSlowClient,
+      rate_limit_per_second: c.rpc.rateLimitPerSecond,
+      rate_limit_burst: c.rpc.rateLimitBurst,
     },
     p2p: {
       laddr: c.p2p.laddr,
@@ -164,6 +218,10 @@ export function writeNodeConfig(home: string, c: NodeConfig): void {
       timeout_commit: formatDuration(c.consensus.timeoutCommitMs),
     },
     tx_index: { indexer: c.txIndex.indexer },
+    instrumentation: {
+      prometheus: c.instrumentation.prometheus,
+      prometheus_listen_addr: c.instrumentation.prometheusListenAddr,
+    },
   };
   writeFileSync(configPath(home), `# openledgerd node configuration (CometBFT layout)\n${stringify(doc)}\n`, {
     mode: 0o644,
@@ -175,7 +233,14 @@ export function writeAppConfig(home: string, c: AppConfig): void {
   const doc = {
     "minimum-gas-prices": c.minimumGasPrices,
     pruning: { "keep-recent": c.pruning.keepRecent },
-    api: { enable: c.api.enable, address: c.api.address },
+    api: {
+      enable: c.api.enable,
+      address: c.api.address,
+      "enabled-unsafe-cors": c.api.enabledUnsafeCors,
+      "cors-allowed-origins": c.api.corsAllowedOrigins,
+      "max-body-bytes": c.api.maxBodyBytes,
+      "max-open-connections": c.api.maxOpenConnections,
+    },
   };
   writeFileSync(appConfigPath(home), `# openledgerd application configuration\n${stringify(doc)}\n`, {
     mode: 0o644,
@@ -192,6 +257,7 @@ export function readNodeConfig(home: string): NodeConfig {
   const mempool = f.table("mempool");
   const consensus = f.table("consensus");
   const txIndex = f.table("tx_index");
+  const instrumentation = f.table("instrumentation");
   const dur = (t: Fields, key: string, def: number): number => {
     const s = t.string(key, formatDuration(def));
     return parseDuration(s, `${t.where}.${key}`);
@@ -212,6 +278,22 @@ export function readNodeConfig(home: string): NodeConfig {
       maxBodyBytes: rpc.int("max_body_bytes", d.rpc.maxBodyBytes, 1),
       maxBatchRequests: rpc.int("max_batch_requests", d.rpc.maxBatchRequests, 1),
       timeoutBroadcastTxCommitMs: dur(rpc, "timeout_broadcast_tx_commit", d.rpc.timeoutBroadcastTxCommitMs),
+      timeoutReadMs: Math.max(1, dur(rpc, "timeout_read", d.rpc.timeoutReadMs)),
+      maxSubscriptionClients: rpc.int("max_subscription_clients", d.rpc.maxSubscriptionClients),
+      maxSubscriptionsPerClient: rpc.int("max_subscriptions_per_client", d.rpc.maxSubscriptionsPerClient),
+      subscriptionBufferSize: rpc.int(
+        "experimental_subscription_buffer_size",
+        d.rpc.subscriptionBufferSize,
+        1,
+      ),
+      websocketWriteBufferSize: rpc.int(
+        "experimental_websocket_write_buffer_size",
+        d.rpc.websocketWriteBufferSize,
+        1,
+      ),
+      closeOnSlowClient: rpc.bool("experimental_close_on_slow_client", d.rpc.closeOnSlowClient),
+      rateLimitPerSecond: rpc.int("rate_limit_per_second", d.rpc.rateLimitPerSecond),
+      rateLimitBurst: rpc.int("rate_limit_burst", d.rpc.rateLimitBurst, 1),
     },
     p2p: {
       laddr: p2p.laddr("laddr", d.p2p.laddr),
@@ -234,7 +316,25 @@ export function readNodeConfig(home: string): NodeConfig {
       timeoutCommitMs: dur(consensus, "timeout_commit", d.consensus.timeoutCommitMs),
     },
     txIndex: { indexer },
+    instrumentation: {
+      prometheus: instrumentation.bool("prometheus", d.instrumentation.prometheus),
+      prometheusListenAddr: metricsAddr(
+        instrumentation.string("prometheus_listen_addr", d.instrumentation.prometheusListenAddr),
+      ),
+    },
   };
+}
+
+/** Check `[tcp://]host:port` with an optional host (`:26660`). */
+function metricsAddr(s: string): string {
+  const m = /^(?:tcp:\/\/)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/.exec(s);
+  if (m === null || Number(m[2]) > 65535) {
+    throw configError(
+      ConfigCode.InvalidField,
+      `config.toml: instrumentation.prometheus_listen_addr: invalid listen address ${JSON.stringify(s)} (want host:port)`,
+    );
+  }
+  return s;
 }
 
 /** Read and validate app.toml. */
@@ -247,7 +347,14 @@ export function readAppConfig(home: string): AppConfig {
   return {
     minimumGasPrices: f.string("minimum-gas-prices", d.minimumGasPrices),
     pruning: { keepRecent: pruning.int("keep-recent", d.pruning.keepRecent) },
-    api: { enable: api.bool("enable", d.api.enable), address: api.laddr("address", d.api.address) },
+    api: {
+      enable: api.bool("enable", d.api.enable),
+      address: api.laddr("address", d.api.address),
+      enabledUnsafeCors: api.bool("enabled-unsafe-cors", d.api.enabledUnsafeCors),
+      corsAllowedOrigins: api.stringList("cors-allowed-origins", d.api.corsAllowedOrigins),
+      maxBodyBytes: api.int("max-body-bytes", d.api.maxBodyBytes, 1),
+      maxOpenConnections: api.int("max-open-connections", d.api.maxOpenConnections),
+    },
   };
 }
 

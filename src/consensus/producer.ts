@@ -115,6 +115,30 @@ interface ChainState {
   lastResultsHash: Uint8Array;
 }
 
+/**
+ * The producer's round state, read-only, for RPC (`consensus_state`) and metrics. Steps use
+ * CometBFT's numbering: 1 NewHeight (waiting timeoutCommit), 3 Propose (building and executing),
+ * 8 Commit (signing and committing).
+ */
+export interface ProducerRoundState {
+  /** The height being decided (last committed + 1). */
+  height: number;
+  round: number;
+  step: 1 | 3 | 8;
+  /** When the current step started. */
+  startTime: Timestamp;
+  /** When the last block was committed (the start time before the first). */
+  commitTime: Timestamp;
+  /** Validators of `height`. */
+  validators: Validator[];
+  /** Validators of `height - 1`. */
+  lastValidators: Validator[];
+  /** The commit of `height - 1` (empty before the first block). */
+  lastCommit: Commit;
+  /** Index of this node (the proposer) in `validators`; -1 when absent. */
+  proposerIndex: number;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Main class
 
@@ -129,6 +153,9 @@ export class BlockProducer implements ConsensusEngine {
   private cancelTimer: (() => void) | undefined;
   private haltError: unknown;
   private producing = false;
+  private step: ProducerRoundState["step"] = 1;
+  private stepStart: Timestamp | undefined;
+  private commitTime: Timestamp | undefined;
 
   /** A producer over `deps`; nothing happens until `start()`. */
   constructor(
@@ -175,6 +202,24 @@ export class BlockProducer implements ConsensusEngine {
     return this.state?.lastHeight ?? 0;
   }
 
+  /** The current round state (undefined before `start()`). Read-only; cheap. */
+  roundState(): ProducerRoundState | undefined {
+    const s = this.state;
+    if (s === undefined) return undefined;
+    const startTime = this.stepStart ?? s.lastBlockTime;
+    return {
+      height: s.lastHeight + 1,
+      round: 0,
+      step: this.step,
+      startTime,
+      commitTime: this.commitTime ?? startTime,
+      validators: s.validators,
+      lastValidators: s.lastValidators,
+      lastCommit: s.lastCommit,
+      proposerIndex: s.validators.findIndex((v) => equalBytes(v.address, this.deps.signer.address)),
+    };
+  }
+
   /** The error that halted production, if any. */
   get error(): unknown {
     return this.haltError;
@@ -190,10 +235,12 @@ export class BlockProducer implements ConsensusEngine {
     if (this.producing)
       throw consensusError(ConsensusErrorCode.InvalidState, "a block is already being produced");
     this.producing = true;
+    this.setStep(3);
     try {
       return await this.buildAndCommit();
     } finally {
       this.producing = false;
+      this.setStep(1);
     }
   }
 
@@ -278,6 +325,7 @@ export class BlockProducer implements ConsensusEngine {
     const results = await app.finalizeBlock({ ...common, decidedLastCommit: lastCommitInfo });
     checkResults(results, txs.length);
 
+    this.setStep(8);
     const seenCommit = await this.signCommit(height, blockId, time, valIndex, s.validators);
     const nextParams = results.consensusParamUpdates ?? params;
     const nextNextValidators = applyValidatorUpdates(s.nextValidators, results.validatorUpdates);
@@ -292,6 +340,7 @@ export class BlockProducer implements ConsensusEngine {
       nextConsensusParams: nextParams,
     });
     await events.beforeCommit?.(block, blockId, results);
+    await mempool.lock?.();
     await app.commit();
 
     this.state = {
@@ -306,6 +355,7 @@ export class BlockProducer implements ConsensusEngine {
       appHash: results.appHash,
       lastResultsHash: lastResultsHash(results.txResults),
     };
+    this.commitTime = this.deps.clock.now();
     await mempool.update(height, txs, results.txResults);
     try {
       events.onNewBlock?.({ block, blockId, results, seenCommit });
@@ -360,6 +410,11 @@ export class BlockProducer implements ConsensusEngine {
     throw lastError instanceof CodedError
       ? lastError
       : consensusError(ConsensusErrorCode.InvalidState, `cannot sign precommit: ${String(lastError)}`);
+  }
+
+  private setStep(step: ProducerRoundState["step"]): void {
+    this.step = step;
+    this.stepStart = this.deps.clock.now();
   }
 
   // ---- private: loop ----

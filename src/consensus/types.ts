@@ -5,7 +5,8 @@
  * mempool and indexer. Consensus imports no storage and no networking.
  */
 import type { ConsensusParams, FinalizeBlockResponse, Timestamp } from "../abci/types.js";
-import type { Block, BlockID, Commit, Proposal, Validator, Vote } from "../types/block.js";
+import type { Block, BlockID, Commit, Evidence, Proposal, Validator, Vote } from "../types/block.js";
+import type { ConsensusMessage } from "./messages.js";
 
 /** Codespace of consensus errors. */
 export const CONSENSUS_CODESPACE = "consensus";
@@ -22,6 +23,22 @@ export enum ConsensusErrorCode {
   InvalidConfig = 4,
   /** Started twice, or used after stop. */
   InvalidState = 5,
+  /** A validator set or change set that CometBFT would refuse (duplicates, negative power, empty). */
+  InvalidValidatorSet = 6,
+  /** A consensus message that fails `validateBasic` or does not decode. */
+  InvalidMessage = 7,
+  /** A vote that is invalid (bad signature, unknown validator, wrong height/round/type). */
+  InvalidVote = 8,
+  /** A validator signed two different votes for one height/round/type (evidence was recorded). */
+  ConflictingVote = 9,
+  /** A proposal that is invalid (bad signature, wrong proposer, bad POL round). */
+  InvalidProposal = 10,
+  /** A block that fails validation against the chain state. */
+  InvalidBlock = 11,
+  /** The write-ahead log is corrupt or cannot be written. */
+  WalCorrupt = 12,
+  /** Evidence that is invalid, expired or already committed. */
+  InvalidEvidence = 13,
 }
 
 /** A consensus engine: the single-validator producer now, the Tendermint engine later. */
@@ -94,6 +111,12 @@ export interface ConsensusBlockStore {
 export interface ConsensusMempool {
   /** Txs for a proposal within `maxBytes` (encoded) and `maxGas` (negative: unlimited). */
   reap(maxBytes: number, maxGas: number): Uint8Array[];
+  /**
+   * Hold new CheckTx calls (and wait for running ones) until the next `update`: called right before
+   * the app's `commit()`, so no tx is checked against the fresh check state before the mempool's own
+   * txs are re-checked into it (CometBFT locks the mempool around Commit the same way).
+   */
+  lock?(): Promise<void>;
   /** Remove the txs committed at `height` (with their results, in block order) and re-check the rest. */
   update(
     height: number,
@@ -118,4 +141,65 @@ export interface ConsensusEventSink {
   onNewBlock?(event: NewBlockEvent): void;
   /** Called when block production halts on an error. */
   onError?(error: unknown): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tendermint engine interfaces (networking, write-ahead log, evidence, signatures)
+
+/** Verifies an ed25519 signature (injectable so the simulation can use a cheap stand-in). */
+export type SignatureVerifier = (pubKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
+
+/**
+ * The network as the engine sees it: typed messages (`./messages.ts`; encode with
+ * `encodeConsensusMessage`, decode + validate with `decodeConsensusMessage`) to and from peers named by
+ * opaque string ids. The engine does its own catch-up: it sends `newRoundStep` (its round state with
+ * vote/part bit arrays) on every step change and every `gossipIntervalMs`, and answers a peer's
+ * `newRoundStep` with `sendTo` of the proposal, parts and votes that peer lacks. The transport only
+ * delivers; it does not need to track peer round state.
+ */
+export interface ConsensusNetwork {
+  /** Send to every connected peer (best effort). */
+  broadcast(msg: ConsensusMessage): void;
+  /** Send to one peer (best effort; unknown peers are ignored). */
+  sendTo(peer: string, msg: ConsensusMessage): void;
+  /**
+   * Register the engine's handler for messages from peers (the transport validates them with
+   * `validateConsensusMessage` first). Called once by `start()`; `undefined` unregisters (on stop).
+   */
+  setHandler(handler: ((peer: string, msg: ConsensusMessage) => void) | undefined): void;
+}
+
+/** One write-ahead-log record. Own messages have `peer` "". */
+export type WalEntry =
+  | { kind: "msg"; height: number; peer: string; msg: ConsensusMessage }
+  | { kind: "timeout"; height: number; round: number; step: number }
+  | { kind: "endHeight"; height: number };
+
+/**
+ * The consensus write-ahead log (CometBFT `consensus/wal.go`): every message and timeout is appended
+ * before the engine acts on it (own votes and proposals fsynced before they are sent), and
+ * `endHeight(h)` marks height h committed. On restart the engine replays `replay(h)` for the height
+ * it is at.
+ */
+export interface WAL {
+  /** Append a record; with `fsync` it is durable when the promise resolves. */
+  append(entry: WalEntry, fsync: boolean): Promise<void>;
+  /** Write (fsynced) the marker that `height` is committed; may drop or rotate older records. */
+  endHeight(height: number): Promise<void>;
+  /** The `msg` and `timeout` records of `height`, in append order (those after the last marker). */
+  replay(height: number): Promise<WalEntry[]>;
+  /** Flush and release. */
+  close(): Promise<void>;
+}
+
+/** Where the engine keeps evidence of misbehaviour for inclusion in blocks. */
+export interface EvidencePool {
+  /** Add verified evidence (duplicates and committed evidence are ignored). */
+  addEvidence(evidence: Evidence): void;
+  /** Evidence to put in a proposal, within `maxBytes` encoded. */
+  pendingEvidence(maxBytes: number): Evidence[];
+  /** True when this evidence was already committed in a block. */
+  isCommitted(evidence: Evidence): boolean;
+  /** Mark evidence of the block at `height` committed and drop expired evidence. */
+  update(height: number, committed: readonly Evidence[], params: ConsensusParams, blockTime: Timestamp): void;
 }

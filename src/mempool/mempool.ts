@@ -100,6 +100,7 @@ export class Mempool {
   private lastHeight = 0;
   private activeAdds = 0;
   private updating: Promise<void> | undefined;
+  private releaseLock: (() => void) | undefined;
   private addsDrained: (() => void) | undefined;
 
   /** A mempool with `options` (defaults for anything omitted) over the app's `checkTx`. */
@@ -251,17 +252,8 @@ export class Mempool {
     committedTxs: readonly Uint8Array[],
     results?: readonly { readonly code: number }[],
   ): Promise<void> {
-    while (this.updating) await this.updating;
-    let release!: () => void;
-    this.updating = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    if (!this.releaseLock) await this.lock();
     try {
-      if (this.activeAdds > 0) {
-        await new Promise<void>((resolve) => {
-          this.addsDrained = resolve;
-        });
-      }
       this.lastHeight = height;
       const removed = new Set<MempoolTx>();
       for (let i = 0; i < committedTxs.length; i++) {
@@ -274,8 +266,27 @@ export class Mempool {
       this.removeAll(removed);
       if (this.options.recheck && this.byKey.size > 0) await this.recheck();
     } finally {
+      const release = this.releaseLock;
+      this.releaseLock = undefined;
       this.updating = undefined;
-      release();
+      release?.();
+    }
+  }
+
+  /**
+   * Hold new `add`s and wait for those running, until the next `update()` releases them. Consensus
+   * calls it right before the app commits, so no tx is checked against the fresh check state before
+   * the held txs are re-checked into it.
+   */
+  async lock(): Promise<void> {
+    while (this.updating) await this.updating;
+    this.updating = new Promise<void>((resolve) => {
+      this.releaseLock = resolve;
+    });
+    if (this.activeAdds > 0) {
+      await new Promise<void>((resolve) => {
+        this.addsDrained = resolve;
+      });
     }
   }
 

@@ -11,7 +11,10 @@ import {
   type GenesisDoc,
   type GenesisValidator,
 } from "../config/genesis.js";
+import { secp256k1Address } from "../crypto/address.js";
+import { ed25519Address } from "../crypto/ed25519.js";
 import { deriveAccount } from "../crypto/hd.js";
+import { selfBondGenesis } from "../modules/staking/genesis.js";
 
 /** The well-known dev mnemonic. UNSAFE: everyone knows it; never hold real funds with it. */
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -67,17 +70,34 @@ export function buildGenesis(opts: GenesisOptions): GenesisDoc {
   const accounts = opts.devAccounts
     ? devAccountAddresses(prefix).map((address) => ({ address, coins: `${DEV_ACCOUNT_BALANCE}aopen` }))
     : [];
+  // Each initial validator self-bonds power × 10^18 aopen from the ecosystem allocation (the gentx
+  // equivalent); its operator is dev account i on dev/test networks, else an address derived from
+  // its consensus key (replace such validators with `genesis gentx` + `collect-gentxs`).
+  const bonds = selfBondGenesis(
+    opts.validators.map((v, i) => ({
+      operator:
+        opts.devAccounts && i < DEV_ACCOUNT_COUNT
+          ? secp256k1Address(deriveAccount(DEV_MNEMONIC, i, prefix).publicKey)
+          : ed25519Address(v.pubKey),
+      pubKey: v.pubKey,
+      tokens: v.power * OPEN,
+      moniker: v.name,
+    })),
+    { prefix, bondDenom: "aopen", time: opts.time },
+  );
   const moduleBalances: Record<string, string> = {};
   for (const a of ALLOCATION) {
     let amount = (TOTAL_SUPPLY * a.bps) / 10_000n;
-    if (a.name === "ecosystem") amount -= DEV_ACCOUNT_BALANCE * BigInt(accounts.length);
+    if (a.name === "ecosystem") amount -= DEV_ACCOUNT_BALANCE * BigInt(accounts.length) + bonds.notBonded;
     moduleBalances[a.name] = `${amount}aopen`;
   }
+  if (bonds.notBonded > 0n) moduleBalances["not_bonded_tokens_pool"] = `${bonds.notBonded}aopen`;
   const appState = defaultAppState({
     accounts,
     prefix,
     extraModuleAccounts: ALLOCATION.map((a) => ({ name: a.name, permissions: [] })),
     moduleBalances,
+    moduleStates: { staking: bonds.staking },
   });
   return {
     genesisTime: formatRfc3339(opts.time),

@@ -4,22 +4,39 @@
  * Every part gets its options and its collaborators; nothing else constructs parts.
  */
 import { OpenLedgerApp } from "../app/app.js";
+import { BlockSync } from "../blocksync/blockSync.js";
 import { BlockStore } from "../blockstore/index.js";
 import { type AppConfig, type NodeConfig, readAppConfig, readNodeConfig } from "../config/config.js";
 import { ConfigCode, configError } from "../config/errors.js";
 import { type GenesisDoc, genesisToInitChain, genesisToJson, readGenesis } from "../config/genesis.js";
 import { systemClock } from "../consensus/clock.js";
-import { BlockProducer } from "../consensus/producer.js";
-import type { ConsensusEngine, NewBlockEvent } from "../consensus/types.js";
+import { TendermintEngine } from "../consensus/engine.js";
+import { MemoryEvidencePool } from "../consensus/evidence.js";
+import { applyValidatorUpdates, BlockProducer } from "../consensus/producer.js";
+import type { ConsensusEngine, ConsensusEventSink, NewBlockEvent } from "../consensus/types.js";
+import { MemoryWAL } from "../consensus/wal.js";
+import { ed25519Verify } from "../crypto/ed25519.js";
 import { sha256 } from "../crypto/hash.js";
+import { EventBus } from "../events/bus.js";
 import { TxIndexer } from "../indexer/index.js";
 import { Mempool } from "../mempool/mempool.js";
+import { MetricsServer, NodeMetrics } from "../metrics/index.js";
+import type { BankKeeper } from "../modules/bank/keeper.js";
+import { DatanetsModule } from "../modules/datanets/module.js";
+import { ModelsModule } from "../modules/models/module.js";
+import { createStakingStack } from "../modules/staking/stack.js";
+import { consensusChecker } from "../p2p/consensusCheck.js";
+import { P2PNode } from "../p2p/p2pNode.js";
 import { FilePV } from "../privval/file.js";
-import type { RpcChainPoint, RpcEnv, RpcTxRecord } from "../rpc/env.js";
+import type { RestEnv } from "../rest/env.js";
+import { loadProtos, RestGateway, RestServer } from "../rest/index.js";
+import { COMETBFT_VERSION, NODE_CHANNELS } from "../rpc/encoding.js";
+import type { RpcChainPoint, RpcEnv, RpcRoundState, RpcTxRecord } from "../rpc/env.js";
 import { RpcServer } from "../rpc/server.js";
 import { LevelDatabase, StateStore } from "../store/index.js";
 import type { BlockMeta } from "../types/block.js";
-import { toHex } from "../types/bytes.js";
+import { equalBytes, toHex } from "../types/bytes.js";
+import { CodedError } from "../types/errors.js";
 import { homePaths, isInitialised } from "./home.js";
 import { Logger } from "./logger.js";
 import { loadNodeKey, type NodeKey } from "./nodeKey.js";
@@ -50,6 +67,12 @@ export interface NodeOptions {
 /** A running (or ready to run) node. */
 export class OpenLedgerNode {
   private rpc: RpcServer | undefined;
+  private metricsServer: MetricsServer | undefined;
+  /** The event bus RPC subscriptions read; the node publishes every committed block to it. */
+  readonly eventBus: EventBus;
+  /** The node's Prometheus metrics. */
+  readonly metrics: NodeMetrics;
+  private rest: RestServer | undefined;
   private readonly txWaiters = new Map<string, Set<(r: RpcTxRecord) => void>>();
   private latestPoint: RpcChainPoint;
   private earliestPoint: RpcChainPoint;
@@ -69,6 +92,8 @@ export class OpenLedgerNode {
     readonly validator: FilePV,
     private readonly log: Logger,
     private readonly onFatal: (error: unknown) => void,
+    /** The p2p layer (libp2p): consensus gossip, tx gossip, block sync. */
+    readonly p2p: P2PNode,
   ) {
     const genesisPoint = {
       height: 0,
@@ -78,26 +103,74 @@ export class OpenLedgerNode {
     };
     this.latestPoint = genesisPoint;
     this.earliestPoint = genesisPoint;
-    this.consensus = new BlockProducer(
-      { timeoutCommitMs: config.consensus.timeoutCommitMs, genesis: genesisToInitChain(genesis) },
-      {
-        app,
-        blockStore,
-        mempool,
-        signer: validator,
-        clock: systemClock,
-        events: {
-          beforeCommit: (block, _id, results) => {
-            if (config.txIndex.indexer === "kv") {
-              indexer.stageBlock(block.header.height, block.data.txs, results.txResults, results.events);
-            }
-          },
-          onNewBlock: (e) => this.onNewBlock(e),
-          onError: (e) => this.halt(e),
-        },
+    this.eventBus = new EventBus({
+      maxClients: config.rpc.maxSubscriptionClients,
+      maxSubscriptionsPerClient: config.rpc.maxSubscriptionsPerClient,
+      bufferSize: config.rpc.subscriptionBufferSize,
+    });
+    this.metrics = new NodeMetrics({ chainId: genesis.chainId });
+    mempool.onTxAdded(() => this.metrics.setMempool(mempool.size, mempool.bytes));
+    const events: ConsensusEventSink = {
+      beforeCommit: (block, _id, results) => {
+        if (config.txIndex.indexer === "kv") {
+          indexer.stageBlock(block.header.height, block.data.txs, results.txResults, results.events);
+        }
       },
+      onNewBlock: (e) => this.onNewBlock(e),
+      onError: (e) => this.halt(e),
+    };
+    const initChain = genesisToInitChain(genesis);
+    this.blockSync = new BlockSync(
+      { chainId: genesis.chainId, genesis: initChain },
+      { app, blockStore, mempool, events, source: p2p, log: log.child("blocksync") },
     );
+    this.consensusMode = consensusModeFor(genesis, validator.pubKey);
+    if (this.consensusMode === "tendermint") {
+      const c = config.consensus;
+      this.consensus = new TendermintEngine(
+        {
+          genesis: initChain,
+          timeouts: {
+            proposeMs: c.timeoutProposeMs,
+            proposeDeltaMs: c.timeoutProposeDeltaMs,
+            prevoteMs: c.timeoutPrevoteMs,
+            prevoteDeltaMs: c.timeoutPrevoteDeltaMs,
+            precommitMs: c.timeoutPrecommitMs,
+            precommitDeltaMs: c.timeoutPrecommitDeltaMs,
+            commitMs: c.timeoutCommitMs,
+          },
+        },
+        {
+          app,
+          blockStore,
+          mempool,
+          signer: validator,
+          clock: systemClock,
+          events,
+          network: p2p,
+          wal: new MemoryWAL(),
+          evidencePool: new MemoryEvidencePool(),
+          // SignatureVerifier takes (pubKey, message, signature); ed25519Verify (signature, message, pubKey).
+          verifySignature: (pubKey, message, signature) => ed25519Verify(signature, message, pubKey),
+          log: (m) => log.debug(m, { module: "consensus" }),
+        },
+      );
+    } else if (this.consensusMode === "producer") {
+      this.consensus = new BlockProducer(
+        { timeoutCommitMs: config.consensus.timeoutCommitMs, genesis: initChain },
+        { app, blockStore, mempool, signer: validator, clock: systemClock, events },
+      );
+    } else {
+      this.consensus = followerEngine(this.blockSync, blockStore, (e) => this.halt(e));
+    }
+    mempool.onTxAdded((entry) => p2p.gossipTx(entry.tx));
   }
+
+  /** How this node takes part in consensus. */
+  readonly consensusMode: ConsensusMode;
+  /** Block sync: catches a far-behind node up before consensus (or follows, for a full node). */
+  readonly blockSync: BlockSync;
+  private syncing = false;
 
   /** The consensus engine (the single-validator producer until the Tendermint engine lands). */
   readonly consensus: ConsensusEngine;
@@ -128,9 +201,15 @@ export class OpenLedgerNode {
 
     const db = await LevelDatabase.open(paths.db);
     const store = StateStore.open(db, { keepRecent: appConfig.pruning.keepRecent });
-    const app = new OpenLedgerApp(
+    const pos = createStakingStack((): BankKeeper => app.bankKeeper);
+    const datanets = new DatanetsModule({ bank: (): BankKeeper => app.bankKeeper });
+    const models = new ModelsModule({
+      bank: (): BankKeeper => app.bankKeeper,
+      datanets: () => datanets.keeper,
+    });
+    const app: OpenLedgerApp = new OpenLedgerApp(
       { chainId: genesis.chainId, minGasPrices: appConfig.minimumGasPrices },
-      { store },
+      { store, modules: [...pos.modules, datanets, models] },
     );
     const blockStore = await BlockStore.open(db);
     const indexer = new TxIndexer(db);
@@ -142,6 +221,35 @@ export class OpenLedgerNode {
         cacheSize: config.mempool.cacheSize,
       },
       { app },
+    );
+    const p2p = await P2PNode.create(
+      {
+        chainId: genesis.chainId,
+        nodeKeySeed: nodeKey.privateKey,
+        laddr: config.p2p.laddr,
+        persistentPeers: config.p2p.persistentPeers,
+        seeds: config.p2p.seeds,
+        moniker: config.moniker,
+        log: log.child("p2p"),
+      },
+      {
+        status: () => ({ height: blockStore.height, base: blockStore.base }),
+        loadBlock: async (h) => {
+          const [block, commit] = await Promise.all([blockStore.loadBlock(h), blockStore.loadCommit(h)]);
+          return block && commit ? { block, commit } : undefined;
+        },
+        addTx: async (tx) => {
+          try {
+            return (await mempool.add(tx)).added ? "added" : "rejected";
+          } catch (e) {
+            return e instanceof CodedError && e.code === 19 ? "known" : "rejected";
+          }
+        },
+        checkConsensus: consensusChecker(genesis.chainId, blockStore, {
+          initialHeight: genesis.initialHeight,
+          validators: applyValidatorUpdates([], genesisToInitChain(genesis).validators),
+        }),
+      },
     );
     const genesisJson = JSON.stringify(genesisToJson(genesis));
     const onFatal = opts.onFatal ?? (() => {});
@@ -160,11 +268,24 @@ export class OpenLedgerNode {
       validator,
       log,
       onFatal,
+      p2p,
     );
   }
 
   /** Start consensus and the RPC server. */
   async start(): Promise<void> {
+    await this.p2p.start();
+    if (this.consensusMode === "tendermint") {
+      // Far behind the peers (restart after downtime, new node)? Fetch and verify blocks first.
+      this.syncing = true;
+      try {
+        await this.blockSync.run(3000);
+      } catch (e) {
+        this.log.warn("block sync failed; starting consensus", { error: e });
+      } finally {
+        this.syncing = false;
+      }
+    }
     await this.consensus.start();
     await this.refreshChainPoints();
     this.rpc = await RpcServer.start(
@@ -176,9 +297,27 @@ export class OpenLedgerNode {
         timeoutBroadcastTxCommitMs: this.config.rpc.timeoutBroadcastTxCommitMs,
         corsAllowedOrigins: this.config.rpc.corsAllowedOrigins,
         onError: (e) => this.log.debug("rpc error", { error: e }),
+        timeoutMs: this.config.rpc.timeoutReadMs,
+        eventBus: this.eventBus,
+        websocket: {
+          writeBufferSize: this.config.rpc.websocketWriteBufferSize,
+          closeOnSlowClient: this.config.rpc.closeOnSlowClient,
+        },
+        rateLimitPerSecond: this.config.rpc.rateLimitPerSecond,
+        rateLimitBurst: this.config.rpc.rateLimitBurst,
+        onCall: (method, seconds, ok) => this.metrics.rpcCall(method, seconds, ok),
       },
       this.rpcEnv(),
     );
+    if (this.config.instrumentation.prometheus) {
+      this.metricsServer = await MetricsServer.start(
+        this.config.instrumentation.prometheusListenAddr,
+        this.metrics,
+        (e) => this.log.debug("metrics error", { error: e }),
+      );
+      this.log.info("prometheus metrics", { address: this.metricsServer.address });
+    }
+    if (this.appConfig.api.enable) await this.startRest();
     this.log.info("node started", {
       chain: this.genesis.chainId,
       height: this.consensus.height,
@@ -189,8 +328,13 @@ export class OpenLedgerNode {
 
   /** Stop RPC and consensus (finishing the block in progress), then close the database. */
   async stop(): Promise<void> {
+    await this.rest?.close();
+    await this.metricsServer?.close();
+    this.eventBus.stop();
     await this.rpc?.close();
     await this.consensus.stop();
+    this.blockSync.stop();
+    await this.p2p.stop().catch((e: unknown) => this.log.debug("p2p stop failed", { error: e }));
     await this.db.close();
     this.log.info("node stopped", { height: this.consensus.height });
   }
@@ -198,6 +342,69 @@ export class OpenLedgerNode {
   /** The RPC server's bound address. */
   get rpcAddress(): { host: string; port: number } | undefined {
     return this.rpc?.address;
+  }
+
+  /** The REST gateway's bound address (undefined when `[api] enable = false`). */
+  get restAddress(): { host: string; port: number } | undefined {
+    return this.rest?.address;
+  }
+
+  /** Start the REST gateway (`app.toml [api]`), its routes derived from the loaded protos. */
+  private async startRest(): Promise<void> {
+    const api = this.appConfig.api;
+    const protos = loadProtos();
+    if (protos.errors.length > 0) {
+      this.log.info("REST gateway: proto files skipped (install @protobufs/cosmos for the SDK routes)", {
+        skipped: protos.errors.length,
+        first: protos.errors[0],
+      });
+    }
+    const gateway = RestGateway.load(this.restEnv(), protos);
+    this.rest = await RestServer.start(
+      {
+        address: api.address,
+        maxBodyBytes: api.maxBodyBytes,
+        maxOpenConnections: api.maxOpenConnections,
+        enableCors: api.enabledUnsafeCors,
+        corsAllowedOrigins: api.corsAllowedOrigins,
+        openApiInfo: { title: `openledgerd REST (${this.genesis.chainId})`, version: "0.1.0" },
+        onError: (e) => this.log.debug("rest error", { error: e }),
+      },
+      gateway,
+    );
+    this.log.info("REST gateway started", {
+      address: this.rest.address,
+      routes: gateway.table.routes.length,
+    });
+  }
+
+  private restEnv(): RestEnv {
+    const rpc = this.rpcEnv();
+    return {
+      abciQuery: (path, data, height) => rpc.abciQuery({ path, data, height: height ?? 0, prove: false }),
+      nodeInfo: () => ({
+        id: this.nodeKey.id,
+        listenAddr: this.config.p2p.laddr,
+        network: this.genesis.chainId,
+        moniker: this.config.moniker,
+        version: COMETBFT_VERSION,
+        rpcAddress: this.config.rpc.laddr,
+        channels: NODE_CHANNELS,
+        appName: "openledgerd",
+        appVersion: "0.1.0",
+      }),
+      catchingUp: () => rpc.catchingUp(),
+      latestHeight: () => this.blockStore.height,
+      loadBlock: async (h) => {
+        const [block, meta] = await Promise.all([
+          this.blockStore.loadBlock(h),
+          this.blockStore.loadBlockMeta(h),
+        ]);
+        return block && meta ? { block, meta } : undefined;
+      },
+      loadValidators: (h) => this.blockStore.loadValidators(h),
+      valconsPrefix: () => this.app.chain.valconsPrefix,
+    };
   }
 
   private halt(error: unknown): void {
@@ -229,6 +436,9 @@ export class OpenLedgerNode {
       time: e.block.header.time,
     };
     if (this.earliestPoint.height === 0) void this.refreshChainPoints();
+    this.eventBus.publishBlock(e);
+    this.observeBlock(e);
+    this.p2p.publishStatus();
     this.log.info("committed block", {
       height,
       txs: e.block.data.txs.length,
@@ -268,7 +478,7 @@ export class OpenLedgerNode {
       }),
       latest: () => this.latestPoint,
       earliest: () => this.earliestPoint,
-      catchingUp: () => false,
+      catchingUp: () => this.syncing,
       loadBlock: (h) => bs.loadBlock(h),
       loadBlockMeta: (h) => bs.loadBlockMeta(h),
       loadBlockByHash: (hash) => bs.loadBlockByHash(hash),
@@ -288,8 +498,31 @@ export class OpenLedgerNode {
       mempoolSize: () => this.mempool.size,
       mempoolBytes: () => this.mempool.bytes,
       mempoolTxs: (limit) => this.mempool.txs(limit),
-      netInfo: () => ({ listening: false, listeners: [], peers: [] }),
+      netInfo: () => this.p2p.netInfo(),
+      consensusState: () => this.roundState(),
     };
+  }
+
+  /** The engine's round state when it exposes one (the producer's `roundState()`). */
+  private roundState(): RpcRoundState | undefined {
+    const engine: ConsensusEngine & { roundState?: () => RpcRoundState | undefined } = this.consensus;
+    return engine.roundState?.();
+  }
+
+  private observeBlock(e: NewBlockEvent): void {
+    const m = this.metrics;
+    try {
+      let txBytes = 0;
+      for (const tx of e.block.data.txs) txBytes += tx.length;
+      m.observeBlock(e.block.header.height, e.block.data.txs.length, txBytes, Date.now());
+      m.setMempool(this.mempool.size, this.mempool.bytes);
+      m.setPeers(this.rpcEnv().netInfo().peers.length);
+      const rs = this.roundState();
+      if (rs !== undefined) m.setRoundState(rs.round, rs.step, rs.validators.length);
+      if (this.rpc !== undefined) m.setWebsocketConnections(this.rpc.websocketConnections);
+    } catch (err) {
+      this.log.debug("metrics update failed", { error: err });
+    }
   }
 
   private async waitForTx(
@@ -326,4 +559,42 @@ export class OpenLedgerNode {
       });
     });
   }
+}
+
+/** How a node takes part in consensus. */
+export type ConsensusMode = "tendermint" | "producer" | "follower";
+
+/**
+ * The engine for a genesis: the Tendermint engine over p2p for a multi-validator network; for a
+ * single-validator chain (`dev`) the block producer on the validator and block-sync following on any
+ * other node. `OPENLEDGER_CONSENSUS=tendermint|producer` forces the choice.
+ */
+export function consensusModeFor(genesis: GenesisDoc, pubKey: Uint8Array): ConsensusMode {
+  const forced = process.env["OPENLEDGER_CONSENSUS"];
+  if (forced === "tendermint") return "tendermint";
+  const isValidator = genesis.validators.some((v) => equalBytes(v.pubKey, pubKey));
+  if (forced === "producer") return isValidator ? "producer" : "follower";
+  if (genesis.validators.length > 1) return "tendermint";
+  return isValidator ? "producer" : "follower";
+}
+
+/** A full node of a single-validator chain: block sync applies every block its peers have. */
+function followerEngine(
+  sync: BlockSync,
+  blockStore: BlockStore,
+  onError: (e: unknown) => void,
+): ConsensusEngine {
+  let running: Promise<void> | undefined;
+  return {
+    async start() {
+      running = sync.follow().catch(onError);
+    },
+    async stop() {
+      sync.stop();
+      await running;
+    },
+    get height() {
+      return blockStore.height;
+    },
+  };
 }

@@ -380,7 +380,9 @@ export function encodeTxProof(p: TxProof): JsonObject {
     index: int64(p.proof.index),
     leaf_hash: toBase64(p.proof.leafHash),
   };
-  if (p.proof.aunts.length > 0) proof["aunts"] = p.proof.aunts.map((a) => toBase64(a));
+  // CometBFT omits empty `aunts` (omitempty), but CosmJS's decoder requires the array (a one-tx
+  // block's proof has none), so it is always printed; Go clients accept both.
+  proof["aunts"] = p.proof.aunts.map((a) => toBase64(a));
   return { root_hash: hexBytes(p.rootHash), data: toBase64(p.data), proof };
 }
 

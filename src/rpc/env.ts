@@ -80,6 +80,38 @@ export interface RpcBlockPage {
   totalCount: number;
 }
 
+/** CometBFT round steps (`cstypes.RoundStepType`), 1-based as printed in `height/round/step`. */
+export enum RpcRoundStep {
+  NewHeight = 1,
+  NewRound = 2,
+  Propose = 3,
+  Prevote = 4,
+  PrevoteWait = 5,
+  Precommit = 6,
+  PrecommitWait = 7,
+  Commit = 8,
+}
+
+/** The consensus engine's round state, for `consensus_state` and `dump_consensus_state`. */
+export interface RpcRoundState {
+  /** The height being decided (last committed + 1). */
+  height: number;
+  round: number;
+  step: RpcRoundStep;
+  /** When the current step (or height) started. */
+  startTime: Timestamp;
+  /** When the last block was committed. */
+  commitTime: Timestamp;
+  /** Validator set of `height`. */
+  validators: Validator[];
+  /** Index of the proposer in `validators`. */
+  proposerIndex: number;
+  /** Validator set of `height - 1`. */
+  lastValidators: Validator[];
+  /** The commit of `height - 1` (absent before the first block). */
+  lastCommit?: Commit;
+}
+
 /** Everything the RPC reads or asks of the node. Async methods may hit LevelDB. */
 export interface RpcEnv {
   /** The chain id (`node_info.network`, block headers). */
@@ -151,4 +183,7 @@ export interface RpcEnv {
 
   /** P2P listeners and peers. */
   netInfo(): RpcNetInfo;
+
+  /** The consensus round state; absent or undefined when the engine exposes none. */
+  consensusState?(): RpcRoundState | undefined;
 }

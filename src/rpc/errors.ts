@@ -75,3 +75,13 @@ export function invalidParams(cause: string): RpcError {
 export function internalError(cause: string): RpcError {
   return new RpcError(RpcErrorCode.InternalError, cause);
 }
+
+/** -32000: a server-side condition (CometBFT `RPCServerError`), e.g. a cancelled subscription. */
+export function serverError(cause: string): RpcError {
+  return new RpcError(RpcErrorCode.ServerError, cause);
+}
+
+/** -32000: the caller's address exceeded its request rate. */
+export function rateLimited(): RpcError {
+  return serverError("rate limit exceeded");
+}

@@ -5,7 +5,7 @@
  */
 import type { CheckTxResponse } from "../abci/types.js";
 import { sha256 } from "../crypto/hash.js";
-import { txHash, zeroBlockId } from "../types/block.js";
+import { txHash, type Validator, zeroBlockId } from "../types/block.js";
 import { toBase64, toHexUpper, utf8 } from "../types/bytes.js";
 import { proofsFromByteSlices } from "../types/merkle.js";
 import {
@@ -25,10 +25,12 @@ import {
   encodeStatus,
   encodeTxResult,
   encodeValidator,
+  hexBytes,
   int64,
+  rfc3339Nano,
   type TxProof,
 } from "./encoding.js";
-import type { RpcEnv, RpcOrder, RpcTxRecord } from "./env.js";
+import type { RpcEnv, RpcOrder, RpcRoundState, RpcTxRecord } from "./env.js";
 import { RpcHandlerError } from "./errors.js";
 import { type Json, parseJson } from "./json.js";
 import type { Args, ParamSpec } from "./params.js";
@@ -74,7 +76,9 @@ export type RpcMethod =
   | "broadcast_tx_sync"
   | "broadcast_tx_async"
   | "abci_query"
-  | "abci_info";
+  | "abci_info"
+  | "consensus_state"
+  | "dump_consensus_state";
 
 /** What a handler may use besides its arguments. */
 export interface RouteContext {
@@ -207,6 +211,8 @@ export const ROUTES: Record<RpcMethod, Route> = {
     handler: abciQuery,
   },
   abci_info: { params: [], cacheable: { noCacheIfDefault: [] }, handler: abciInfo },
+  consensus_state: { params: [], handler: consensusState },
+  dump_consensus_state: { params: [], handler: dumpConsensusState },
 };
 
 /** True when `name` is a method of the table (own property, so `__proto__` & co. are not). */
@@ -507,6 +513,105 @@ async function abciQuery(ctx: RouteContext, args: Args): Promise<Json> {
 
 async function abciInfo(ctx: RouteContext): Promise<Json> {
   return { response: encodeAbciInfo(await ctx.env.abciInfo()) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consensus handlers
+
+async function consensusState(ctx: RouteContext): Promise<Json> {
+  const rs = roundState(ctx);
+  const proposer = rs.validators[rs.proposerIndex];
+  const total = totalPower(rs.validators);
+  return {
+    round_state: {
+      "height/round/step": `${rs.height}/${rs.round}/${rs.step}`,
+      start_time: rfc3339Nano(rs.startTime),
+      proposal_block_hash: "",
+      locked_block_hash: "",
+      valid_block_hash: "",
+      height_vote_set: [emptyRoundVotes(rs.round, rs.validators.length, total)],
+      proposer: {
+        address: proposer === undefined ? "" : hexBytes(proposer.address),
+        index: rs.proposerIndex,
+      },
+    },
+  };
+}
+
+async function dumpConsensusState(ctx: RouteContext): Promise<Json> {
+  const rs = roundState(ctx);
+  const proposer = rs.validators[rs.proposerIndex];
+  const lastProposer = rs.lastValidators[0];
+  const total = totalPower(rs.validators);
+  const lastCommit = rs.lastCommit;
+  const validatorSet = (vals: Validator[], p: Validator | undefined): Json =>
+    vals.length === 0
+      ? { validators: [], proposer: null }
+      : { validators: vals.map(encodeValidator), proposer: p === undefined ? null : encodeValidator(p) };
+  return {
+    round_state: {
+      height: int64(rs.height),
+      round: rs.round,
+      step: rs.step,
+      start_time: rfc3339Nano(rs.startTime),
+      commit_time: rfc3339Nano(rs.commitTime),
+      validators: validatorSet(rs.validators, proposer),
+      proposal: null,
+      proposal_block: null,
+      proposal_block_parts: null,
+      locked_round: -1,
+      locked_block: null,
+      locked_block_parts: null,
+      valid_round: -1,
+      valid_block: null,
+      valid_block_parts: null,
+      votes: [emptyRoundVotes(rs.round, rs.validators.length, total)],
+      commit_round: -1,
+      last_commit:
+        lastCommit === undefined
+          ? null
+          : {
+              votes: lastCommit.signatures.map((sig, i) =>
+                sig.signature.length === 0
+                  ? "nil-Vote"
+                  : `Vote{${i}:${hexBytes(sig.validatorAddress).slice(0, 12)} ${lastCommit.height}/${String(lastCommit.round).padStart(2, "0")}/SIGNED_MSG_TYPE_PRECOMMIT(Precommit) ${hexBytes(lastCommit.blockId.hash).slice(0, 12)} ${hexBytes(sig.signature).slice(0, 12)} @ ${rfc3339Nano(sig.timestamp)}}`,
+              ),
+              votes_bit_array: bitArray(lastCommit.signatures.map((sig) => sig.signature.length > 0)),
+              peer_maj_23s: {},
+            },
+      last_validators: validatorSet(rs.lastValidators, lastProposer),
+      triggered_timeout_precommit: false,
+    },
+    peers: [],
+  };
+}
+
+function roundState(ctx: RouteContext): RpcRoundState {
+  const rs = ctx.env.consensusState?.();
+  if (rs === undefined) fail("consensus state is not available");
+  return rs;
+}
+
+function totalPower(vals: readonly Validator[]): bigint {
+  return vals.reduce((sum, v) => sum + v.votingPower, 0n);
+}
+
+/** CometBFT's `BitArray.String()`: `BA{n:x_x}`. */
+function bitArray(bits: readonly boolean[]): string {
+  return `BA{${bits.length}:${bits.map((b) => (b ? "x" : "_")).join("")}}`;
+}
+
+/** One round's (empty) vote sets as `HeightVoteSet.MarshalJSON` prints them. */
+function emptyRoundVotes(round: number, n: number, total: bigint): Json {
+  const votes = Array.from({ length: n }, () => "nil-Vote");
+  const summary = `${bitArray(votes.map(() => false))} 0/${total} = 0.00`;
+  return {
+    round,
+    prevotes: votes,
+    prevotes_bit_array: summary,
+    precommits: [...votes],
+    precommits_bit_array: summary,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,14 +4,19 @@
  * `rpc/jsonrpc/server`: body limit (400), batch limit, parse errors (500), per-request errors in a
  * 200 reply, URI errors as 500, unknown paths 404. Hostile input gets a coded error, never a crash.
  */
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { EventBus } from "../events/bus.js";
 import { dispatch, toRpcError } from "./dispatch.js";
 import type { RpcEnv } from "./env.js";
-import { internalError, invalidRequest, parseError, type RpcError, RpcErrorCode } from "./errors.js";
-import { isJsonObject, type Json, type JsonObject, parseJson, stringifyJson } from "./json.js";
+import { type Envelope, errorEnvelope, resultEnvelope, toEnvelope } from "./envelope.js";
+import { internalError, invalidRequest, parseError, RpcErrorCode, rateLimited } from "./errors.js";
+import { type Json, type JsonObject, parseJson, stringifyJson } from "./json.js";
 import { type Args, argsFromUri } from "./params.js";
+import { DEFAULT_RATE_LIMIT_PER_SECOND, RateLimiter } from "./rateLimit.js";
 import { GenesisCache, isCacheable, isRpcMethod, ROUTES, type Route, type RouteContext } from "./routes.js";
+import { WebsocketEndpoint, type WebsocketOptions } from "./websocket.js";
 
 // ---------------------------------------------------------------------------------------------
 // Constants
@@ -58,14 +63,16 @@ export interface RpcServerOptions {
   corsAllowedOrigins?: string[];
   /** Called with failures the server absorbed (broken handlers, socket errors). */
   onError?: (err: unknown) => void;
-}
-
-/** One JSON-RPC request after envelope checks. */
-interface Envelope {
-  /** undefined for a notification. */
-  id: string | number | undefined;
-  method: string;
-  params: Json | undefined;
+  /** The node's event bus for WebSocket `subscribe`; without it subscribing is an error. */
+  eventBus?: EventBus;
+  /** WebSocket limits (message size defaults to `maxBodyBytes`). */
+  websocket?: Partial<WebsocketOptions>;
+  /** Per-IP calls per second (token bucket); 0 disables. Default `DEFAULT_RATE_LIMIT_PER_SECOND`. */
+  rateLimitPerSecond?: number;
+  /** Per-IP burst; default twice the rate. */
+  rateLimitBurst?: number;
+  /** Called after every call (HTTP, URI or WebSocket): method (`unknown` for unknown ones), seconds, ok. */
+  onCall?: (method: string, seconds: number, ok: boolean) => void;
 }
 
 /** Outcome of reading a body. */
@@ -80,6 +87,8 @@ export class RpcServer {
   private readonly maxBodyBytes: number;
   private readonly maxBatch: number;
   private readonly cors: string[];
+  private readonly limiter: RateLimiter;
+  private readonly ws: WebsocketEndpoint;
   private bound = { host: "", port: 0 };
 
   private constructor(
@@ -97,6 +106,20 @@ export class RpcServer {
         options.timeoutBroadcastTxCommitMs ?? DEFAULT_TIMEOUT_BROADCAST_TX_COMMIT_MS,
       genesis: new GenesisCache(() => env.genesisJson()),
     };
+    this.limiter = new RateLimiter(
+      options.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT_PER_SECOND,
+      options.rateLimitBurst,
+    );
+    this.ws = new WebsocketEndpoint(
+      { maxMessageBytes: this.maxBodyBytes, ...options.websocket },
+      {
+        ctx: this.ctx,
+        bus: options.eventBus,
+        limiter: this.limiter,
+        onCall: (m, secs, ok) => this.called(m, secs, ok),
+        report: (e) => this.report(e),
+      },
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -117,6 +140,7 @@ export class RpcServer {
     if (server.maxConnections === 0) server.maxConnections = Number.POSITIVE_INFINITY;
     const rpc = new RpcServer(server, options, env);
     server.on("request", (req, res) => rpc.onRequest(req, res));
+    server.on("upgrade", (req, socket, head) => rpc.ws.handleUpgrade(req, socket, head));
     server.on("clientError", (err, socket) => {
       const timedOut = (err as NodeJS.ErrnoException).code === "ERR_HTTP_REQUEST_TIMEOUT";
       const status = timedOut ? "408 Request Timeout" : "400 Bad Request";
@@ -159,8 +183,14 @@ export class RpcServer {
     return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   }
 
+  /** Open WebSocket connections. */
+  get websocketConnections(): number {
+    return this.ws.connections;
+  }
+
   /** Stop accepting, drop open connections, resolve when closed. */
   async close(): Promise<void> {
+    this.ws.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -182,6 +212,13 @@ export class RpcServer {
     req.on("error", (err) => this.report(err));
     res.setHeader("X-Server-Time", String(Math.floor(Date.now() / 1000)));
     if (this.applyCors(req, res)) return;
+
+    if (!this.limiter.take(req.socket.remoteAddress ?? "")) {
+      req.resume();
+      this.send(res, 429, errorEnvelope(undefined, rateLimited()), { Connection: "close" });
+      this.called("rate_limited", 0, false);
+      return;
+    }
 
     let url: URL;
     try {
@@ -206,7 +243,7 @@ export class RpcServer {
     }
     const method = path.slice(1);
     if (isRpcMethod(method)) {
-      await this.handleUri(res, ROUTES[method], url.searchParams);
+      await this.handleUri(res, method, ROUTES[method], url.searchParams);
       return;
     }
     this.sendText(res, 404, "404 page not found\n");
@@ -247,7 +284,10 @@ export class RpcServer {
     const replies: JsonObject[] = [];
     for (const env of envelopes) {
       if (env.id === undefined) continue; // notification: no reply
+      const started = performance.now();
       const out = await dispatch(this.ctx, env.method, env.params, (e) => this.report(e));
+      const known = out.ok || out.error.code !== RpcErrorCode.MethodNotFound;
+      this.called(known ? env.method : "unknown", (performance.now() - started) / 1000, out.ok);
       if (out.ok) {
         replies.push(resultEnvelope(env.id, out.result));
         if (!out.cacheable) cache = false;
@@ -265,14 +305,29 @@ export class RpcServer {
   }
 
   /** `GET /<method>?k=v`: URI-form call. */
-  private async handleUri(res: ServerResponse, route: Route, query: URLSearchParams): Promise<void> {
+  private async handleUri(
+    res: ServerResponse,
+    method: string,
+    route: Route,
+    query: URLSearchParams,
+  ): Promise<void> {
+    const started = performance.now();
+    let ok = false;
+    try {
+      ok = await this.handleUriCall(res, route, query);
+    } finally {
+      this.called(method, (performance.now() - started) / 1000, ok);
+    }
+  }
+
+  private async handleUriCall(res: ServerResponse, route: Route, query: URLSearchParams): Promise<boolean> {
     let args: Args;
     try {
       args = argsFromUri(route.params, query);
     } catch (e) {
       const err = toRpcError(e, RpcErrorCode.InvalidParams, (x) => this.report(x));
       this.send(res, 500, errorEnvelope(URI_REQUEST_ID, err), {});
-      return;
+      return false;
     }
     let result: Json;
     try {
@@ -280,9 +335,10 @@ export class RpcServer {
     } catch (e) {
       const err = toRpcError(e, RpcErrorCode.InternalError, (x) => this.report(x));
       this.send(res, 500, errorEnvelope(URI_REQUEST_ID, err), {});
-      return;
+      return false;
     }
     this.send(res, 200, resultEnvelope(URI_REQUEST_ID, result), isCacheable(route, args) ? CACHE_HEADER : {});
+    return true;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -325,6 +381,14 @@ export class RpcServer {
     if (res.headersSent || res.destroyed) return;
     res.writeHead(status, { ...headers, "Content-Length": Buffer.byteLength(body) });
     res.end(body);
+  }
+
+  private called(method: string, seconds: number, ok: boolean): void {
+    try {
+      this.options.onCall?.(method, seconds, ok);
+    } catch {
+      // a broken metrics hook must not break the server
+    }
   }
 
   private report(err: unknown): void {
@@ -387,40 +451,6 @@ function readBody(req: IncomingMessage, max: number): Promise<BodyResult> {
     req.on("error", (err) => finish({ ok: false, error: err.message, destroy: true }));
     req.on("close", () => finish({ ok: false, error: "unexpected EOF", destroy: true }));
   });
-}
-
-/**
- * Check one batch element as Go's `RPCRequest.UnmarshalJSON` does; a string is the error text.
- * Ids are strings or numbers (numbers truncated to integers); null or absent id = notification.
- */
-function toEnvelope(item: Json): Envelope | string {
-  if (!isJsonObject(item)) return "json: cannot unmarshal non-object into Go value of type types.RPCRequest";
-  const id = item["id"];
-  const method = item["method"];
-  const jsonrpc = item["jsonrpc"];
-  if (jsonrpc !== undefined && jsonrpc !== null && typeof jsonrpc !== "string") {
-    return "json: cannot unmarshal jsonrpc into Go struct field of type string";
-  }
-  if (method !== undefined && method !== null && typeof method !== "string") {
-    return "json: cannot unmarshal method into Go struct field of type string";
-  }
-  if (id === undefined || id === null) return { id: undefined, method: "", params: undefined };
-  let outId: string | number;
-  if (typeof id === "string") outId = id;
-  else if (typeof id === "number") outId = Math.trunc(id);
-  else return `json-rpc ID (${JSON.stringify(id)}) is of unknown type`;
-  return { id: outId, method: typeof method === "string" ? method : "", params: item["params"] };
-}
-
-function resultEnvelope(id: string | number, result: Json): JsonObject {
-  return { jsonrpc: "2.0", id, result };
-}
-
-function errorEnvelope(id: string | number | undefined, err: RpcError): JsonObject {
-  const out: JsonObject = { jsonrpc: "2.0" };
-  if (id !== undefined) out["id"] = id;
-  out["error"] = err.toJson();
-  return out;
 }
 
 function errorText(e: unknown): string {

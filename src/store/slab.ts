@@ -16,16 +16,18 @@ export interface SlabHit {
   end: number;
 }
 
-/** Ring of chunks of length-prefixed records, indexed by record id. */
+/**
+ * Ring of chunks of length-prefixed records, indexed by record id. A location is
+ * `slot * chunkSize + offset`, below the byte budget, so it stays a small integer (no boxed numbers).
+ */
 export class RecordSlab {
-  private readonly chunks: Buffer[] = [];
-  private readonly chunkKeys: string[][] = [];
-  private firstId = 0;
+  private readonly slots: Buffer[] = [];
+  private readonly slotKeys: string[][] = [];
+  private cur = -1;
   private off = 0;
   private spare: Buffer | undefined;
   private readonly index = new Map<string, number>();
   private readonly hit: SlabHit = { buf: Buffer.alloc(0), start: 0, end: 0 };
-
   private readonly maxChunks: number;
   private readonly chunkSize: number;
 
@@ -45,16 +47,16 @@ export class RecordSlab {
 
   /** Bytes allocated for chunks. */
   get allocatedBytes(): number {
-    return (this.chunks.length + (this.spare ? 1 : 0)) * this.chunkSize;
+    return (this.slots.length + (this.spare ? 1 : 0)) * this.chunkSize;
   }
 
   /** The record `key`, or undefined. The returned object is reused by the next call. */
   get(key: string): SlabHit | undefined {
     const loc = this.index.get(key);
     if (loc === undefined) return undefined;
-    const id = Math.floor(loc / this.chunkSize);
-    const buf = this.chunks[id - this.firstId]!;
-    const start = loc - id * this.chunkSize;
+    const slot = Math.floor(loc / this.chunkSize);
+    const buf = this.slots[slot]!;
+    const start = loc - slot * this.chunkSize;
     const len = buf.readUInt32LE(start);
     this.hit.buf = buf;
     this.hit.start = start + 4;
@@ -65,7 +67,7 @@ export class RecordSlab {
   /** Cache the record `key` (ignored when the slab is disabled or the record is too large). */
   put(key: string, rec: Uint8Array): void {
     if (this.maxChunks < 2 || rec.length + 4 > this.chunkSize) return;
-    if (this.chunks.length === 0 || this.off + 4 + rec.length > this.chunkSize) this.nextChunk();
+    if (this.cur < 0 || this.off + 4 + rec.length > this.chunkSize) this.nextChunk();
     this.append(key, rec, 0, rec.length);
   }
 
@@ -77,51 +79,58 @@ export class RecordSlab {
   /** Forget everything. */
   clear(): void {
     this.index.clear();
-    this.chunks.length = 0;
-    this.chunkKeys.length = 0;
-    this.firstId = 0;
+    this.slots.length = 0;
+    this.slotKeys.length = 0;
+    this.cur = -1;
     this.off = 0;
     this.spare = undefined;
   }
 
   private append(key: string, src: Uint8Array, from: number, to: number): void {
-    const lastIdx = this.chunks.length - 1;
-    const buf = this.chunks[lastIdx]!;
+    const buf = this.slots[this.cur]!;
     const len = to - from;
     buf.writeUInt32LE(len, this.off);
     if (from === 0 && to === src.length) buf.set(src, this.off + 4);
     else buf.set(src.subarray(from, to), this.off + 4);
-    this.index.set(key, (this.firstId + lastIdx) * this.chunkSize + this.off);
-    this.chunkKeys[lastIdx]!.push(key);
+    this.index.set(key, this.cur * this.chunkSize + this.off);
+    this.slotKeys[this.cur]!.push(key);
     this.off += 4 + len;
   }
 
   private nextChunk(): void {
-    if (this.chunks.length < this.maxChunks) {
-      this.chunks.push(Buffer.allocUnsafeSlow(this.chunkSize));
-      this.chunkKeys.push([]);
-      this.off = 0;
+    const next = (this.cur + 1) % this.maxChunks;
+    this.off = 0;
+    if (next >= this.slots.length) {
+      this.slots.push(Buffer.allocUnsafeSlow(this.chunkSize));
+      this.slotKeys.push([]);
+      this.cur = next;
       return;
     }
-    // Recycle the oldest chunk: copy its live records into a fresh chunk, then keep it as the spare.
-    const oldBuf = this.chunks.shift()!;
-    const oldKeys = this.chunkKeys.shift()!;
-    const oldId = this.firstId;
-    this.firstId++;
-    this.chunks.push(this.spare ?? Buffer.allocUnsafeSlow(this.chunkSize));
-    this.chunkKeys.push([]);
-    this.off = 0;
-    const limit = this.chunkSize >>> 1;
+    // Recycle the oldest chunk: copy its live records into a fresh buffer in the same slot, then keep
+    // the old buffer as the spare.
+    const oldBuf = this.slots[next]!;
+    const oldKeys = this.slotKeys[next]!;
+    this.slots[next] = this.spare ?? Buffer.allocUnsafeSlow(this.chunkSize);
+    this.slotKeys[next] = [];
+    this.cur = next;
+    const base = next * this.chunkSize;
+    const limit = this.chunkSize - (this.chunkSize >>> 2);
+    // Phase 1: take every indexed record of the old chunk out of the index (once, even if its key
+    // was put twice); phase 2: copy as many as fit forward.
+    const live: string[] = [];
+    const starts: number[] = [];
     for (const k of oldKeys) {
       const loc = this.index.get(k);
-      if (loc === undefined || Math.floor(loc / this.chunkSize) !== oldId) continue;
-      const start = loc - oldId * this.chunkSize;
+      if (loc === undefined || loc < base || loc >= base + this.chunkSize) continue;
+      this.index.delete(k);
+      live.push(k);
+      starts.push(loc - base);
+    }
+    for (let i = 0; i < live.length; i++) {
+      const start = starts[i]!;
       const len = oldBuf.readUInt32LE(start);
-      if (this.off + 4 + len > limit) {
-        this.index.delete(k);
-        continue;
-      }
-      this.append(k, oldBuf, start + 4, start + 4 + len);
+      if (this.off + 4 + len > limit) break;
+      this.append(live[i]!, oldBuf, start + 4, start + 4 + len);
     }
     this.spare = oldBuf;
   }

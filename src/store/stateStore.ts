@@ -189,7 +189,7 @@ export class StateStore implements CommitStore {
    * commit): stage nodes, root, orphans, flat index and pruning into `db` and flush it.
    */
   async commit(version: number): Promise<Uint8Array> {
-    if (this.committing) throw storeError(StoreCode.InvalidCommitVersion, "a commit is already in progress");
+    if (this.committing) throw storeError(StoreCode.CommitInProgress, "a commit is already in progress");
     const expected = this.lastVersion + 1;
     if (!Number.isSafeInteger(version) || version < 1 || (this.lastVersion > 0 && version !== expected)) {
       throw storeError(
@@ -207,6 +207,8 @@ export class StateStore implements CommitStore {
 
   /** Drop uncommitted working changes. */
   rollbackWorking(): void {
+    if (this.committing)
+      throw storeError(StoreCode.CommitInProgress, "cannot roll back while a commit is in progress");
     this.cache.clear();
     this.tree = undefined;
     this.treeStale = true;
@@ -249,6 +251,8 @@ export class StateStore implements CommitStore {
 
   /** @internal Working write (`undefined` = delete). */
   workingSet(key: Uint8Array, value: Uint8Array | undefined): void {
+    if (this.committing)
+      throw storeError(StoreCode.CommitInProgress, "cannot write while a commit is in progress");
     this.cache.set(bytesKey(key), { key, value });
     this.treeStale = true;
   }

@@ -16,12 +16,12 @@
  * because they apply the same writes in the same order (the store applies each version's net writes
  * in key order, so only the sequence of committed versions' write sets matters).
  *
- * Persistence. A node's id ("node key") is `u64be(version) ‖ u32be(nonce)`, nonces assigned in
- * post-order when the version is saved. Record under `Bucket.stateTree ‖ nodeKey`:
- * `u8 height ‖ uvarint size ‖ uvarint(len key) ‖ key ‖` then for a leaf `uvarint(len value) ‖ value`,
- * for an inner node `leftNodeKey(12) ‖ leftHash(32) ‖ rightNodeKey(12) ‖ rightHash(32)`.
- * A node's own hash lives in its parent (or in the root record), so rehashing a path after an update
- * never loads the siblings.
+ * Persistence. Records are inner nodes with their leaf children stored inline (a leaf never has a
+ * record of its own, except a lone root leaf). A record's id ("node key") is
+ * `u64be(version) ‖ u32be(nonce)`, nonces assigned in post-order when the version is saved; it lives
+ * under `Bucket.stateTree ‖ nodeKey` in the layout of `encodeNode`. A record holds its children's
+ * hashes, heights and sizes, so rehashing a path never loads siblings and an insert rebalances
+ * without loading them either.
  *
  * In memory, keys, values and hashes are latin1 strings (one char per byte): compact, compared with
  * native string order (= byte order), hashed without copies.
@@ -45,8 +45,10 @@ export enum StoreCode {
   InvalidCommitVersion = 4,
   /** A bad key or value was passed in. */
   InvalidKey = 5,
-  /** The store failed to persist a commit and must be re-opened. */
+  /** The database flush of a commit failed; nothing of that version was written (retry or re-open). */
   CommitFailed = 6,
+  /** A write, rollback or second commit was attempted while a commit is being flushed. */
+  CommitInProgress = 7,
 }
 
 /** Length of a node key in bytes. */
@@ -238,10 +240,18 @@ export function nodeDbKey(nodeKey: string): Uint8Array {
 
 /** `u64be(version) ‖ u32be(nonce)` as a latin1 string. */
 export function makeNodeKey(version: number, nonce: number): string {
-  const b = Buffer.allocUnsafe(NODE_KEY_LENGTH);
+  return versionPrefix(version) + u32Str(nonce);
+}
+
+/** `u64be(version)` as a latin1 string. */
+export function versionPrefix(version: number): string {
+  const b = Buffer.allocUnsafe(8);
   b.writeBigUInt64BE(BigInt(version), 0);
-  b.writeUInt32BE(nonce, 8);
-  return b.toString("latin1", 0, NODE_KEY_LENGTH);
+  return b.toString("latin1", 0, 8);
+}
+
+function u32Str(n: number): string {
+  return String.fromCharCode((n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 }
 
 const CHILD_REF = "\x00";
@@ -408,9 +418,10 @@ export class MutableTree {
     if (root === undefined) return;
     hashNode(root);
     let nonce = 0;
+    const prefix = versionPrefix(version);
     const emit = (n: Node): void => {
       nonce++;
-      n.nodeKey = makeNodeKey(version, nonce);
+      n.nodeKey = prefix + u32Str(nonce);
       out.push({ key: nodeDbKey(n.nodeKey), value: encodeNode(n) });
       n.frozen = true;
       saved.push(n);

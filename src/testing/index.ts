@@ -13,7 +13,12 @@ import { MsgSetSendEnabled, MsgUpdateParams } from "cosmjs-types/cosmos/bank/v1b
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { AuthInfo, SignDoc, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import type { CheckTxResponse, ConsensusParams, FinalizeBlockResponse } from "../abci/types.js";
+import type {
+  CheckTxResponse,
+  ConsensusParams,
+  FinalizeBlockResponse,
+  ValidatorUpdate,
+} from "../abci/types.js";
 import { CheckTxType } from "../abci/types.js";
 import { type AppOptions, OpenLedgerApp } from "../app/app.js";
 import type { BigCoin } from "../app/coins.js";
@@ -21,6 +26,7 @@ import { type DefaultAppStateOptions, defaultAppState } from "../app/genesis.js"
 import type { AppModule } from "../app/types.js";
 import { secp256k1Address, toBech32 } from "../crypto/address.js";
 import { secp256k1PublicKey, secp256k1Sign } from "../crypto/secp256k1.js";
+import { createStakingStack, type StakingStack } from "../modules/staking/stack.js";
 import { MemoryDatabase, StateStore } from "../store/index.js";
 import { utf8 } from "../types/bytes.js";
 
@@ -53,6 +59,8 @@ export interface TestAppOptions {
   chainId?: string;
   /** Extra modules. */
   modules?: AppModule[];
+  /** Add the proof-of-stake stack (distribution, staking, slashing) before `modules`. */
+  staking?: boolean;
   /** Overrides for the genesis builder. */
   genesis?: Partial<DefaultAppStateOptions>;
   /** Extra app options. */
@@ -68,6 +76,10 @@ export interface TestApp {
   accounts: TestAccount[];
   chainId: string;
   appState: Record<string, unknown>;
+  /** The proof-of-stake keepers when `staking` was asked for. */
+  staking?: StakingStack;
+  /** The validator set InitChain returned. */
+  validators: ValidatorUpdate[];
 }
 
 /** Options of `signTx`. */
@@ -131,8 +143,12 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const store = StateStore.open(new MemoryDatabase());
   const appOpts: AppOptions = { chainId, ...opts.app };
   if (opts.minGasPrices !== undefined) appOpts.minGasPrices = opts.minGasPrices;
-  const app = new OpenLedgerApp(appOpts, { store, modules: opts.modules ?? [] });
-  await app.initChain({
+  const stack = opts.staking ? createStakingStack(() => app.bankKeeper) : undefined;
+  const app: OpenLedgerApp = new OpenLedgerApp(appOpts, {
+    store,
+    modules: [...(stack?.modules ?? []), ...(opts.modules ?? [])],
+  });
+  const init = await app.initChain({
     time: { seconds: 1_700_000_000n, nanos: 0 },
     chainId,
     consensusParams: opts.consensusParams ?? {
@@ -145,7 +161,15 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     appStateBytes: utf8(JSON.stringify(appState)),
     initialHeight: 1,
   });
-  return { app, store, accounts, chainId, appState };
+  return {
+    app,
+    store,
+    accounts,
+    chainId,
+    appState,
+    validators: init.validators,
+    ...(stack ? { staking: stack } : {}),
+  };
 }
 
 /** The `Any` of a secp256k1 public key. */

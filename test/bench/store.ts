@@ -125,6 +125,7 @@ export default async function main(argv: string[]): Promise<void> {
       await store.commit(++version);
     }
     if (a.warmup > 0) console.log(`warm-up: ${a.warmup} versions (not measured)`);
+    const cpu0 = process.cpuUsage();
     let hashMs = 0;
     let commitMs = 0;
     let setMs = 0;
@@ -149,11 +150,15 @@ export default async function main(argv: string[]): Promise<void> {
         `  v${version}: hash ${(s2 - s1).toFixed(0)} ms + commit ${(s3 - s2).toFixed(0)} ms (stage ${st.stageMs.toFixed(0)}, flush ${st.flushMs.toFixed(0)}); ${st.newNodes} new nodes, ${st.orphans} orphans, ${st.prunedNodes} pruned, ${st.ops} ops`,
       );
     }
+    const cpu = process.cpuUsage(cpu0);
     const per = (hashMs + commitMs) / a.versions;
     console.log(`computeHash: ${(hashMs / a.versions).toFixed(1)} ms/version (tree update + hashing)`);
     console.log(`commit (stage + flush): ${(commitMs / a.versions).toFixed(1)} ms/version`);
     console.log(
       `computeHash+commit: ${per.toFixed(1)} ms/version (worst ${worst.toFixed(0)} ms), ${Math.round((a.updates * 1000) / per)} key updates/s`,
+    );
+    console.log(
+      `process CPU (all threads, incl. set() and LevelDB): ${((cpu.user + cpu.system) / 1000 / a.versions).toFixed(0)} ms/version`,
     );
     console.log(`working set() of ${a.updates} keys: ${(setMs / a.versions).toFixed(1)} ms/version`);
     console.log(
@@ -178,9 +183,11 @@ export default async function main(argv: string[]): Promise<void> {
     for (let i = 0; i < 2000; i++) store.proveAt(version, keyOf(rand.next() % a.keys));
     console.log(`proofs: ${Math.round(2000 / ((performance.now() - p0) / 1000))} proveAt/s`);
     sampleRss();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc !== undefined) gc();
     const mu = process.memoryUsage();
     console.log(
-      `peak RSS: ${mb(peakRss)}; now rss ${mb(mu.rss)}, heap used ${mb(mu.heapUsed)} of ${mb(mu.heapTotal)}, external ${mb(mu.external)}`,
+      `peak RSS: ${mb(peakRss)}; now rss ${mb(mu.rss)}, heap used${gc ? " (after gc)" : ""} ${mb(mu.heapUsed)} of ${mb(mu.heapTotal)}, external ${mb(mu.external)}`,
     );
     await db.close();
   } finally {

@@ -84,6 +84,11 @@ export class NodeProcess {
     return `http://127.0.0.1:${this.rpcPort}`;
   }
 
+  /** OS process id of the running node (undefined when stopped). */
+  get pid(): number | undefined {
+    return this.proc?.exitCode === null ? this.proc.pid : undefined;
+  }
+
   /** Everything the process printed so far. */
   get log(): string {
     return this.output;

@@ -56,3 +56,21 @@ describe("RecordSlab", () => {
     assert.equal(small.get("big"), undefined);
   });
 });
+
+describe("RecordSlab recycling with re-put keys", () => {
+  it("keeps the latest value of a key put several times into the recycled chunk", () => {
+    const slab = new RecordSlab(4096 * 3, 4096);
+    const r = rng(3);
+    const latest = new Map<string, string>();
+    for (let i = 0; i < 3000; i++) {
+      const k = `k${randInt(r, 20)}`;
+      const rec = randBytes(r, 1 + randInt(r, 120));
+      slab.put(k, rec);
+      latest.set(k, Buffer.from(rec).toString("hex"));
+      for (const [lk, lv] of latest) {
+        const got = read(slab, lk);
+        if (got !== undefined) assert.equal(got, lv, `key ${lk} at step ${i}`);
+      }
+    }
+  });
+});

@@ -297,6 +297,22 @@ describe("StateStore", () => {
     assert.deepEqual(again.working.get(b("c")), b("4"));
   });
 
+  it("refuses writes, rollbacks and a second commit while a commit is flushing", async () => {
+    const s = StateStore.open(new MemoryDatabase());
+    s.working.set(b("a"), b("1"));
+    const pending = s.commit(1);
+    assert.throws(() => s.working.set(b("b"), b("2")), isCoded(StoreCode.CommitInProgress));
+    assert.throws(() => s.working.delete(b("a")), isCoded(StoreCode.CommitInProgress));
+    assert.throws(() => s.rollbackWorking(), isCoded(StoreCode.CommitInProgress));
+    await assert.rejects(s.commit(2), isCoded(StoreCode.CommitInProgress));
+    await pending;
+    assert.equal(s.version, 1);
+    assert.deepEqual(s.working.get(b("a")), b("1"));
+    assert.equal(s.working.get(b("b")), undefined);
+    s.working.set(b("b"), b("2"));
+    await s.commit(2);
+  });
+
   it("commits in one flush that also carries the block store's staged writes", async () => {
     const db = new MemoryDatabase();
     const s = StateStore.open(db);

@@ -1,0 +1,55 @@
+/**
+ * Legacy amino JSON of datanets' messages, shared by the node (sign-bytes check) and the client (CosmJS
+ * `AminoTypes` converters), so both sides build the same document: proto field names, zero values omitted
+ * (amino `omitempty`), 64-bit integers as decimal strings, enums as numbers, bytes as base64.
+ */
+import { camelToSnake, mapKeys, snakeToCamel } from "../../app/protoJson.js";
+import type { AminoConverter } from "../../app/types.js";
+
+/** The protobufjs static-class surface the converters use. */
+export interface PbjsCodec<M> {
+  fromObject(o: Record<string, unknown>): M;
+  toObject(
+    m: M,
+    o: { longs: BigIntConstructor; enums: NumberConstructor; bytes: StringConstructor },
+  ): Record<string, unknown>;
+}
+
+function omitEmpty(v: unknown): unknown {
+  if (typeof v === "bigint") return v === 0n ? undefined : v.toString();
+  if (v === "" || v === 0 || v === false || v === null) return undefined;
+  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((x) => omitEmpty(x) ?? defaultOf(x));
+  if (typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      const y = omitEmpty(x);
+      if (y !== undefined) out[k] = y;
+    }
+    return out;
+  }
+  return v;
+}
+
+function defaultOf(x: unknown): unknown {
+  return typeof x === "bigint" ? "0" : x;
+}
+
+/** The amino JSON value of a message (before key sorting). */
+export function toAminoJson<M>(codec: PbjsCodec<M>, m: M | Record<string, unknown>): unknown {
+  const o = codec.toObject(codec.fromObject(m as Record<string, unknown>), {
+    longs: BigInt,
+    enums: Number,
+    bytes: String,
+  });
+  return mapKeys(omitEmpty(o) ?? {}, camelToSnake);
+}
+
+/** A message back from its amino JSON value. */
+export function fromAminoJson<M>(codec: PbjsCodec<M>, json: unknown): M {
+  return codec.fromObject(mapKeys(json, snakeToCamel) as Record<string, unknown>);
+}
+
+/** The node-side converter of a message type. */
+export function aminoConverter<M>(aminoType: string, codec: PbjsCodec<M>): AminoConverter<M> {
+  return { aminoType, toAmino: (m) => toAminoJson(codec, m) };
+}

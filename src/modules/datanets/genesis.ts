@@ -1,0 +1,148 @@
+/**
+ * datanets genesis in protobuf JSON with proto field names: `{params, datanets, rows, versions,
+ * contributors, next_datanet_id, next_row_id}`. Indexes, the accepted-row order and merkle frontiers are
+ * rebuilt on import, and every version's root is checked against the rebuilt rows.
+ */
+import { fromProtoNames, isObject, toProtoNames } from "../../app/protoJson.js";
+import type { Context } from "../../app/types.js";
+import { sha256 } from "../../crypto/hash.js";
+import { equalBytes } from "../../types/bytes.js";
+import { DatanetsCode, datanetsError } from "./errors.js";
+import { appendLeaf, frontierRoot } from "./frontier.js";
+import type { DatanetsKeeper } from "./keeper.js";
+import {
+  CONTRIBUTOR_PREFIX,
+  DATANET_PREFIX,
+  NEXT_DATANET_ID_KEY,
+  NEXT_ROW_ID_KEY,
+  ROW_PREFIX,
+  VERSION_PREFIX,
+} from "./keys.js";
+import { defaultDatanetsParams, validateDatanetsParams } from "./params.js";
+import {
+  big,
+  ContributorRecord,
+  Datanet,
+  GenesisState,
+  type GenesisState as GenesisStateT,
+  num,
+  Params,
+  Row,
+  RowStatus,
+  Version,
+} from "./proto.js";
+
+const JSON_OPTS = { longs: String, enums: String, bytes: String, defaults: true, arrays: true } as const;
+
+function bad(msg: string): never {
+  throw datanetsError(DatanetsCode.InvalidGenesis, `datanets genesis: ${msg}`);
+}
+
+/** Parse and validate genesis JSON; throws `datanets` 16 (or 13 for params). */
+export function parseDatanetsGenesis(json: unknown, bondDenom = "aopen"): GenesisStateT {
+  if (!isObject(json)) bad("must be an object");
+  let g: GenesisStateT;
+  try {
+    g = GenesisState.fromObject(fromProtoNames(json) as Record<string, unknown>);
+  } catch (e) {
+    bad((e as Error).message);
+  }
+  if (!g.params) g.params = defaultDatanetsParams(bondDenom);
+  validateDatanetsParams(Params.create(g.params));
+  const datanets = new Set<bigint>();
+  let maxDatanet = 0n;
+  for (const d of g.datanets) {
+    const id = big(d.id);
+    if (id === 0n || datanets.has(id)) bad(`duplicate or zero datanet id ${id}`);
+    datanets.add(id);
+    if (id > maxDatanet) maxDatanet = id;
+  }
+  const rows = new Set<bigint>();
+  let maxRow = 0n;
+  for (const r of g.rows) {
+    const id = big(r.id);
+    if (id === 0n || rows.has(id)) bad(`duplicate or zero row id ${id}`);
+    if (!datanets.has(big(r.datanetId))) bad(`row ${id} of unknown datanet ${big(r.datanetId)}`);
+    rows.add(id);
+    if (id > maxRow) maxRow = id;
+    const sha = sha256(Buffer.from(r.content ?? "", "utf8"));
+    if (!r.sha256 || !equalBytes(sha, r.sha256)) bad(`row ${id}: sha256 does not match its content`);
+  }
+  for (const v of g.versions) {
+    if (!datanets.has(big(v.datanetId))) bad(`version of unknown datanet ${big(v.datanetId)}`);
+  }
+  if (big(g.nextDatanetId) !== 0n && big(g.nextDatanetId) <= maxDatanet)
+    bad("next_datanet_id is not above every datanet id");
+  if (big(g.nextRowId) !== 0n && big(g.nextRowId) <= maxRow) bad("next_row_id is not above every row id");
+  return g;
+}
+
+/** Import genesis state through the keeper. */
+export function initDatanetsGenesis(ctx: Context, keeper: DatanetsKeeper, g: GenesisStateT): void {
+  keeper.setParams(ctx, g.params ? Params.create(g.params) : defaultDatanetsParams(ctx.chain.bondDenom));
+  for (const d of g.datanets) keeper.importDatanet(ctx, Datanet.create(d));
+  const accepted = g.rows
+    .filter((r) => r.status === RowStatus.ROW_STATUS_ACCEPTED)
+    .sort((a, b) => cmp(big(a.datanetId), big(b.datanetId)) || cmp(big(a.position), big(b.position)));
+  for (const r of g.rows)
+    if (r.status !== RowStatus.ROW_STATUS_ACCEPTED) keeper.importRow(ctx, Row.create(r));
+  // Accepted rows: positions 0..n-1 per datanet, each version's root checked as the rows are appended.
+  const versions = new Map<string, Map<bigint, Uint8Array>>();
+  for (const v of g.versions) {
+    const key = big(v.datanetId).toString();
+    if (!versions.has(key)) versions.set(key, new Map());
+    versions.get(key)!.set(big(v.rowCount), v.root ?? new Uint8Array());
+    keeper.putVersion(ctx, Version.create(v));
+  }
+  let cur = -1n;
+  let count = 0n;
+  let frontier: Uint8Array[] = [];
+  for (const r of accepted) {
+    const id = big(r.datanetId);
+    if (id !== cur) {
+      cur = id;
+      count = 0n;
+      frontier = [];
+    }
+    if (big(r.position) !== count) bad(`accepted rows of datanet ${id} are not at positions 0..n-1`);
+    keeper.importRow(ctx, Row.create(r));
+    frontier = appendLeaf(frontier, count, r.sha256 ?? new Uint8Array());
+    count++;
+    const root = versions.get(id.toString())?.get(count);
+    if (root && !equalBytes(root, frontierRoot(frontier)))
+      bad(`version root mismatch in datanet ${id} at ${count} rows`);
+  }
+  for (const c of g.contributors) keeper.putContributor(ctx, ContributorRecord.create(c));
+  keeper.setSequence(ctx, NEXT_DATANET_ID_KEY, big(g.nextDatanetId) || 1n);
+  keeper.setSequence(ctx, NEXT_ROW_ID_KEY, big(g.nextRowId) || 1n);
+}
+
+/** Export the whole module state as genesis JSON (proto field names). */
+export function exportDatanetsGenesis(ctx: Context, keeper: DatanetsKeeper): unknown {
+  const store = keeper.store(ctx);
+  const all = <T>(prefix: number, decode: (b: Uint8Array) => T): T[] => {
+    const out: T[] = [];
+    for (const [, v] of store.iterator(Uint8Array.of(prefix), Uint8Array.of(prefix + 1))) out.push(decode(v));
+    return out;
+  };
+  const g = GenesisState.create({
+    params: keeper.readParams(store),
+    datanets: all(DATANET_PREFIX, (b) => Datanet.decode(b)),
+    rows: all(ROW_PREFIX, (b) => Row.decode(b)),
+    versions: all(VERSION_PREFIX, (b) => Version.decode(b)),
+    contributors: all(CONTRIBUTOR_PREFIX, (b) => ContributorRecord.decode(b)),
+    nextDatanetId: num(keeper.readSequence(store, NEXT_DATANET_ID_KEY)),
+    nextRowId: num(keeper.readSequence(store, NEXT_ROW_ID_KEY)),
+  });
+  return toProtoNames(GenesisState.toObject(g, JSON_OPTS));
+}
+
+/** Default genesis JSON for a bond denom. */
+export function defaultDatanetsGenesis(bondDenom: string): unknown {
+  const g = GenesisState.create({ params: defaultDatanetsParams(bondDenom), nextDatanetId: 1, nextRowId: 1 });
+  return toProtoNames(GenesisState.toObject(g, JSON_OPTS));
+}
+
+function cmp(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

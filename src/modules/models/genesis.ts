@@ -1,0 +1,111 @@
+/**
+ * models genesis in protobuf JSON with proto field names: `{params, models, jobs, operators,
+ * next_model_id, next_job_id}`. Indexes (by owner, by status, served-by, unbonding queue) are rebuilt
+ * on import.
+ */
+import { fromProtoNames, isObject, toProtoNames } from "../../app/protoJson.js";
+import type { Context } from "../../app/types.js";
+import { ModelsCode, modelsError } from "./errors.js";
+import type { ModelsKeeper } from "./keeper.js";
+import { JOB_PREFIX, MODEL_PREFIX, NEXT_JOB_ID_KEY, NEXT_MODEL_ID_KEY, OPERATOR_PREFIX } from "./keys.js";
+import { defaultModelsParams, validateModelsParams } from "./params.js";
+import {
+  big,
+  GenesisState,
+  type GenesisState as GenesisStateT,
+  Model,
+  num,
+  Operator,
+  Params,
+  TrainingJob,
+} from "./proto.js";
+
+const JSON_OPTS = { longs: String, enums: String, bytes: String, defaults: true, arrays: true } as const;
+
+function bad(msg: string): never {
+  throw modelsError(ModelsCode.InvalidGenesis, `models genesis: ${msg}`);
+}
+
+/** Parse and validate genesis JSON; throws `models` 16 (or 15 for params). */
+export function parseModelsGenesis(json: unknown, bondDenom = "aopen"): GenesisStateT {
+  if (!isObject(json)) bad("must be an object");
+  let g: GenesisStateT;
+  try {
+    g = GenesisState.fromObject(fromProtoNames(json) as Record<string, unknown>);
+  } catch (e) {
+    bad((e as Error).message);
+  }
+  if (!g.params) g.params = defaultModelsParams(bondDenom);
+  validateModelsParams(Params.create(g.params));
+  const ids = new Set<bigint>();
+  let maxModel = 0n;
+  for (const m of g.models) {
+    const id = big(m.id);
+    if (id === 0n || ids.has(id)) bad(`duplicate or zero model id ${id}`);
+    ids.add(id);
+    if (id > maxModel) maxModel = id;
+  }
+  const jobs = new Set<bigint>();
+  let maxJob = 0n;
+  for (const j of g.jobs) {
+    const id = big(j.id);
+    if (id === 0n || jobs.has(id)) bad(`duplicate or zero job id ${id}`);
+    jobs.add(id);
+    if (id > maxJob) maxJob = id;
+  }
+  const ops = new Set<string>();
+  for (const o of g.operators) {
+    const addr = o.address ?? "";
+    if (ops.has(addr)) bad(`duplicate operator ${addr}`);
+    ops.add(addr);
+    for (const id of o.models ?? [])
+      if (!ids.has(big(id))) bad(`operator ${o.address} serves unknown model ${big(id)}`);
+  }
+  if (big(g.nextModelId) !== 0n && big(g.nextModelId) <= maxModel)
+    bad("next_model_id must exceed every model id");
+  if (big(g.nextJobId) !== 0n && big(g.nextJobId) <= maxJob) bad("next_job_id must exceed every job id");
+  return g;
+}
+
+/** Import parsed genesis into state. */
+export function initModelsGenesis(ctx: Context, keeper: ModelsKeeper, g: GenesisStateT): void {
+  keeper.setParams(ctx, Params.create(g.params ?? defaultModelsParams(ctx.chain.bondDenom)));
+  let maxModel = 0n;
+  let maxJob = 0n;
+  for (const m of g.models) {
+    keeper.importModel(ctx, Model.create(m));
+    if (big(m.id) > maxModel) maxModel = big(m.id);
+  }
+  for (const j of g.jobs) {
+    keeper.importJob(ctx, TrainingJob.create(j));
+    if (big(j.id) > maxJob) maxJob = big(j.id);
+  }
+  for (const o of g.operators) keeper.importOperator(ctx, Operator.create(o));
+  keeper.setSequence(ctx, NEXT_MODEL_ID_KEY, big(g.nextModelId) || maxModel + 1n);
+  keeper.setSequence(ctx, NEXT_JOB_ID_KEY, big(g.nextJobId) || maxJob + 1n);
+}
+
+/** Export the whole module state as genesis JSON (proto field names). */
+export function exportModelsGenesis(ctx: Context, keeper: ModelsKeeper): unknown {
+  const store = keeper.store(ctx);
+  const all = <T>(prefix: number, decode: (b: Uint8Array) => T): T[] => {
+    const out: T[] = [];
+    for (const [, v] of store.iterator(Uint8Array.of(prefix), Uint8Array.of(prefix + 1))) out.push(decode(v));
+    return out;
+  };
+  const g = GenesisState.create({
+    params: keeper.readParams(store),
+    models: all(MODEL_PREFIX, (b) => Model.decode(b)),
+    jobs: all(JOB_PREFIX, (b) => TrainingJob.decode(b)),
+    operators: all(OPERATOR_PREFIX, (b) => Operator.decode(b)),
+    nextModelId: num(keeper.readSequence(store, NEXT_MODEL_ID_KEY)),
+    nextJobId: num(keeper.readSequence(store, NEXT_JOB_ID_KEY)),
+  });
+  return toProtoNames(GenesisState.toObject(g, JSON_OPTS));
+}
+
+/** Default genesis JSON for a bond denom. */
+export function defaultModelsGenesis(bondDenom: string): unknown {
+  const g = GenesisState.create({ params: defaultModelsParams(bondDenom), nextModelId: 1, nextJobId: 1 });
+  return toProtoNames(GenesisState.toObject(g, JSON_OPTS));
+}

@@ -1,0 +1,328 @@
+/**
+ * Chain throughput benchmark (issue 2): pre-signed bank sends from many accounts submitted over
+ * JSON-RPC to a real `openledgerd` dev-style node on loopback. Prints sustained committed tx/s over the
+ * measurement window, p50/p99 submit→commit latency, block interval, the node's peak RSS, and this
+ * machine's raw secp256k1 verify rate measured in the same run.
+ *
+ *   npm run bench -- chain [--senders 2000] [--duration 60] [--state-accounts 0] [--concurrency 32]
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { EncodeObject } from "@cosmjs/proto-signing";
+import { secp256k1Address } from "../../src/crypto/address.js";
+import { sha256 } from "../../src/crypto/hash.js";
+import { secp256k1PublicKey, secp256k1Sign, secp256k1Verify } from "../../src/crypto/secp256k1.js";
+import { toBech32 } from "../../src/crypto/address.js";
+import { initHome } from "../../src/node/home.js";
+import { hdAccount, signTx, type TestAccount } from "../../src/testing/index.js";
+import { fromBase64, toBase64, toHex } from "../../src/types/bytes.js";
+import { NodeProcess, tempHome } from "../e2e/harness.js";
+
+const CHAIN_ID = "openledger-dev";
+const GAS_PRICE = 1_000_000_000n;
+const SEND_GAS = 100_000n;
+
+interface RpcResult {
+  result?: Record<string, unknown>;
+  error?: { message: string; data?: string };
+}
+
+/** Run the benchmark. */
+export default async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      senders: { type: "string", default: "2000" },
+      duration: { type: "string", default: "60" },
+      "state-accounts": { type: "string", default: "0" },
+      concurrency: { type: "string", default: "32" },
+      warmup: { type: "string", default: "5" },
+    },
+  });
+  const senders = Number(values.senders);
+  const durationS = Number(values.duration);
+  const stateAccounts = Number(values["state-accounts"]);
+  const concurrency = Number(values.concurrency);
+  const warmupS = Number(values.warmup);
+
+  console.log(`# secp256k1 native verify: ${verifyRate().toFixed(0)} verifies/s (one thread)`);
+
+  const home = tempHome("openledger-bench-");
+  initHome(home, {
+    moniker: "bench",
+    chainId: CHAIN_ID,
+    devAccounts: true,
+    nodeConfig: (c) => {
+      c.consensus.timeoutCommitMs = 1000;
+      c.mempool.size = 50_000;
+      c.mempool.cacheSize = 200_000;
+      c.rpc.maxBatchRequests = 100;
+      c.rpc.maxBodyBytes = 10_000_000;
+    },
+    appConfig: (a) => {
+      a.minimumGasPrices = `${GAS_PRICE}aopen`;
+    },
+  });
+  const node = await NodeProcess.start({ home, command: "start" });
+  const rpc = new Rpc(node.rpcUrl);
+  try {
+    const funders = Array.from({ length: 10 }, (_, i) => hdAccount(i));
+    const funderSeq = new Map<string, bigint>(funders.map((f) => [f.address, 0n]));
+    const funderNum = new Map<string, bigint>();
+    for (const f of funders) funderNum.set(f.address, (await rpc.account(f.address)).accountNumber);
+
+    // Fund the senders (and optional extra state accounts) with multi-sends.
+    const accounts = Array.from({ length: senders }, (_, i) => deterministicAccount(`sender-${i}`));
+    console.log(`# funding ${senders} senders${stateAccounts ? ` and ${stateAccounts} state accounts` : ""} …`);
+    const fundStart = performance.now();
+    await fund(rpc, funders, funderSeq, funderNum, accounts.map((a) => a.address), 10n ** 19n, node);
+    if (stateAccounts > 0) {
+      const extra: string[] = [];
+      for (let i = 0; i < stateAccounts; i++) extra.push(toBech32("open", sha256(new TextEncoder().encode(`state-${i}`)).slice(0, 20)));
+      await fund(rpc, funders, funderSeq, funderNum, extra, 1n, node);
+    }
+    console.log(`# funded in ${((performance.now() - fundStart) / 1000).toFixed(1)} s; height ${await node.height()}; node RSS ${rssMb(node)} MB`);
+
+    // Pre-sign enough sends for the whole run at ~2× the target rate.
+    const perSender = Math.ceil(((durationS + warmupS + 10) * 6000) / senders);
+    const nums = await Promise.all(accounts.map((a) => rpc.account(a.address)));
+    const txs: { bytes: string; hash: string }[] = [];
+    const signStart = performance.now();
+    for (let seq = 0; seq < perSender; seq++) {
+      for (let i = 0; i < senders; i++) {
+        const a = accounts[i]!;
+        const to = accounts[(i + 1) % senders]!.address;
+        const bytes = signTx(a, [send(a.address, to, 1n)], {
+          chainId: CHAIN_ID,
+          accountNumber: nums[i]!.accountNumber,
+          sequence: BigInt(seq),
+          fee: [{ denom: "aopen", amount: SEND_GAS * GAS_PRICE }],
+          gas: SEND_GAS,
+          omitPubKey: seq > 0,
+        });
+        txs.push({ bytes: toBase64(bytes), hash: toHex(sha256(bytes)).toUpperCase() });
+      }
+    }
+    console.log(`# pre-signed ${txs.length} txs in ${((performance.now() - signStart) / 1000).toFixed(1)} s`);
+
+    // Submit with bounded concurrency; watch blocks. Times are wall-clock ms (the node's block times
+    // are too, on this machine), so throughput is measured on block header times and latency from
+    // submission to the moment the watcher saw the block (an upper bound).
+    const submitted = new Map<string, number>();
+    const blocks: { height: number; headerMs: number; txs: number }[] = [];
+    const latencies: number[] = [];
+    let next = 0;
+    let rejected = 0;
+    const reasons = new Map<string, number>();
+    const t0 = Date.now();
+    const warmEnd = t0 + warmupS * 1000;
+    const end = warmEnd + durationS * 1000;
+    const worker = async () => {
+      while (Date.now() < end && next < txs.length) {
+        const batch = txs.slice(next, next + 20);
+        next += batch.length;
+        const now = Date.now();
+        for (const t of batch) submitted.set(t.hash, now);
+        const res = await rpc.batch(batch.map((t) => ({ method: "broadcast_tx_sync", params: { tx: t.bytes } })));
+        for (const r of res) {
+          const code = (r.result as { code?: number } | undefined)?.code;
+          if (r.error || code !== 0) {
+            rejected++;
+            const why = r.error ? `${r.error.message} ${r.error.data ?? ""}` : String((r.result as { log?: string }).log);
+            const k = why.replace(/\d+/g, "N").slice(0, 120);
+            reasons.set(k, (reasons.get(k) ?? 0) + 1);
+            if (why.includes("mempool is full")) await sleep(50);
+          }
+        }
+      }
+    };
+    const watcher = async () => {
+      let h = Math.max(1, await node.height());
+      const giveUp = end + 60_000;
+      while (Date.now() < giveUp) {
+        const latest = await node.height();
+        while (h < latest) {
+          h++;
+          const b = (await rpc.call("block", { height: String(h) })) as { block: { header: { time: string }; data: { txs: string[] } } };
+          const seen = Date.now();
+          const headerMs = Date.parse(b.block.header.time);
+          for (const tx of b.block.data.txs) {
+            const s0 = submitted.get(toHex(sha256(fromBase64(tx))).toUpperCase());
+            if (s0 !== undefined && s0 >= warmEnd && s0 <= end) latencies.push(seen - s0);
+          }
+          blocks.push({ height: h, headerMs, txs: b.block.data.txs.length });
+          if (process.env["BENCH_DEBUG"]) console.log(`h=${h} txs=${b.block.data.txs.length} t=${((headerMs - t0) / 1000).toFixed(1)}s`);
+        }
+        if ((blocks.at(-1)?.headerMs ?? 0) > end) return;
+        await sleep(50);
+      }
+    };
+    let peakRss = 0;
+    const rssTimer = setInterval(() => {
+      peakRss = Math.max(peakRss, rssMb(node));
+    }, 500);
+    await Promise.all([watcher(), ...Array.from({ length: concurrency }, worker)]);
+    clearInterval(rssTimer);
+
+    const inWindow = blocks.filter((b) => b.headerMs >= warmEnd && b.headerMs <= end);
+    const committed = inWindow.slice(1).reduce((sum, b) => sum + b.txs, 0);
+    const spanS = inWindow.length > 1 ? (inWindow.at(-1)!.headerMs - inWindow[0]!.headerMs) / 1000 : Number.NaN;
+    const intervals = inWindow.slice(1).map((b, i) => b.headerMs - inWindow[i]!.headerMs);
+    const window = inWindow;
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! : Number.NaN);
+    console.log(`senders:            ${senders}${stateAccounts ? ` (+${stateAccounts} funded state accounts)` : ""}`);
+    console.log(`window:             ${spanS.toFixed(1)} s after ${warmupS} s warm-up, ${window.length} blocks`);
+    console.log(`committed tx/s:     ${(committed / spanS).toFixed(0)} (${committed} txs)`);
+    console.log(`submit→commit p50:  ${pct(50).toFixed(0)} ms   p99: ${pct(99).toFixed(0)} ms`);
+    console.log(`block interval:     mean ${(intervals.reduce((s, x) => s + x, 0) / Math.max(1, intervals.length)).toFixed(0)} ms, max ${Math.max(0, ...intervals).toFixed(0)} ms`);
+    console.log(`rejected submits:   ${rejected}`);
+    for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`  ${n} × ${why}`);
+    for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`  ${n} × ${why}`);
+    console.log(`node peak RSS:      ${Math.max(peakRss, rssMb(node))} MB (VmHWM)`);
+    if (process.env["BENCH_DEBUG"]) console.log(node.log.split("\n").filter((l) => !l.startsWith("    ")).slice(-25).join("\n"));
+  } catch (e) {
+    console.error(`bench failed: ${(e as Error).message}\n--- node output (tail) ---\n${node.log.slice(-3000)}`);
+    throw e;
+  } finally {
+    await node.destroy();
+  }
+}
+
+class Rpc {
+  private id = 0;
+  constructor(private readonly url: string) {}
+
+  async call(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const [r] = await this.batch([{ method, params }]);
+    if (!r || r.error) throw new Error(`${method}: ${r?.error?.message} ${r?.error?.data ?? ""}`);
+    return r.result ?? {};
+  }
+
+  async batch(reqs: { method: string; params: Record<string, unknown> }[]): Promise<RpcResult[]> {
+    const body = reqs.map((r) => ({ jsonrpc: "2.0", id: ++this.id, method: r.method, params: r.params }));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await fetch(this.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        const json = (await res.json()) as RpcResult | RpcResult[];
+        return Array.isArray(json) ? json : [json];
+      } catch (e) {
+        // A kept-alive socket the server closed while idle: retry on a fresh one.
+        if (attempt >= 3) throw e;
+      }
+    }
+  }
+
+  async account(address: string): Promise<{ accountNumber: bigint }> {
+    const { QueryAccountRequest, QueryAccountResponse } = await import("cosmjs-types/cosmos/auth/v1beta1/query");
+    const { BaseAccount } = await import("cosmjs-types/cosmos/auth/v1beta1/auth");
+    const data = toHex(QueryAccountRequest.encode({ address }).finish());
+    const r = (await this.call("abci_query", { path: "/cosmos.auth.v1beta1.Query/Account", data })) as { response: { code: number; value: string; log: string } };
+    if (r.response.code !== 0) throw new Error(`account ${address}: ${r.response.log}`);
+    const any = QueryAccountResponse.decode(fromBase64(r.response.value)).account;
+    return { accountNumber: BaseAccount.decode(any!.value).accountNumber };
+  }
+}
+
+async function fund(
+  rpc: Rpc,
+  funders: TestAccount[],
+  seqs: Map<string, bigint>,
+  nums: Map<string, bigint>,
+  addresses: string[],
+  amount: bigint,
+  node: NodeProcess,
+): Promise<void> {
+  const chunk = 500;
+  const pending: string[] = [];
+  for (let i = 0, f = 0; i < addresses.length; i += chunk, f = (f + 1) % funders.length) {
+    const funder = funders[f]!;
+    const outs = addresses.slice(i, i + chunk);
+    const gas = 50_000n + BigInt(outs.length) * 40_000n;
+    const seq = seqs.get(funder.address)!;
+    const tx = signTx(funder, [multiSend(funder.address, outs, amount)], {
+      chainId: CHAIN_ID,
+      accountNumber: nums.get(funder.address)!,
+      sequence: seq,
+      fee: [{ denom: "aopen", amount: gas * GAS_PRICE }],
+      gas,
+    });
+    seqs.set(funder.address, seq + 1n);
+    const r = (await rpc.call("broadcast_tx_sync", { tx: toBase64(tx) })) as { code: number; log: string; hash: string };
+    if (r.code !== 0) throw new Error(`funding tx rejected: ${r.log}`);
+    pending.push(r.hash);
+    if (pending.length >= 40) await waitCommitted(rpc, pending.splice(0), node);
+  }
+  await waitCommitted(rpc, pending, node);
+}
+
+async function waitCommitted(rpc: Rpc, hashes: string[], node: NodeProcess): Promise<void> {
+  for (const h of hashes) {
+    await node.waitFor(
+      async () => {
+        try {
+          const r = (await rpc.call("tx", { hash: h })) as { tx_result: { code: number; log: string } };
+          if (r.tx_result.code !== 0) throw new Error(`funding tx failed: ${r.tx_result.log}`);
+          return true;
+        } catch (e) {
+          if ((e as Error).message.includes("funding tx failed")) throw e;
+          return false;
+        }
+      },
+      300_000,
+      `tx ${h}`,
+    );
+  }
+}
+
+function deterministicAccount(label: string): TestAccount {
+  const privKey = sha256(new TextEncoder().encode(`openledger-bench/${label}`));
+  const pubKey = secp256k1PublicKey(privKey);
+  const addressBytes = secp256k1Address(pubKey);
+  return { index: -1, address: toBech32("open", addressBytes), addressBytes, privKey, pubKey };
+}
+
+function send(from: string, to: string, amount: bigint): EncodeObject {
+  return {
+    typeUrl: "/cosmos.bank.v1beta1.MsgSend",
+    value: { fromAddress: from, toAddress: to, amount: [{ denom: "aopen", amount: amount.toString() }] },
+  };
+}
+
+function multiSend(from: string, to: string[], amount: bigint): EncodeObject {
+  return {
+    typeUrl: "/cosmos.bank.v1beta1.MsgMultiSend",
+    value: {
+      inputs: [{ address: from, coins: [{ denom: "aopen", amount: (amount * BigInt(to.length)).toString() }] }],
+      outputs: to.map((address) => ({ address, coins: [{ denom: "aopen", amount: amount.toString() }] })),
+    },
+  };
+}
+
+function verifyRate(): number {
+  const sk = randomBytes(32);
+  const pk = secp256k1PublicKey(sk);
+  const msg = randomBytes(200);
+  const sig = secp256k1Sign(msg, sk);
+  const n = 20_000;
+  const t = performance.now();
+  for (let i = 0; i < n; i++) secp256k1Verify(msg, sig, pk);
+  return n / ((performance.now() - t) / 1000);
+}
+
+function rssMb(node: NodeProcess): number {
+  const pid = node.pid;
+  if (pid === undefined) return 0;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const m = /VmHWM:\s+(\d+) kB/.exec(status);
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

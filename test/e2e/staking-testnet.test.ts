@@ -1,0 +1,225 @@
+/**
+ * e2e: a new validator joins a running 4-validator network. `testnet init-files` makes four
+ * validators; a fifth node (same genesis, peers of the four) starts as a full node; dev account 5
+ * sends MsgCreateValidator with the fifth node's consensus key through unmodified CosmJS; the new
+ * validator appears in the validator set and its signature appears in the commits.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { makeCosmoshubPath } from "@cosmjs/amino";
+import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+import { GasPrice, SigningStargateClient } from "@cosmjs/stargate";
+import { PubKey as Ed25519PubKey } from "cosmjs-types/cosmos/crypto/ed25519/keys";
+import { readAppConfig, readNodeConfig, writeAppConfig, writeNodeConfig } from "../../src/config/config.js";
+import { fromBech32, toBech32 } from "../../src/crypto/address.js";
+import { ed25519Address } from "../../src/crypto/ed25519.js";
+import { fromBase64, toHex } from "../../src/types/bytes.js";
+import { CLI, DEV_MNEMONIC, tempHome } from "./harness.js";
+
+const N = 5;
+
+interface Proc {
+  home: string;
+  rpcPort: number;
+  proc?: ChildProcess;
+  log: string;
+}
+
+async function portFree(port: number): Promise<boolean> {
+  return await new Promise((res) => {
+    const s = createServer();
+    s.once("error", () => res(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => res(true)));
+  });
+}
+
+async function pickBasePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 30_000 + ((process.pid * 11 + attempt * 137) % 1000) * 10;
+    let ok = true;
+    for (let i = 0; i < N && ok; i++)
+      for (let k = 0; k < 3 && ok; k++) ok = await portFree(base + 10 * i + k);
+    if (ok) return base;
+  }
+  throw new Error("no free port range");
+}
+
+async function rpc<T>(port: number, method: string, params: Record<string, string> = {}): Promise<T> {
+  const q = new URLSearchParams(params).toString();
+  const res = await fetch(`http://127.0.0.1:${port}/${method}${q ? `?${q}` : ""}`, {
+    signal: AbortSignal.timeout(3000),
+  });
+  const body = (await res.json()) as { result?: T; error?: unknown };
+  if (body.result === undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+async function height(n: Proc): Promise<number> {
+  try {
+    const s = await rpc<{ sync_info: { latest_block_height: string } }>(n.rpcPort, "status");
+    return Number(s.sync_info.latest_block_height);
+  } catch {
+    return -1;
+  }
+}
+
+async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await cond().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function launch(n: Proc): void {
+  const p = spawn(process.execPath, [CLI, "start", "--home", n.home], { stdio: ["ignore", "pipe", "pipe"] });
+  const take = (d: Buffer) => {
+    n.log += d.toString();
+    if (n.log.length > 200_000) n.log = n.log.slice(-100_000);
+  };
+  p.stdout?.on("data", take);
+  p.stderr?.on("data", take);
+  n.proc = p;
+}
+
+describe("a validator joins a running 4-validator network", { timeout: 150_000 }, () => {
+  const root = tempHome("openledger-join-");
+  const nodes: Proc[] = [];
+
+  before(async () => {
+    const base = await pickBasePort();
+    const r = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        "testnet",
+        "init-files",
+        "--validators",
+        "4",
+        "--output-dir",
+        root,
+        "--starting-port",
+        `${base}`,
+        "--timeout-commit",
+        "500",
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    for (let i = 0; i < 4; i++) {
+      const home = join(root, `node${i}`);
+      const c = readNodeConfig(home);
+      c.consensus.timeoutProposeMs = 1500;
+      c.consensus.timeoutProposeDeltaMs = 200;
+      writeNodeConfig(home, c);
+      nodes.push({ home, rpcPort: base + 10 * i + 1, log: "" });
+    }
+    // the fifth node: its own keys, the network's genesis, every validator as a peer
+    const home4 = join(root, "node4");
+    const init = spawnSync(process.execPath, [CLI, "init", "node4", "--chain-id", "x", "--home", home4], {
+      encoding: "utf8",
+    });
+    assert.equal(init.status, 0, init.stderr);
+    copyFileSync(join(root, "node0", "config", "genesis.json"), join(home4, "config", "genesis.json"));
+    const peers = new Set([
+      ...readNodeConfig(nodes[0]!.home).p2p.persistentPeers,
+      ...readNodeConfig(nodes[1]!.home).p2p.persistentPeers,
+    ]);
+    const c4 = readNodeConfig(home4);
+    c4.p2p.laddr = `tcp://127.0.0.1:${base + 40}`;
+    c4.rpc.laddr = `tcp://127.0.0.1:${base + 41}`;
+    c4.p2p.persistentPeers = [...peers];
+    c4.consensus = { ...readNodeConfig(nodes[0]!.home).consensus };
+    writeNodeConfig(home4, c4);
+    const a4 = readAppConfig(home4);
+    a4.api.address = `tcp://127.0.0.1:${base + 42}`;
+    writeAppConfig(home4, a4);
+    nodes.push({ home: home4, rpcPort: base + 41, log: "" });
+    for (const n of nodes) launch(n);
+  });
+
+  after(async () => {
+    for (const n of nodes) n.proc?.kill("SIGKILL");
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("MsgCreateValidator with the new node's key: it joins the set and signs blocks", async () => {
+    await waitFor(async () => (await height(nodes[0]!)) >= 2, 60_000, "height 2");
+    const pv = JSON.parse(
+      readFileSync(join(nodes[4]!.home, "config", "priv_validator_key.json"), "utf8"),
+    ) as {
+      pub_key: { value: string };
+    };
+    const pub = fromBase64(pv.pub_key.value);
+    const consHex = toHex(ed25519Address(pub)).toUpperCase();
+    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(DEV_MNEMONIC, {
+      prefix: "open",
+      hdPaths: [makeCosmoshubPath(5)],
+    });
+    const op = (await wallet.getAccounts())[0]!.address;
+    const client = await SigningStargateClient.connectWithSigner(
+      `http://127.0.0.1:${nodes[0]!.rpcPort}`,
+      wallet,
+      {
+        gasPrice: GasPrice.fromString("1000000000aopen"),
+      },
+    );
+    const res = await client.signAndBroadcast(
+      op,
+      [
+        {
+          typeUrl: "/cosmos.staking.v1beta1.MsgCreateValidator",
+          value: {
+            description: { moniker: "node4", identity: "", website: "", securityContact: "", details: "" },
+            commission: {
+              rate: "100000000000000000",
+              maxRate: "200000000000000000",
+              maxChangeRate: "10000000000000000",
+            },
+            minSelfDelegation: "1",
+            delegatorAddress: "",
+            validatorAddress: toBech32("openvaloper", fromBech32(op).data),
+            pubkey: {
+              typeUrl: "/cosmos.crypto.ed25519.PubKey",
+              value: Ed25519PubKey.encode({ key: pub }).finish(),
+            },
+            value: { denom: "aopen", amount: (50n * 10n ** 18n).toString() },
+          },
+        },
+      ],
+      "auto",
+    );
+    assert.equal(res.code, 0, res.rawLog);
+    client.disconnect();
+    // in the set
+    await waitFor(
+      async () => {
+        const v = await rpc<{ validators: { address: string; voting_power: string }[] }>(
+          nodes[0]!.rpcPort,
+          "validators",
+        );
+        return v.validators.some((x) => x.address === consHex && x.voting_power === "50");
+      },
+      30_000,
+      "the new validator in the set",
+    );
+    // and signing: its signature in a commit
+    await waitFor(
+      async () => {
+        const b = await rpc<{
+          block: { last_commit: { signatures: { validator_address: string; block_id_flag: number }[] } };
+        }>(nodes[0]!.rpcPort, "block");
+        return b.block.last_commit.signatures.some(
+          (s) => s.validator_address === consHex && s.block_id_flag === 2,
+        );
+      },
+      40_000,
+      "a commit signed by the new validator",
+    );
+  });
+});

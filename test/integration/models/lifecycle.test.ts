@@ -1,0 +1,562 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import type { EncodeObject } from "@cosmjs/proto-signing";
+import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
+import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
+import type { ExecTxResult } from "../../../src/abci/types.js";
+import { OpenLedgerApp as App, type OpenLedgerApp } from "../../../src/app/app.js";
+import { EventManager } from "../../../src/app/events.js";
+import { GasMeter } from "../../../src/app/gas.js";
+import { ReadOnlyStore } from "../../../src/app/prefixStore.js";
+import { Context, makeChainConfig } from "../../../src/app/types.js";
+import { DatanetsModule, datanetsRegistryTypes } from "../../../src/modules/datanets/index.js";
+import { MsgCreateDatanetResponse, Visibility } from "../../../src/modules/datanets/proto.js";
+import {
+  COMMUNITY_POOL_MODULE,
+  defaultModelsParams,
+  MODELS,
+  MODULE_NAME,
+  ModelsCode,
+  ModelsModule,
+  modelsRegistryTypes,
+} from "../../../src/modules/models/index.js";
+import {
+  big,
+  JobStatus,
+  ModelKind,
+  ModelStatus,
+  MsgCompleteTrainingJobResponse,
+  MsgRegisterModelResponse,
+  MsgRequestTrainingResponse,
+  MsgUnbondOperatorResponse,
+  OperatorStatus,
+  Params,
+  QueryJobRequest,
+  QueryJobResponse,
+  QueryModelRequest,
+  QueryModelResponse,
+  QueryModelsRequest,
+  QueryModelsResponse,
+  QueryOperatorRequest,
+  QueryOperatorResponse,
+} from "../../../src/modules/models/proto.js";
+import { MemoryDatabase, StateStore } from "../../../src/store/index.js";
+import {
+  createTestApp,
+  runBlock,
+  signTx,
+  type TestAccount,
+  testRegistry,
+} from "../../../src/testing/index.js";
+import { utf8 } from "../../../src/types/bytes.js";
+
+for (const [url, type] of [...datanetsRegistryTypes, ...modelsRegistryTypes]) {
+  if (!testRegistry.lookupType(url)) testRegistry.register(url, type);
+}
+
+const GAS = 20_000_000n;
+const P = defaultModelsParams();
+const FEE = BigInt(P.registrationFee!.amount!);
+const BOND = BigInt(P.minOperatorBond!.amount!);
+const BOUNTY = 5n * 10n ** 18n;
+const SHA = "ab".repeat(32);
+const UNBONDING_BLOCKS = 2;
+
+function dn(name: string, value: Record<string, unknown>): EncodeObject {
+  return { typeUrl: `/openledger.datanets.v1.${name}`, value };
+}
+function mm(name: string, value: Record<string, unknown>): EncodeObject {
+  return { typeUrl: `/openledger.models.v1.${name}`, value };
+}
+
+class Chain {
+  readonly seqs = new Map<string, bigint>();
+  constructor(
+    readonly app: OpenLedgerApp,
+    readonly accounts: TestAccount[],
+    readonly chainId: string,
+    readonly models: ModelsModule,
+  ) {}
+
+  static async create(): Promise<Chain> {
+    const ref: { app?: OpenLedgerApp } = {};
+    const datanets = new DatanetsModule({ bank: () => ref.app!.bankKeeper });
+    const models = new ModelsModule({
+      bank: () => ref.app!.bankKeeper,
+      datanets: () => datanets.keeper,
+      escrowBalance: (ctx, addr, denom) => ref.app!.bankKeeper.getBalance(ctx, addr, denom),
+    });
+    const params = Params.toObject(Params.create({ ...P, unbondingBlocks: UNBONDING_BLOCKS }), {
+      longs: String,
+      enums: String,
+    });
+    const t = await createTestApp({
+      modules: [datanets, models],
+      accounts: 6,
+      app: { checkInvariantsEveryBlock: true },
+      genesis: {
+        moduleStates: {
+          models: {
+            params: {
+              registration_fee: params["registrationFee"],
+              min_operator_bond: params["minOperatorBond"],
+              unbonding_blocks: String(UNBONDING_BLOCKS),
+              max_models_per_operator: "1000",
+              max_pinned_datanets: 16,
+              min_bounty: params["minBounty"],
+              claim_timeout_blocks: "3",
+            },
+          },
+        },
+      },
+    });
+    ref.app = t.app;
+    await runBlock(t.app, []);
+    return new Chain(t.app, t.accounts, t.chainId, models);
+  }
+
+  acc(i: number): TestAccount {
+    return this.accounts[i]!;
+  }
+
+  async tx(signer: TestAccount, msgs: EncodeObject[]): Promise<ExecTxResult> {
+    const seq = this.seqs.get(signer.address) ?? 0n;
+    const bytes = signTx(signer, msgs, {
+      chainId: this.chainId,
+      accountNumber: BigInt(signer.index),
+      sequence: seq,
+      gas: GAS,
+    });
+    const r = (await runBlock(this.app, [bytes])).txResults[0]!;
+    if (r.code === 0 || r.codespace !== "sdk") this.seqs.set(signer.address, seq + 1n);
+    return r;
+  }
+
+  async ok(signer: TestAccount, msgs: EncodeObject[]): Promise<ExecTxResult> {
+    const r = await this.tx(signer, msgs);
+    assert.equal(r.code, 0, r.log);
+    return r;
+  }
+
+  /** The tx fails with the code, and neither models state nor any balance changes. */
+  async fails(signer: TestAccount, msgs: EncodeObject[], code: number, codespace = MODELS): Promise<void> {
+    const before = this.app.exportGenesis()[MODULE_NAME];
+    const balances = await this.balances();
+    const r = await this.tx(signer, msgs);
+    assert.equal(r.codespace, codespace, r.log);
+    assert.equal(r.code, code, r.log);
+    assert.deepEqual(this.app.exportGenesis()[MODULE_NAME], before, "models state changed");
+    assert.deepEqual(await this.balances(), balances);
+  }
+
+  async balance(address: string): Promise<bigint> {
+    const r = await this.app.query({
+      path: "/cosmos.bank.v1beta1.Query/Balance",
+      data: QueryBalanceRequest.encode({ address, denom: "aopen" }).finish(),
+      height: 0,
+      prove: false,
+    });
+    return BigInt(QueryBalanceResponse.decode(r.value).balance!.amount);
+  }
+
+  async balances(): Promise<bigint[]> {
+    const addrs = [
+      ...this.accounts.map((a) => a.address),
+      this.app.moduleAccountAddress(MODULE_NAME),
+      this.app.moduleAccountAddress(COMMUNITY_POOL_MODULE),
+    ];
+    return Promise.all(addrs.map((a) => this.balance(a)));
+  }
+
+  async query<T>(path: string, data: Uint8Array, decode: (b: Uint8Array) => T): Promise<T> {
+    const r = await this.app.query({
+      path: `/openledger.models.v1.Query/${path}`,
+      data,
+      height: 0,
+      prove: false,
+    });
+    assert.equal(r.code, 0, r.log);
+    return decode(r.value);
+  }
+
+  model(id: number) {
+    return this.query(
+      "Model",
+      QueryModelRequest.encode({ id }).finish(),
+      (b) => QueryModelResponse.decode(b).model!,
+    );
+  }
+}
+
+function response<T>(r: ExecTxResult, decode: (b: Uint8Array) => T): T {
+  return decode(TxMsgData.decode(r.data).msgResponses[0]!.value);
+}
+
+function registerMsg(owner: string, datanets: { datanetId: number; version: number }[], extra = {}) {
+  return mm("MsgRegisterModel", {
+    owner,
+    name: "tiny-ngram",
+    description: "a test model",
+    baseModel: "ngram-kn-v1",
+    kind: ModelKind.MODEL_KIND_NGRAM,
+    artifact: { sha256: SHA, size: 1234, uri: "file:///tmp/model.olm" },
+    datanets,
+    trainingConfig: '{"order":3}',
+    trainingLogHash: "",
+    inputPrice: "1000",
+    outputPrice: "2000",
+    ...extra,
+  });
+}
+
+describe("models module", () => {
+  let c: Chain;
+  let pub: number;
+  let priv: number;
+  let draft: number;
+  let alice: TestAccount; // datanet owner
+  let bob: TestAccount; // model owner / requester
+  let trainer: TestAccount;
+  let op: TestAccount;
+
+  async function createDatanet(owner: TestAccount, name: string, visibility: Visibility, publish: boolean) {
+    const r = await c.ok(owner, [
+      dn("MsgCreateDatanet", { owner: owner.address, name, visibility, tags: [], policy: {} }),
+    ]);
+    const id = Number(big(response(r, (b) => MsgCreateDatanetResponse.decode(b)).id));
+    await c.ok(owner, [
+      dn("MsgAddRows", {
+        owner: owner.address,
+        datanetId: id,
+        rows: [{ content: `${name} row one` }, { content: `${name} row two` }],
+      }),
+    ]);
+    if (publish) await c.ok(owner, [dn("MsgPublishDatanet", { owner: owner.address, datanetId: id })]);
+    return id;
+  }
+
+  before(async () => {
+    c = await Chain.create();
+    [alice, bob, trainer, op] = [c.acc(0), c.acc(1), c.acc(2), c.acc(3)];
+    pub = await createDatanet(alice, "public", Visibility.VISIBILITY_PUBLIC, true);
+    priv = await createDatanet(alice, "private", Visibility.VISIBILITY_PRIVATE, true);
+    draft = await createDatanet(alice, "draft", Visibility.VISIBILITY_PUBLIC, false);
+  });
+
+  it("registers a model pinned to a published public version, paying the fee", async () => {
+    const before = await c.balance(bob.address);
+    const pool = await c.balance(c.app.moduleAccountAddress(COMMUNITY_POOL_MODULE));
+    const r = await c.ok(bob, [registerMsg(bob.address, [{ datanetId: pub, version: 1 }])]);
+    const id = Number(big(response(r, (b) => MsgRegisterModelResponse.decode(b)).id));
+    assert.equal(id, 1);
+    assert.equal(await c.balance(bob.address), before - FEE);
+    assert.equal(await c.balance(c.app.moduleAccountAddress(COMMUNITY_POOL_MODULE)), pool + FEE);
+    const m = await c.model(id);
+    assert.equal(m.owner, bob.address);
+    assert.equal(m.status, ModelStatus.MODEL_STATUS_ACTIVE);
+    assert.equal(m.artifact!.sha256, SHA);
+    assert.deepEqual(
+      m.datanets.map((d) => [Number(big(d.datanetId)), Number(big(d.version))]),
+      [[pub, 1]],
+    );
+    assert.ok(r.events.some((e) => e.type === "model_registered"));
+    const ctxModels = await c.query(
+      "Models",
+      QueryModelsRequest.encode({ owner: bob.address }).finish(),
+      (b) => QueryModelsResponse.decode(b).models,
+    );
+    assert.equal(ctxModels.length, 1);
+  });
+
+  it("refuses unpublished versions, drafts, foreign private datanets and bad fields", async () => {
+    await c.fails(
+      bob,
+      [registerMsg(bob.address, [{ datanetId: pub, version: 2 }])],
+      ModelsCode.DatanetVersionNotFound,
+    );
+    await c.fails(
+      bob,
+      [registerMsg(bob.address, [{ datanetId: draft, version: 1 }])],
+      ModelsCode.DatanetVersionNotFound,
+    );
+    await c.fails(
+      bob,
+      [registerMsg(bob.address, [{ datanetId: priv, version: 1 }])],
+      ModelsCode.DatanetNotUsable,
+    );
+    await c.fails(bob, [registerMsg(bob.address, [])], ModelsCode.InvalidModel);
+    await c.fails(
+      bob,
+      [
+        registerMsg(bob.address, [{ datanetId: pub, version: 1 }], {
+          artifact: { sha256: "xyz", size: 1, uri: "a" },
+        }),
+      ],
+      ModelsCode.InvalidModel,
+    );
+    await c.fails(
+      bob,
+      [registerMsg(bob.address, [{ datanetId: pub, version: 1 }], { inputPrice: "-1" })],
+      ModelsCode.InvalidModel,
+    );
+    await c.fails(
+      bob,
+      [registerMsg(bob.address, [{ datanetId: pub, version: 1 }], { kind: 0 })],
+      ModelsCode.InvalidModel,
+    );
+    // The private datanet's owner may pin it.
+    await c.ok(alice, [registerMsg(alice.address, [{ datanetId: priv, version: 1 }])]);
+  });
+
+  it("updates prices and description, retires, and refuses changes after retirement", async () => {
+    await c.fails(
+      alice,
+      [mm("MsgUpdateModel", { owner: alice.address, modelId: 1, inputPrice: "5" })],
+      ModelsCode.Unauthorized,
+    );
+    await c.ok(bob, [
+      mm("MsgUpdateModel", { owner: bob.address, modelId: 1, inputPrice: "5", description: "new" }),
+    ]);
+    let m = await c.model(1);
+    assert.equal(m.inputPrice, "5");
+    assert.equal(m.outputPrice, "2000");
+    assert.equal(m.description, "new");
+    assert.deepEqual(c.models.keeper.prices(ctxOf(c), 1n), { inputPer1k: 5n, outputPer1k: 2000n });
+    await c.ok(bob, [
+      mm("MsgUpdateModel", { owner: bob.address, modelId: 1, status: ModelStatus.MODEL_STATUS_RETIRED }),
+    ]);
+    m = await c.model(1);
+    assert.equal(m.status, ModelStatus.MODEL_STATUS_RETIRED);
+    await c.fails(
+      bob,
+      [mm("MsgUpdateModel", { owner: bob.address, modelId: 1, status: ModelStatus.MODEL_STATUS_ACTIVE })],
+      ModelsCode.ModelRetired,
+    );
+    await c.fails(
+      bob,
+      [mm("MsgUpdateModel", { owner: bob.address, modelId: 99, inputPrice: "1" })],
+      ModelsCode.ModelNotFound,
+    );
+  });
+
+  it("runs a training job: bounty escrowed, claimed, completed, paid out", async () => {
+    const escrow = c.app.moduleAccountAddress(MODULE_NAME);
+    const b0 = await c.balance(bob.address);
+    const e0 = await c.balance(escrow);
+    const req = mm("MsgRequestTraining", {
+      requester: bob.address,
+      datanets: [{ datanetId: pub, version: 1 }],
+      baseModel: "ngram-kn-v1",
+      method: ModelKind.MODEL_KIND_NGRAM,
+      hyperparameters: '{"order":3}',
+      bounty: { denom: "aopen", amount: BOUNTY.toString() },
+    });
+    await c.fails(
+      bob,
+      [mm("MsgRequestTraining", { ...req.value, bounty: { denom: "aopen", amount: "1" } })],
+      ModelsCode.InsufficientAmount,
+    );
+    const r = await c.ok(bob, [req]);
+    const jobId = Number(big(response(r, (b) => MsgRequestTrainingResponse.decode(b)).jobId));
+    assert.equal(await c.balance(bob.address), b0 - BOUNTY);
+    assert.equal(await c.balance(escrow), e0 + BOUNTY);
+    const complete = mm("MsgCompleteTrainingJob", {
+      trainer: trainer.address,
+      jobId,
+      name: "trained",
+      description: "",
+      artifact: { sha256: SHA, size: 10, uri: "local:trained.olm" },
+      trainingConfig: "{}",
+      trainingLogHash: SHA,
+      inputPrice: "1",
+      outputPrice: "1",
+    });
+    await c.fails(trainer, [complete], ModelsCode.InvalidJobStatus);
+    await c.ok(trainer, [mm("MsgClaimTrainingJob", { trainer: trainer.address, jobId })]);
+    await c.fails(
+      op,
+      [mm("MsgClaimTrainingJob", { trainer: op.address, jobId })],
+      ModelsCode.InvalidJobStatus,
+    );
+    await c.fails(
+      bob,
+      [mm("MsgCancelTrainingJob", { requester: bob.address, jobId })],
+      ModelsCode.InvalidJobStatus,
+    );
+    const t0 = await c.balance(trainer.address);
+    const done = await c.ok(trainer, [complete]);
+    const modelId = Number(big(response(done, (b) => MsgCompleteTrainingJobResponse.decode(b)).modelId));
+    assert.equal(await c.balance(trainer.address), t0 + BOUNTY);
+    assert.equal(await c.balance(escrow), e0);
+    const m = await c.model(modelId);
+    assert.equal(m.owner, bob.address);
+    assert.equal(Number(big(m.jobId)), jobId);
+    assert.equal(m.kind, ModelKind.MODEL_KIND_NGRAM);
+    const job = await c.query(
+      "Job",
+      QueryJobRequest.encode({ id: jobId }).finish(),
+      (b) => QueryJobResponse.decode(b).job!,
+    );
+    assert.equal(job.status, JobStatus.JOB_STATUS_COMPLETED);
+    assert.equal(Number(big(job.resultModelId)), modelId);
+    await c.fails(trainer, [complete], ModelsCode.InvalidJobStatus);
+
+    // A second job is cancelled while open: refunded.
+    const r2 = await c.ok(bob, [req]);
+    const job2 = Number(big(response(r2, (b) => MsgRequestTrainingResponse.decode(b)).jobId));
+    await c.fails(
+      alice,
+      [mm("MsgCancelTrainingJob", { requester: alice.address, jobId: job2 })],
+      ModelsCode.Unauthorized,
+    );
+    const b1 = await c.balance(bob.address);
+    await c.ok(bob, [mm("MsgCancelTrainingJob", { requester: bob.address, jobId: job2 })]);
+    assert.equal(await c.balance(bob.address), b1 + BOUNTY);
+    // A third job is claimed and abandoned: cancellable after the claim timeout (3 blocks).
+    const r3 = await c.ok(bob, [req]);
+    const job3 = Number(big(response(r3, (b) => MsgRequestTrainingResponse.decode(b)).jobId));
+    await c.ok(trainer, [mm("MsgClaimTrainingJob", { trainer: trainer.address, jobId: job3 })]);
+    await c.fails(
+      bob,
+      [mm("MsgCancelTrainingJob", { requester: bob.address, jobId: job3 })],
+      ModelsCode.InvalidJobStatus,
+    );
+    await runBlock(c.app, []);
+    await runBlock(c.app, []);
+    await c.ok(bob, [mm("MsgCancelTrainingJob", { requester: bob.address, jobId: job3 })]);
+  });
+
+  it("bonds an operator, serves models, and unbonds after the delay", async () => {
+    const escrow = c.app.moduleAccountAddress(MODULE_NAME);
+    const reg = (amount: bigint, endpoint = "http://127.0.0.1:8080") =>
+      mm("MsgRegisterOperator", {
+        operator: op.address,
+        endpoint,
+        bond: { denom: "aopen", amount: amount.toString() },
+      });
+    await c.fails(op, [reg(BOND - 1n)], ModelsCode.InsufficientAmount);
+    await c.fails(op, [reg(BOND, "ftp://x")], ModelsCode.InvalidOperator);
+    const o0 = await c.balance(op.address);
+    await c.ok(op, [reg(BOND)]);
+    await c.fails(op, [reg(BOND)], ModelsCode.OperatorExists);
+    assert.equal(await c.balance(op.address), o0 - BOND);
+    await c.ok(op, [
+      mm("MsgUpdateOperator", {
+        operator: op.address,
+        endpoint: "",
+        addBond: { denom: "aopen", amount: "7" },
+      }),
+    ]);
+    // Model 1 is retired; model 2 (alice's) and 3 (trained) are active.
+    await c.fails(
+      op,
+      [mm("MsgServeModels", { operator: op.address, serve: [1], stop: [] })],
+      ModelsCode.InvalidServe,
+    );
+    await c.fails(
+      op,
+      [mm("MsgServeModels", { operator: op.address, serve: [42], stop: [] })],
+      ModelsCode.ModelNotFound,
+    );
+    await c.ok(op, [mm("MsgServeModels", { operator: op.address, serve: [3, 2], stop: [] })]);
+    const ctx = ctxOf(c);
+    assert.equal(c.models.keeper.isServedBy(ctx, 2n, op.address), true);
+    assert.equal(c.models.keeper.isServedBy(ctx, 1n, op.address), false);
+    assert.equal(c.models.keeper.isServedBy(ctx, 2n, bob.address), false);
+    assert.equal(c.models.keeper.pinnedVersions(ctx, 2n).length, 1);
+    await c.ok(op, [mm("MsgServeModels", { operator: op.address, serve: [], stop: [2] })]);
+    let o = await c.query(
+      "Operator",
+      QueryOperatorRequest.encode({ address: op.address }).finish(),
+      (b) => QueryOperatorResponse.decode(b).operator!,
+    );
+    assert.deepEqual(
+      o.models.map((x) => Number(big(x))),
+      [3],
+    );
+    assert.equal(o.bond, (BOND + 7n).toString());
+    const r = await c.ok(op, [mm("MsgUnbondOperator", { operator: op.address })]);
+    const at = Number(big(response(r, (b) => MsgUnbondOperatorResponse.decode(b)).completionHeight));
+    o = await c.query(
+      "Operator",
+      QueryOperatorRequest.encode({ address: op.address }).finish(),
+      (b) => QueryOperatorResponse.decode(b).operator!,
+    );
+    assert.equal(o.status, OperatorStatus.OPERATOR_STATUS_UNBONDING);
+    assert.equal(c.models.keeper.isServedBy(ctxOf(c), 3n, op.address), false);
+    await c.fails(
+      op,
+      [mm("MsgServeModels", { operator: op.address, serve: [3], stop: [] })],
+      ModelsCode.OperatorUnbonding,
+    );
+    const e0 = await c.balance(escrow);
+    const o1 = await c.balance(op.address);
+    let h = (await c.app.info()).lastBlockHeight;
+    while (h < at) {
+      await runBlock(c.app, []);
+      h++;
+    }
+    assert.equal(await c.balance(op.address), o1 + BOND + 7n);
+    assert.equal(await c.balance(escrow), e0 - BOND - 7n);
+    const gone = await c.app.query({
+      path: "/openledger.models.v1.Query/Operator",
+      data: QueryOperatorRequest.encode({ address: op.address }).finish(),
+      height: 0,
+      prove: false,
+    });
+    assert.notEqual(gone.code, 0);
+  });
+
+  it("changes params only through gov", async () => {
+    await c.fails(
+      alice,
+      [mm("MsgUpdateParams", { authority: alice.address, params: defaultModelsParams() })],
+      13,
+      "gov",
+    );
+  });
+
+  it("round-trips genesis", async () => {
+    const exported = c.app.exportGenesis();
+    const ref: { app?: OpenLedgerApp } = {};
+    const datanets = new DatanetsModule({ bank: () => ref.app!.bankKeeper });
+    const models = new ModelsModule({ bank: () => ref.app!.bankKeeper, datanets: () => datanets.keeper });
+    const app2 = new App(
+      { chainId: c.chainId },
+      { store: StateStore.open(new MemoryDatabase()), modules: [datanets, models] },
+    );
+    ref.app = app2;
+    await app2.initChain({
+      time: { seconds: 1_700_000_000n, nanos: 0 },
+      chainId: c.chainId,
+      consensusParams: {
+        block: { maxBytes: 22_020_096, maxGas: -1 },
+        evidence: { maxAgeNumBlocks: 100_000, maxAgeDurationSeconds: 172_800, maxBytes: 1_048_576 },
+        validator: { pubKeyTypes: ["ed25519"] },
+        version: { app: 0 },
+      },
+      validators: [],
+      appStateBytes: utf8(JSON.stringify(exported)),
+      initialHeight: 1,
+    });
+    assert.deepEqual(app2.exportGenesis()[MODULE_NAME], exported[MODULE_NAME]);
+  });
+});
+
+/** A read-only context over the latest working state. */
+function ctxOf(c: Chain): Context {
+  const header = {
+    height: 1,
+    time: { seconds: 0n, nanos: 0 },
+    chainId: c.chainId,
+    proposer: new Uint8Array(),
+  };
+  return new Context(
+    new ReadOnlyStore(c.app.store.working),
+    new GasMeter(undefined),
+    new EventManager(),
+    header,
+    "query",
+    makeChainConfig(),
+  );
+}
