@@ -3,9 +3,10 @@
  * database → state store → app → block store, indexer → mempool → consensus (block producer) → RPC.
  * Every part gets its options and its collaborators; nothing else constructs parts.
  */
+import { join } from "node:path";
 import { OpenLedgerApp } from "../app/app.js";
-import { BlockSync } from "../blocksync/blockSync.js";
 import { BlockStore } from "../blockstore/index.js";
+import { BlockSync } from "../blocksync/blockSync.js";
 import { type AppConfig, type NodeConfig, readAppConfig, readNodeConfig } from "../config/config.js";
 import { ConfigCode, configError } from "../config/errors.js";
 import { type GenesisDoc, genesisToInitChain, genesisToJson, readGenesis } from "../config/genesis.js";
@@ -14,7 +15,6 @@ import { TendermintEngine } from "../consensus/engine.js";
 import { MemoryEvidencePool } from "../consensus/evidence.js";
 import { applyValidatorUpdates, BlockProducer } from "../consensus/producer.js";
 import type { ConsensusEngine, ConsensusEventSink, NewBlockEvent } from "../consensus/types.js";
-import { MemoryWAL } from "../consensus/wal.js";
 import { ed25519Verify } from "../crypto/ed25519.js";
 import { sha256 } from "../crypto/hash.js";
 import { EventBus } from "../events/bus.js";
@@ -37,6 +37,7 @@ import { LevelDatabase, StateStore } from "../store/index.js";
 import type { BlockMeta } from "../types/block.js";
 import { equalBytes, toHex } from "../types/bytes.js";
 import { CodedError } from "../types/errors.js";
+import { FileWAL } from "../wal/fileWal.js";
 import { homePaths, isInitialised } from "./home.js";
 import { Logger } from "./logger.js";
 import { loadNodeKey, type NodeKey } from "./nodeKey.js";
@@ -94,6 +95,8 @@ export class OpenLedgerNode {
     private readonly onFatal: (error: unknown) => void,
     /** The p2p layer (libp2p): consensus gossip, tx gossip, block sync. */
     readonly p2p: P2PNode,
+    /** Folder of the consensus write-ahead log (`data/cs.wal`). */
+    walDir: string,
   ) {
     const genesisPoint = {
       height: 0,
@@ -148,7 +151,7 @@ export class OpenLedgerNode {
           clock: systemClock,
           events,
           network: p2p,
-          wal: new MemoryWAL(),
+          wal: new FileWAL(walDir),
           evidencePool: new MemoryEvidencePool(),
           // SignatureVerifier takes (pubKey, message, signature); ed25519Verify (signature, message, pubKey).
           verifySignature: (pubKey, message, signature) => ed25519Verify(signature, message, pubKey),
@@ -269,6 +272,7 @@ export class OpenLedgerNode {
       log,
       onFatal,
       p2p,
+      join(paths.data, "cs.wal"),
     );
   }
 

@@ -10,10 +10,9 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { EncodeObject } from "@cosmjs/proto-signing";
-import { secp256k1Address } from "../../src/crypto/address.js";
+import { secp256k1Address, toBech32 } from "../../src/crypto/address.js";
 import { sha256 } from "../../src/crypto/hash.js";
 import { secp256k1PublicKey, secp256k1Sign, secp256k1Verify } from "../../src/crypto/secp256k1.js";
-import { toBech32 } from "../../src/crypto/address.js";
 import { initHome } from "../../src/node/home.js";
 import { hdAccount, signTx, type TestAccount } from "../../src/testing/index.js";
 import { fromBase64, toBase64, toHex } from "../../src/types/bytes.js";
@@ -74,20 +73,35 @@ export default async function main(argv: string[]): Promise<void> {
 
     // Fund the senders (and optional extra state accounts) with multi-sends.
     const accounts = Array.from({ length: senders }, (_, i) => deterministicAccount(`sender-${i}`));
-    console.log(`# funding ${senders} senders${stateAccounts ? ` and ${stateAccounts} state accounts` : ""} …`);
+    console.log(
+      `# funding ${senders} senders${stateAccounts ? ` and ${stateAccounts} state accounts` : ""} …`,
+    );
     const fundStart = performance.now();
-    await fund(rpc, funders, funderSeq, funderNum, accounts.map((a) => a.address), 10n ** 19n, node);
+    await fund(
+      rpc,
+      funders,
+      funderSeq,
+      funderNum,
+      accounts.map((a) => a.address),
+      10n ** 19n,
+      node,
+    );
     if (stateAccounts > 0) {
       const extra: string[] = [];
-      for (let i = 0; i < stateAccounts; i++) extra.push(toBech32("open", sha256(new TextEncoder().encode(`state-${i}`)).slice(0, 20)));
+      for (let i = 0; i < stateAccounts; i++)
+        extra.push(toBech32("open", sha256(new TextEncoder().encode(`state-${i}`)).slice(0, 20)));
       await fund(rpc, funders, funderSeq, funderNum, extra, 1n, node);
     }
-    console.log(`# funded in ${((performance.now() - fundStart) / 1000).toFixed(1)} s; height ${await node.height()}; node RSS ${rssMb(node)} MB`);
+    console.log(
+      `# funded in ${((performance.now() - fundStart) / 1000).toFixed(1)} s; height ${await node.height()}; node RSS ${rssMb(node)} MB`,
+    );
 
     // Pre-sign enough sends for the whole run at ~2× the target rate.
     const perSender = Math.ceil(((durationS + warmupS + 10) * 6000) / senders);
     const nums = await Promise.all(accounts.map((a) => rpc.account(a.address)));
-    const txs: { bytes: string; hash: string }[] = [];
+    // txs[sender][sequence]
+    const txs: { bytes: string; hash: string }[][] = accounts.map(() => []);
+    let signed = 0;
     const signStart = performance.now();
     for (let seq = 0; seq < perSender; seq++) {
       for (let i = 0; i < senders; i++) {
@@ -101,10 +115,11 @@ export default async function main(argv: string[]): Promise<void> {
           gas: SEND_GAS,
           omitPubKey: seq > 0,
         });
-        txs.push({ bytes: toBase64(bytes), hash: toHex(sha256(bytes)).toUpperCase() });
+        txs[i]!.push({ bytes: toBase64(bytes), hash: toHex(sha256(bytes)).toUpperCase() });
+        signed++;
       }
     }
-    console.log(`# pre-signed ${txs.length} txs in ${((performance.now() - signStart) / 1000).toFixed(1)} s`);
+    console.log(`# pre-signed ${signed} txs in ${((performance.now() - signStart) / 1000).toFixed(1)} s`);
 
     // Submit with bounded concurrency; watch blocks. Times are wall-clock ms (the node's block times
     // are too, on this machine), so throughput is measured on block header times and latency from
@@ -112,27 +127,35 @@ export default async function main(argv: string[]): Promise<void> {
     const submitted = new Map<string, number>();
     const blocks: { height: number; headerMs: number; txs: number }[] = [];
     const latencies: number[] = [];
-    let next = 0;
     let rejected = 0;
     const reasons = new Map<string, number>();
     const t0 = Date.now();
     const warmEnd = t0 + warmupS * 1000;
     const end = warmEnd + durationS * 1000;
-    const worker = async () => {
-      while (Date.now() < end && next < txs.length) {
-        const batch = txs.slice(next, next + 20);
-        next += batch.length;
-        const now = Date.now();
-        for (const t of batch) submitted.set(t.hash, now);
-        const res = await rpc.batch(batch.map((t) => ({ method: "broadcast_tx_sync", params: { tx: t.bytes } })));
-        for (const r of res) {
-          const code = (r.result as { code?: number } | undefined)?.code;
-          if (r.error || code !== 0) {
-            rejected++;
-            const why = r.error ? `${r.error.message} ${r.error.data ?? ""}` : String((r.result as { log?: string }).log);
-            const k = why.replace(/\d+/g, "N").slice(0, 120);
-            reasons.set(k, (reasons.get(k) ?? 0) + 1);
-            if (why.includes("mempool is full")) await sleep(50);
+    // Each worker owns a disjoint set of senders and sends a sender's next sequence only after the
+    // node answered the previous one, as a real client does (CheckTx is strict on sequence order).
+    const worker = async (w: number) => {
+      const mine = accounts.map((_, i) => i).filter((i) => i % concurrency === w);
+      for (let seq = 0; seq < perSender; seq++) {
+        for (let c = 0; c < mine.length; c += 20) {
+          if (Date.now() >= end) return;
+          const batch = mine.slice(c, c + 20).map((i) => txs[i]![seq]!);
+          const now = Date.now();
+          for (const t of batch) submitted.set(t.hash, now);
+          const res = await rpc.batch(
+            batch.map((t) => ({ method: "broadcast_tx_sync", params: { tx: t.bytes } })),
+          );
+          for (const r of res) {
+            const code = (r.result as { code?: number } | undefined)?.code;
+            if (r.error || code !== 0) {
+              rejected++;
+              const why = r.error
+                ? `${r.error.message} ${r.error.data ?? ""}`
+                : String((r.result as { log?: string }).log);
+              const k = why.replace(/\d+/g, "N").slice(0, 120);
+              reasons.set(k, (reasons.get(k) ?? 0) + 1);
+              if (why.includes("mempool is full")) await sleep(50);
+            }
           }
         }
       }
@@ -144,7 +167,9 @@ export default async function main(argv: string[]): Promise<void> {
         const latest = await node.height();
         while (h < latest) {
           h++;
-          const b = (await rpc.call("block", { height: String(h) })) as { block: { header: { time: string }; data: { txs: string[] } } };
+          const b = (await rpc.call("block", { height: String(h) })) as {
+            block: { header: { time: string }; data: { txs: string[] } };
+          };
           const seen = Date.now();
           const headerMs = Date.parse(b.block.header.time);
           for (const tx of b.block.data.txs) {
@@ -152,7 +177,8 @@ export default async function main(argv: string[]): Promise<void> {
             if (s0 !== undefined && s0 >= warmEnd && s0 <= end) latencies.push(seen - s0);
           }
           blocks.push({ height: h, headerMs, txs: b.block.data.txs.length });
-          if (process.env["BENCH_DEBUG"]) console.log(`h=${h} txs=${b.block.data.txs.length} t=${((headerMs - t0) / 1000).toFixed(1)}s`);
+          if (process.env["BENCH_DEBUG"])
+            console.log(`h=${h} txs=${b.block.data.txs.length} t=${((headerMs - t0) / 1000).toFixed(1)}s`);
         }
         if ((blocks.at(-1)?.headerMs ?? 0) > end) return;
         await sleep(50);
@@ -162,28 +188,49 @@ export default async function main(argv: string[]): Promise<void> {
     const rssTimer = setInterval(() => {
       peakRss = Math.max(peakRss, rssMb(node));
     }, 500);
-    await Promise.all([watcher(), ...Array.from({ length: concurrency }, worker)]);
+    await Promise.all([watcher(), ...Array.from({ length: concurrency }, (_, w) => worker(w))]);
     clearInterval(rssTimer);
 
     const inWindow = blocks.filter((b) => b.headerMs >= warmEnd && b.headerMs <= end);
     const committed = inWindow.slice(1).reduce((sum, b) => sum + b.txs, 0);
-    const spanS = inWindow.length > 1 ? (inWindow.at(-1)!.headerMs - inWindow[0]!.headerMs) / 1000 : Number.NaN;
+    const spanS =
+      inWindow.length > 1 ? (inWindow.at(-1)!.headerMs - inWindow[0]!.headerMs) / 1000 : Number.NaN;
     const intervals = inWindow.slice(1).map((b, i) => b.headerMs - inWindow[i]!.headerMs);
     const window = inWindow;
     latencies.sort((a, b) => a - b);
-    const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! : Number.NaN);
-    console.log(`senders:            ${senders}${stateAccounts ? ` (+${stateAccounts} funded state accounts)` : ""}`);
-    console.log(`window:             ${spanS.toFixed(1)} s after ${warmupS} s warm-up, ${window.length} blocks`);
+    const pct = (p: number) =>
+      latencies.length
+        ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!
+        : Number.NaN;
+    console.log(
+      `senders:            ${senders}${stateAccounts ? ` (+${stateAccounts} funded state accounts)` : ""}`,
+    );
+    console.log(
+      `window:             ${spanS.toFixed(1)} s after ${warmupS} s warm-up, ${window.length} blocks`,
+    );
     console.log(`committed tx/s:     ${(committed / spanS).toFixed(0)} (${committed} txs)`);
     console.log(`submit→commit p50:  ${pct(50).toFixed(0)} ms   p99: ${pct(99).toFixed(0)} ms`);
-    console.log(`block interval:     mean ${(intervals.reduce((s, x) => s + x, 0) / Math.max(1, intervals.length)).toFixed(0)} ms, max ${Math.max(0, ...intervals).toFixed(0)} ms`);
+    console.log(
+      `block interval:     mean ${(intervals.reduce((s, x) => s + x, 0) / Math.max(1, intervals.length)).toFixed(0)} ms, max ${Math.max(0, ...intervals).toFixed(0)} ms`,
+    );
     console.log(`rejected submits:   ${rejected}`);
-    for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`  ${n} × ${why}`);
-    for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`  ${n} × ${why}`);
+    for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 5))
+      console.log(`  ${n} × ${why}`);
+    for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 5))
+      console.log(`  ${n} × ${why}`);
     console.log(`node peak RSS:      ${Math.max(peakRss, rssMb(node))} MB (VmHWM)`);
-    if (process.env["BENCH_DEBUG"]) console.log(node.log.split("\n").filter((l) => !l.startsWith("    ")).slice(-25).join("\n"));
+    if (process.env["BENCH_DEBUG"])
+      console.log(
+        node.log
+          .split("\n")
+          .filter((l) => !l.startsWith("    "))
+          .slice(-25)
+          .join("\n"),
+      );
   } catch (e) {
-    console.error(`bench failed: ${(e as Error).message}\n--- node output (tail) ---\n${node.log.slice(-3000)}`);
+    console.error(
+      `bench failed: ${(e as Error).message}\n--- node output (tail) ---\n${node.log.slice(-3000)}`,
+    );
     throw e;
   } finally {
     await node.destroy();
@@ -204,7 +251,11 @@ class Rpc {
     const body = reqs.map((r) => ({ jsonrpc: "2.0", id: ++this.id, method: r.method, params: r.params }));
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await fetch(this.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        const res = await fetch(this.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
         const json = (await res.json()) as RpcResult | RpcResult[];
         return Array.isArray(json) ? json : [json];
       } catch (e) {
@@ -215,10 +266,14 @@ class Rpc {
   }
 
   async account(address: string): Promise<{ accountNumber: bigint }> {
-    const { QueryAccountRequest, QueryAccountResponse } = await import("cosmjs-types/cosmos/auth/v1beta1/query");
+    const { QueryAccountRequest, QueryAccountResponse } = await import(
+      "cosmjs-types/cosmos/auth/v1beta1/query"
+    );
     const { BaseAccount } = await import("cosmjs-types/cosmos/auth/v1beta1/auth");
     const data = toHex(QueryAccountRequest.encode({ address }).finish());
-    const r = (await this.call("abci_query", { path: "/cosmos.auth.v1beta1.Query/Account", data })) as { response: { code: number; value: string; log: string } };
+    const r = (await this.call("abci_query", { path: "/cosmos.auth.v1beta1.Query/Account", data })) as {
+      response: { code: number; value: string; log: string };
+    };
     if (r.response.code !== 0) throw new Error(`account ${address}: ${r.response.log}`);
     const any = QueryAccountResponse.decode(fromBase64(r.response.value)).account;
     return { accountNumber: BaseAccount.decode(any!.value).accountNumber };
@@ -249,7 +304,11 @@ async function fund(
       gas,
     });
     seqs.set(funder.address, seq + 1n);
-    const r = (await rpc.call("broadcast_tx_sync", { tx: toBase64(tx) })) as { code: number; log: string; hash: string };
+    const r = (await rpc.call("broadcast_tx_sync", { tx: toBase64(tx) })) as {
+      code: number;
+      log: string;
+      hash: string;
+    };
     if (r.code !== 0) throw new Error(`funding tx rejected: ${r.log}`);
     pending.push(r.hash);
     if (pending.length >= 40) await waitCommitted(rpc, pending.splice(0), node);
@@ -294,7 +353,9 @@ function multiSend(from: string, to: string[], amount: bigint): EncodeObject {
   return {
     typeUrl: "/cosmos.bank.v1beta1.MsgMultiSend",
     value: {
-      inputs: [{ address: from, coins: [{ denom: "aopen", amount: (amount * BigInt(to.length)).toString() }] }],
+      inputs: [
+        { address: from, coins: [{ denom: "aopen", amount: (amount * BigInt(to.length)).toString() }] },
+      ],
       outputs: to.map((address) => ({ address, coins: [{ denom: "aopen", amount: amount.toString() }] })),
     },
   };

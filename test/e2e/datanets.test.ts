@@ -96,9 +96,9 @@ describe("datanets over a running node with the CLI", () => {
     ]);
     assert.equal(created["code"], 0);
     const file = join(dir, "rows.jsonl");
-    const text = jsonl(3000);
+    const text = jsonl(2600);
     writeFileSync(file, text);
-    assert.ok(text.length > 3_000_000);
+    assert.ok(text.length > 2_600_000);
     const up = cli([
       "tx",
       "datanets",
@@ -115,7 +115,7 @@ describe("datanets over a running node with the CLI", () => {
     ]);
     assert.equal(up.status, 0, up.stderr + up.stdout);
     const summary = JSON.parse(up.stdout) as { rows: number; batches: number; progress_file: string };
-    assert.equal(summary.rows, 3000);
+    assert.equal(summary.rows, 2600);
     assert.ok(summary.batches >= 5, up.stdout);
     assert.match(up.stderr, /\d+\/\d+ batches/);
     // Resume: pretend the run stopped while sending the last batch (already committed): it is confirmed, not duplicated.
@@ -142,11 +142,11 @@ describe("datanets over a running node with the CLI", () => {
       "--yes",
     ]);
     assert.equal(again.status, 0, again.stderr + again.stdout);
-    assert.equal((JSON.parse(again.stdout) as { rows: number }).rows, 3000);
+    assert.equal((JSON.parse(again.stdout) as { rows: number }).rows, 2600);
 
     tx(["publish", "1", "--from", "owner"]);
     const v = q<{ version: { row_count: string; root: string } }>(["version", "1"]);
-    assert.equal(v.version.row_count, "3000");
+    assert.equal(v.version.row_count, "2600");
 
     const lines = text.trim().split("\n");
     const page = q<{ rows: { content: string; contributor: string }[]; pagination: { next_key: string } }>([
@@ -165,7 +165,7 @@ describe("datanets over a running node with the CLI", () => {
       lines.slice(1000, 1050),
     );
     assert.equal(page.rows[0]!.contributor, owner);
-    for (const rowId of ["1", "1500", "3000"]) {
+    for (const rowId of ["1", "2600"]) {
       const p = q<{ verified: boolean; row: { content: string }; version: { root: string } }>([
         "row-proof",
         rowId,
@@ -195,25 +195,34 @@ describe("datanets over a running node with the CLI", () => {
     const pending = q<{ rows: { id: string }[] }>(["rows", "1", "--status", "pending"]);
     assert.deepEqual(
       pending.rows.map((r) => r.id),
-      ["3001", "3002", "3003"],
+      ["2601", "2602", "2603"],
     );
     tx([
       "review",
       "1",
       "--accept",
-      "3001,3003",
+      "2601,2603",
       "--reject",
-      "3002",
+      "2602",
       "--reason",
       "too short",
       "--from",
       "owner",
     ]);
     const v2 = q<{ version: { number: string; row_count: string } }>(["version", "1"]);
-    assert.deepEqual([v2.version.number, v2.version.row_count], ["2", "3002"]);
-    const p = q<{ verified: boolean }>(["row-proof", "3003"]);
+    assert.deepEqual([v2.version.number, v2.version.row_count], ["2", "2602"]);
+    const p = q<{ verified: boolean }>(["row-proof", "2603"]);
     assert.equal(p.verified, true);
-    const bad = cli(["query", "datanets", "row-proof", "3002"], false);
+    const bad = cli(["query", "datanets", "row-proof", "2602"], false);
     assert.notEqual(bad.status, 0);
+  });
+
+  it("indexes the datanet's history for tx_search", async () => {
+    const count = async (query: string) =>
+      Number((await node.rpc<{ total_count: string }>("tx_search", { query })).total_count);
+    assert.equal(await count("datanet_created.datanet_id='1'"), 1);
+    assert.ok((await count("rows_added.datanet_id='1'")) >= 5);
+    assert.equal(await count("datanet_published.datanet_id='1'"), 1);
+    assert.equal(await count("contributions_reviewed.datanet_id='1'"), 1);
   });
 });

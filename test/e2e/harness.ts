@@ -97,7 +97,11 @@ export class NodeProcess {
   /** Start (again) with the same home and ports; waits for the RPC to answer. */
   async launch(): Promise<void> {
     this.output = "";
-    const proc = spawn(process.execPath, [CLI, ...this.args], { stdio: ["ignore", "pipe", "pipe"] });
+    // OPENLEDGER_E2E_NODE_ARGS passes Node.js flags to the node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+    const nodeArgs = (process.env["OPENLEDGER_E2E_NODE_ARGS"] ?? "").split(" ").filter(Boolean);
+    const proc = spawn(process.execPath, [...nodeArgs, CLI, ...this.args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.proc = proc;
     proc.stdout?.on("data", (d: Buffer) => {
       this.output += d.toString();

@@ -126,7 +126,7 @@ function byteLen(s: string): number {
 }
 
 /** Decode a bech32 account address of this chain, as `sdk` 7 on failure. */
-export function parseAddress(ctx: Context, field: string, s: string): Uint8Array {
+export function parseAddress(ctx: Pick<Context, "chain">, field: string, s: string): Uint8Array {
   try {
     return decodeAddress(s, ctx.chain.bech32Prefix);
   } catch (e) {
@@ -400,12 +400,12 @@ export class DatanetsKeeper implements DatanetsRewardsRecorder {
     mustBeDraft(d);
     const p = this.params(ctx);
     checkIds(rowIds, p);
-    const ownerBytes = parseAddress(ctx, "owner", owner);
     const store = this.store(ctx);
     for (const rowId of rowIds) {
       const row = this.rowOf(ctx, id, rowId);
       if (row.status !== RowStatus.ROW_STATUS_DRAFT) throw badRowStatus(rowId, row.status, "draft");
-      this.indexRow(ctx, row, ownerBytes, false);
+      // Draft rows were added by whoever owned the draft then.
+      this.indexRow(ctx, row, parseAddress(ctx, "contributor", row.contributor), false);
       store.delete(rowKey(rowId));
       store.delete(contentHashKey(id, row.sha256));
     }
@@ -445,9 +445,13 @@ export class DatanetsKeeper implements DatanetsRewardsRecorder {
     ]);
     this.payFee(ctx, parseAddress(ctx, "owner", owner), fee);
     const version = this.acceptRows(ctx, d, rows, 1n, () => {});
-    const rec = this.contributorOf(ctx, id, owner);
-    rec.accepted = num(big(rec.accepted) + BigInt(rows.length));
-    this.putContributor(ctx, rec);
+    const added = new Map<string, bigint>();
+    for (const r of rows) added.set(r.contributor, (added.get(r.contributor) ?? 0n) + 1n);
+    for (const [addr, n] of added) {
+      const rec = this.contributorOf(ctx, id, addr);
+      rec.accepted = num(big(rec.accepted) + n);
+      this.putContributor(ctx, rec);
+    }
     const t = totals(d);
     t.rowsDraft = 0;
     this.setStatus(ctx, d, DatanetStatus.DATANET_STATUS_PUBLISHED);

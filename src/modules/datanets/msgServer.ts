@@ -238,8 +238,7 @@ export function datanetsMsgDefs(keeper: DatanetsKeeper): MsgDef<unknown>[] {
 }
 
 function signerOf(chain: ChainConfig, field: string, value: unknown): Uint8Array {
-  const ctx = { chain } as Context;
-  return parseAddress(ctx, field, typeof value === "string" ? value : "");
+  return parseAddress({ chain }, field, typeof value === "string" ? value : "");
 }
 
 function checkAuthority(ctx: Context, authority: string): void {

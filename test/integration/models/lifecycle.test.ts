@@ -76,6 +76,7 @@ class Chain {
     readonly accounts: TestAccount[],
     readonly chainId: string,
     readonly models: ModelsModule,
+    readonly store: StateStore,
   ) {}
 
   static async create(): Promise<Chain> {
@@ -112,7 +113,7 @@ class Chain {
     });
     ref.app = t.app;
     await runBlock(t.app, []);
-    return new Chain(t.app, t.accounts, t.chainId, models);
+    return new Chain(t.app, t.accounts, t.chainId, models, t.store);
   }
 
   acc(i: number): TestAccount {
@@ -256,7 +257,7 @@ describe("models module", () => {
     assert.equal(m.status, ModelStatus.MODEL_STATUS_ACTIVE);
     assert.equal(m.artifact!.sha256, SHA);
     assert.deepEqual(
-      m.datanets.map((d) => [Number(big(d.datanetId)), Number(big(d.version))]),
+      m.datanets!.map((d) => [Number(big(d.datanetId)), Number(big(d.version))]),
       [[pub, 1]],
     );
     assert.ok(r.events.some((e) => e.type === "model_registered"));
@@ -471,7 +472,7 @@ describe("models module", () => {
       (b) => QueryOperatorResponse.decode(b).operator!,
     );
     assert.deepEqual(
-      o.models.map((x) => Number(big(x))),
+      o.models!.map((x) => Number(big(x))),
       [3],
     );
     assert.equal(o.bond, (BOND + 7n).toString());
@@ -552,7 +553,7 @@ function ctxOf(c: Chain): Context {
     proposer: new Uint8Array(),
   };
   return new Context(
-    new ReadOnlyStore(c.app.store.working),
+    new ReadOnlyStore(c.store.working),
     new GasMeter(undefined),
     new EventManager(),
     header,
