@@ -59,6 +59,11 @@ export class SignatureCache {
   }
 }
 
+/** The `SignatureCache` key of a (sign bytes, pubkey, signature) triple. */
+export function sigCacheKey(signBytes: Uint8Array, pubKey: Uint8Array, signature: Uint8Array): string {
+  return Buffer.from(sha256Parts(signBytes, pubKey, signature)).toString("latin1");
+}
+
 /** What the ante handler needs from the app. */
 export interface AnteDeps {
   auth: AuthKeeper;
@@ -289,7 +294,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
         throw unauthorized(`signature verification failed; unsupported sign mode ${single.mode}`);
       }
       const sig = tx.signatures[i]!;
-      const key = Buffer.from(sha256Parts(signBytes, pubKey!, sig)).toString("latin1");
+      const key = sigCacheKey(signBytes, pubKey!, sig);
       if (!deps.sigCache.has(key)) {
         if (!secp256k1VerifyDigest(sha256(signBytes), sig, pubKey!)) {
           throw unauthorized(

@@ -5,6 +5,7 @@
  * FinalizeBlock and Commit.
  */
 import "../types/cosmjsFix.js";
+import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type {
@@ -28,7 +29,7 @@ import type {
 } from "../abci/types.js";
 import { CheckTxType } from "../abci/types.js";
 import { sha256 } from "../crypto/hash.js";
-import { AuthKeeper } from "../modules/auth/keeper.js";
+import { AuthKeeper, decodePubKeyAny } from "../modules/auth/keeper.js";
 import { AuthModule } from "../modules/auth/module.js";
 import { BankKeeper } from "../modules/bank/keeper.js";
 import { BankModule } from "../modules/bank/module.js";
@@ -38,13 +39,13 @@ import type { KVStore } from "../store/types.js";
 import { fromUtf8, utf8 } from "../types/bytes.js";
 import { CodedError, SDK, SdkCode, toCodedError } from "../types/errors.js";
 import { bech32Of, moduleAddressOf } from "./addressCache.js";
-import { type AnteDeps, runAnte, SignatureCache } from "./ante.js";
+import { type AnteDeps, runAnte, SignatureCache, sigCacheKey } from "./ante.js";
 import { type DecCoin, parseDecCoins } from "./coins.js";
 import { EventManager, makeEvent } from "./events.js";
 import { GasKVStore, GasMeter } from "./gas.js";
 import { chainConfigFromAppState, DEFAULT_MODULE_ACCOUNTS } from "./genesis.js";
 import { PrefixReader, ReadOnlyStore, storePrefix } from "./prefixStore.js";
-import { encodeTxMsgData } from "./protoWriter.js";
+import { encodeSignDoc, encodeTxMsgData } from "./protoWriter.js";
 import { type DecodedTx, decodeTx, MAX_TX_BYTES } from "./tx.js";
 import {
   type AnyMsg,
@@ -283,6 +284,46 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
       sender: out.sender,
       sequence: out.sequence,
     };
+  }
+
+  /**
+   * Before `checkTx`: verify a new tx's signature with `verify` (e.g. on a worker thread) and, when it
+   * holds, put it in the verified-signature cache, so the ante handler (CheckTx, then FinalizeBlock)
+   * finds it there instead of running ECDSA on the main thread. Only the common case is handled — one
+   * signer, SIGN_MODE_DIRECT; anything else, or any doubt (undecodable tx, unknown account), does
+   * nothing and leaves the ante handler to verify (and reject) as before. Changes no state; the cache
+   * only ever holds triples that verified, so results are identical with or without this step.
+   */
+  async preverifyTx(
+    raw: Uint8Array,
+    verify: (digest: Uint8Array, signature: Uint8Array, pubKey: Uint8Array) => Promise<boolean>,
+  ): Promise<void> {
+    let signBytes: Uint8Array;
+    let pubKey: Uint8Array | undefined;
+    let sig: Uint8Array;
+    try {
+      const tx = this.decodeCached(raw);
+      const infos = tx.authInfo.signerInfos;
+      if (infos.length !== 1 || tx.signatures.length !== 1 || tx.msgs.length === 0) return;
+      const single = infos[0]!.modeInfo?.single;
+      if (!single || single.mode !== SignMode.SIGN_MODE_DIRECT) return;
+      const signer = tx.msgs[0]!.def.signers(tx.msgs[0]!.msg, this.chain)[0];
+      if (!signer) return;
+      const header: BlockHeader = { ...this.lastHeader, chainId: this.chainId };
+      const ctx = this.blockContext(new ReadOnlyStore(this.checkState), header, "check", new EventManager());
+      const acc = this.authKeeper.getAccount(ctx, signer);
+      if (!acc) return;
+      const pk = infos[0]!.publicKey;
+      pubKey = pk ? decodePubKeyAny(pk) : acc.pubKey;
+      if (!pubKey) return;
+      sig = tx.signatures[0]!;
+      signBytes = encodeSignDoc(tx.bodyBytes, tx.authInfoBytes, this.chainId, acc.accountNumber);
+    } catch {
+      return;
+    }
+    const key = sigCacheKey(signBytes, pubKey, sig);
+    if (this.sigCache.has(key)) return;
+    if (await verify(sha256(signBytes), sig, pubKey)) this.sigCache.add(key);
   }
 
   /** Take txs in order while they fit in `maxTxBytes` and the block's max gas; drop undecodable ones. */

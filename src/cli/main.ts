@@ -4,6 +4,7 @@
  */
 import "../polyfill.js";
 import { Command, Option } from "commander";
+import { registerExplorerCommand } from "../explorer/command.js";
 import { registerDatanetsCommands } from "./commands/datanets.js";
 import { registerFactoryCommands } from "./commands/factory.js";
 import { registerGentxCommands } from "./commands/gentx.js";
@@ -37,5 +38,6 @@ registerServeCommand(program);
 registerStakingCommands(program);
 registerStatusCommand(program);
 registerTestnetCommands(program);
+registerExplorerCommand(program);
 
 await program.parseAsync(process.argv);

@@ -97,7 +97,7 @@ export function trainNgram(
   for (const s of sequences) for (const t of s) vocabSet.add(t);
   const vocab = [...vocabSet].sort(cmpVocab);
   const idOf = new Map<string, number>();
-  vocab.forEach((t, i) => idOf.set(t, i + SPECIALS));
+  for (const [i, t] of vocab.entries()) idOf.set(t, i + SPECIALS);
   // Highest order: raw counts. Lower orders: continuation counts from the distinct (k+1)-gram types.
   const tables: Map<string, number>[] = Array.from({ length: order }, () => new Map());
   const types: Set<string>[] = Array.from({ length: order }, () => new Set());
@@ -266,7 +266,8 @@ export class NgramModel {
           mass[i] = (c - d) / total;
         });
         table.set(key, { words: Int32Array.from(e.words), mass, gamma: disc / total });
-        bytes += 96 + key.length * 2 + e.words.length * 12;
+        // Measured (node 20, --expose-gc): a context costs ~500 B (map entry, key, object, two typed arrays).
+        bytes += 500 + key.length * 2 + e.words.length * 12;
       }
       return table;
     });

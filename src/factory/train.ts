@@ -92,6 +92,25 @@ export async function readVersionRows(query: QueryFn, pin: Pin, pageSize = 500):
   return { ...pin, root: Buffer.from(v.root ?? new Uint8Array()).toString("hex"), rows };
 }
 
+/**
+ * The text a row trains on: a row that is a JSON object with a string `text` (or else `content`) field
+ * (as `.jsonl` uploads store them) trains on that field; any other row on its whole content.
+ */
+export function rowText(content: string): string {
+  if (!content.startsWith("{")) return content;
+  try {
+    const v = JSON.parse(content) as unknown;
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      if (typeof o["text"] === "string") return o["text"];
+      if (typeof o["content"] === "string") return o["content"];
+    }
+  } catch {
+    // not JSON: the content itself
+  }
+  return content;
+}
+
 function sha256Hex(b: Uint8Array | string): string {
   return createHash("sha256").update(b).digest("hex");
 }
@@ -102,7 +121,7 @@ export function trainOnRows(pins: readonly PinnedRows[], order: number, outDir: 
   let tokens = 0;
   for (const p of pins) {
     for (const r of p.rows) {
-      const t = tokenizeToStrings(r);
+      const t = tokenizeToStrings(rowText(r));
       tokens += t.length;
       sequences.push(t);
     }

@@ -38,6 +38,12 @@ export interface MempoolOptions {
 /** What the mempool needs: the app's `CheckTx`. */
 export interface MempoolDeps {
   app: Pick<Application, "checkTx">;
+  /**
+   * Optional work to start for a new tx before its `CheckTx`, concurrently with other txs (the node
+   * pre-verifies signatures on a worker thread here). It must not change state and must not throw;
+   * `CheckTx` calls still run one at a time in arrival order.
+   */
+  preverify?: (tx: Uint8Array) => Promise<void>;
 }
 
 /** A transaction held by the mempool, with what `CheckTx` said about it. */
@@ -91,6 +97,11 @@ interface Cursor {
 export class Mempool {
   private readonly options: MempoolOptions;
   private readonly app: Pick<Application, "checkTx">;
+  private readonly preverify: ((tx: Uint8Array) => Promise<void>) | undefined;
+  /** Settles when the latest `add` has finished its `CheckTx` (keeps CheckTx in arrival order). */
+  private order: Promise<void> = Promise.resolve();
+  /** Committed tx bytes → entry, to drop committed txs without hashing them again. */
+  private readonly byTx = new WeakMap<Uint8Array, MempoolTx>();
   private readonly cache: LruSet;
   private readonly byKey = new Map<string, MempoolTx>();
   private readonly senders = new Map<string, SenderQueue>();
@@ -114,6 +125,7 @@ export class Mempool {
     }
     this.options = o;
     this.app = deps.app;
+    this.preverify = deps.preverify;
     this.cache = new LruSet(o.cacheSize);
   }
 
@@ -168,6 +180,25 @@ export class Mempool {
     this.assertRoom(tx.length);
     this.cache.push(key);
 
+    if (!this.preverify) return await this.check(tx, hash, key);
+    // Start the pre-verification now (it runs alongside other adds), then take this tx's turn.
+    const pre = this.preverify(tx).catch(() => undefined);
+    const before = this.order;
+    let done!: () => void;
+    this.order = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    try {
+      await pre;
+      await before;
+      return await this.check(tx, hash, key);
+    } finally {
+      done();
+    }
+  }
+
+  /** `CheckTx` for a new tx (after the size, cache and room checks) and insertion when accepted. */
+  private async check(tx: Uint8Array, hash: Uint8Array, key: string): Promise<AddTxResult> {
     while (this.updating) await this.updating;
     this.activeAdds++;
     try {
@@ -257,7 +288,9 @@ export class Mempool {
       this.lastHeight = height;
       const removed = new Set<MempoolTx>();
       for (let i = 0; i < committedTxs.length; i++) {
-        const key = toHex(sha256(committedTxs[i]!));
+        const raw = committedTxs[i]!;
+        const held = this.byTx.get(raw);
+        const key = held?.key ?? toHex(sha256(raw));
         if ((results?.[i]?.code ?? 0) === 0) this.cache.push(key);
         else this.cache.remove(key);
         const entry = this.byKey.get(key);
@@ -353,6 +386,7 @@ export class Mempool {
       list.splice(lo, 0, entry);
     }
     this.byKey.set(entry.key, entry);
+    this.byTx.set(entry.tx, entry);
     this.totalBytes += entry.tx.length;
   }
 

@@ -14,6 +14,8 @@ import {
 import { secp256k1Address } from "../crypto/address.js";
 import { ed25519Address } from "../crypto/ed25519.js";
 import { deriveAccount } from "../crypto/hd.js";
+import { defaultGovGenesisJson } from "../modules/gov/genesis.js";
+import { devGovParams } from "../modules/gov/params.js";
 import { selfBondGenesis } from "../modules/staking/genesis.js";
 
 /** The well-known dev mnemonic. UNSAFE: everyone knows it; never hold real funds with it. */
@@ -47,6 +49,9 @@ export const ALLOCATION: readonly { name: string; bps: bigint; purpose: string }
   },
   { name: "liquidity", bps: 500n, purpose: "liquidity provisioning" },
 ];
+
+/** Timelock of dev and test networks' governance, seconds. */
+export const DEV_EXECUTION_DELAY = 5n;
 
 /** Options of a new network's genesis. */
 export interface GenesisOptions {
@@ -97,7 +102,14 @@ export function buildGenesis(opts: GenesisOptions): GenesisDoc {
     prefix,
     extraModuleAccounts: ALLOCATION.map((a) => ({ name: a.name, permissions: [] })),
     moduleBalances,
-    moduleStates: { staking: bonds.staking },
+    // Dev and test networks get short governance periods (deposit 60 s, voting 10 s, expedited 5 s,
+    // timelock 5 s, min deposit 10 OPEN; see `devGovParams`); other networks the SDK defaults.
+    moduleStates: {
+      staking: bonds.staking,
+      gov: opts.devAccounts
+        ? defaultGovGenesisJson("aopen", devGovParams("aopen"), DEV_EXECUTION_DELAY)
+        : defaultGovGenesisJson("aopen"),
+    },
   });
   return {
     genesisTime: formatRfc3339(opts.time),

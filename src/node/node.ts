@@ -20,11 +20,17 @@ import { sha256 } from "../crypto/hash.js";
 import { EventBus } from "../events/bus.js";
 import { TxIndexer } from "../indexer/index.js";
 import { Mempool } from "../mempool/mempool.js";
+import { SignatureVerifyPool } from "../mempool/verifyPool.js";
 import { MetricsServer, NodeMetrics } from "../metrics/index.js";
+import { StateIndexProvider } from "../modules/attribution/indexProvider.js";
+import { AttributionModule } from "../modules/attribution/module.js";
 import type { BankKeeper } from "../modules/bank/keeper.js";
 import { DatanetsModule } from "../modules/datanets/module.js";
+import { createGovModule } from "../modules/gov/stack.js";
 import { ModelsModule } from "../modules/models/module.js";
 import { createStakingStack } from "../modules/staking/stack.js";
+import { UpgradeKeeper } from "../modules/upgrade/keeper.js";
+import { UpgradeModule } from "../modules/upgrade/module.js";
 import { consensusChecker } from "../p2p/consensusCheck.js";
 import { P2PNode } from "../p2p/p2pNode.js";
 import { FilePV } from "../privval/file.js";
@@ -38,6 +44,7 @@ import type { BlockMeta } from "../types/block.js";
 import { equalBytes, toHex } from "../types/bytes.js";
 import { CodedError } from "../types/errors.js";
 import { FileWAL } from "../wal/fileWal.js";
+import { FileSegmentStore } from "./attributionIndex.js";
 import { homePaths, isInitialised } from "./home.js";
 import { Logger } from "./logger.js";
 import { loadNodeKey, type NodeKey } from "./nodeKey.js";
@@ -205,17 +212,41 @@ export class OpenLedgerNode {
     const db = await LevelDatabase.open(paths.db);
     const store = StateStore.open(db, { keepRecent: appConfig.pruning.keepRecent });
     const pos = createStakingStack((): BankKeeper => app.bankKeeper);
+    // Upgrade runs first in begin-block so a needed upgrade halts before any state changes; gov
+    // executes passed proposals' messages through the app's router as the gov module account.
+    const upgrade = new UpgradeModule(new UpgradeKeeper(), () => app.modules.map((m) => m.name));
+    const gov = createGovModule({
+      bank: (): BankKeeper => app.bankKeeper,
+      staking: () => pos.staking,
+      router: (u) => app.msgDef(u),
+    });
     const datanets = new DatanetsModule({ bank: (): BankKeeper => app.bankKeeper });
     const models = new ModelsModule({
       bank: (): BankKeeper => app.bankKeeper,
       datanets: () => datanets.keeper,
+      escrowBalance: (ctx, addr, denom) => app.bankKeeper.getBalance(ctx, addr, denom),
+    });
+    // Attribution's segment index lives in data/attribution (derived data, rebuilt from state when missing).
+    const attribution = new AttributionModule({
+      bank: (): BankKeeper => app.bankKeeper,
+      accounts: () => app.authKeeper,
+      communityPool: () => pos.distribution,
+      models: () => models.keeper,
+      datanets: () => datanets.keeper,
+      index: new StateIndexProvider(
+        () => datanets.keeper,
+        new FileSegmentStore(join(paths.data, "attribution")),
+        (e) =>
+          log.info("attribution index built", { ...e, datanetId: `${e.datanetId}`, version: `${e.version}` }),
+      ),
     });
     const app: OpenLedgerApp = new OpenLedgerApp(
       { chainId: genesis.chainId, minGasPrices: appConfig.minimumGasPrices },
-      { store, modules: [...pos.modules, datanets, models] },
+      { store, modules: [upgrade, ...pos.modules, gov, datanets, models, attribution] },
     );
     const blockStore = await BlockStore.open(db);
     const indexer = new TxIndexer(db);
+    const verifyPool = new SignatureVerifyPool(1);
     const mempool = new Mempool(
       {
         maxTxs: config.mempool.size,
@@ -223,7 +254,8 @@ export class OpenLedgerNode {
         maxTxBytes: config.mempool.maxTxBytes,
         cacheSize: config.mempool.cacheSize,
       },
-      { app },
+      // New txs' signatures are verified on a worker thread before CheckTx (see SignatureVerifyPool).
+      { app, preverify: (tx) => app.preverifyTx(tx, (d, sig, pk) => verifyPool.verify(d, sig, pk)) },
     );
     const p2p = await P2PNode.create(
       {

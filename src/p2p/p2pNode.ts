@@ -52,6 +52,9 @@ import {
 import { laddrToMultiaddr, nodeIdOf, type PeerAddress, parsePeerAddress } from "./nodeId.js";
 import { PENALTY, PeerBook, type PeerBookOptions } from "./peerBook.js";
 
+/** Read buffer of a direct consensus stream before the reader falls too far behind and it is reset. */
+const DIRECT_BUFFER_BYTES = 64 * 1024 * 1024;
+
 /** Verdict of a message check. */
 export type Verdict = "accept" | "ignore" | "reject";
 
@@ -493,7 +496,8 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
 
   private async onDirectStream(stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer.toString();
-    const lp = lpStream(stream, { maxDataLength: MAX_GOSSIP_BYTES });
+    // A slow (busy) reader may have several blocks' parts queued: allow a generous buffer.
+    const lp = lpStream(stream, { maxDataLength: MAX_GOSSIP_BYTES, maxBufferSize: DIRECT_BUFFER_BYTES });
     try {
       while (!this.stopped) {
         const buf = await lp.read();

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseLaddr } from "../config/config.js";
+import { handleExplorerRequest } from "../explorer/static.js";
 import { GrpcCode, RestError } from "./errors.js";
 import { HEIGHT_HEADER, type RestGateway } from "./gateway.js";
 import type { Json } from "./json.js";
@@ -135,6 +136,7 @@ export class RestServer {
         this.sendText(req, res, 200, "text/html; charset=utf-8", SWAGGER_PAGE);
         return;
       }
+      if (handleExplorerRequest(req, res, url)) return; // the web explorer's static files (src/explorer)
     }
     let body: Uint8Array | undefined;
     if (verb !== "GET" && verb !== "HEAD") {

@@ -18,6 +18,7 @@ import { big, type Model, ModelKind, ModelStatus } from "../modules/models/proto
 import { type LoadedModel, type ModelRuntime, ngramRuntime } from "./adapters.js";
 import { ByteLru } from "./cache.js";
 import { ChainView } from "./chain.js";
+import { mismatch, REQUEST_HEADER, type Settler, type SignedRequest, signedRequestOf } from "./settle.js";
 
 /** Gateway options. */
 export interface GatewayOptions {
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   allowHttpArtifacts?: boolean;
   /** Largest artifact (default 512 MiB). */
   maxArtifactBytes?: number;
+  /** Settles completions that carry a requester-signed request (see `settle.ts`); none: no settlement. */
+  settle?: Settler;
 }
 
 /** Counters of a running gateway. */
@@ -91,6 +94,8 @@ interface Job {
   stop: string[];
   stream: boolean;
   chat: boolean;
+  /** The requester-signed request sent with the call, if any. */
+  signed?: SignedRequest;
 }
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -122,7 +127,10 @@ export class Gateway {
   private readonly sweep: NodeJS.Timeout;
   private inflight = 0;
   private server!: Server;
-  private readonly o: Required<Omit<GatewayOptions, "operator">> & { operator?: string };
+  private readonly o: Required<Omit<GatewayOptions, "operator" | "settle">> & {
+    operator?: string;
+    settle?: Settler;
+  };
 
   private constructor(opts: GatewayOptions) {
     this.o = {
@@ -215,6 +223,7 @@ export class Gateway {
       if (req.method === "POST" && (path === "/v1/completions" || path === "/v1/chat/completions")) {
         const body = await this.readBody(req);
         const job = await this.parse(body, path === "/v1/chat/completions");
+        job.signed = signedOf(req, body, job);
         return await this.complete(job, res);
       }
       req.resume();
@@ -546,6 +555,7 @@ export class Gateway {
     };
     this.record(job, id, text, inTokens, outTokens, finish);
     this.stats.completions++;
+    const openledger = await this.settleCompletion(job, inTokens, text);
     if (!job.stream) {
       const choice = job.chat
         ? { index: 0, message: { role: "assistant", content: text }, logprobs: null, finish_reason: finish }
@@ -557,6 +567,7 @@ export class Gateway {
         model: name,
         choices: [choice],
         usage,
+        ...openledger,
       });
     }
     res.writeHead(200, {
@@ -581,8 +592,24 @@ export class Gateway {
       if (!res.write(chunk(p, null))) await new Promise((ok) => res.once("drain", ok));
     }
     res.write(chunk(undefined, finish));
-    res.write(`data: ${JSON.stringify({ id, object, created, model: name, choices: [], usage })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ id, object, created, model: name, choices: [], usage, ...openledger })}\n\n`,
+    );
     res.end("data: [DONE]\n\n");
+  }
+
+  /** Settle a signed call on chain; `{ openledger: … }` for the reply (empty when nothing to settle). */
+  private async settleCompletion(
+    job: Job,
+    inputTokens: number,
+    output: string,
+  ): Promise<Record<string, unknown>> {
+    if (!job.signed || !this.o.settle) return {};
+    try {
+      return { openledger: { settlement: await this.o.settle({ signed: job.signed, inputTokens, output }) } };
+    } catch (e) {
+      return { openledger: { settlement: { error: (e as Error).message } } };
+    }
   }
 
   private record(
@@ -618,6 +645,23 @@ export class Gateway {
       })}\n`,
     );
   }
+}
+
+/** The signed request of a call, checked against it (400 when malformed or for another model / prompt). */
+function signedOf(req: IncomingMessage, body: Buffer, job: Job): SignedRequest | undefined {
+  let signed: SignedRequest | undefined;
+  try {
+    signed = signedRequestOf(
+      req.headers[REQUEST_HEADER],
+      JSON.parse(body.toString("utf8")) as Record<string, unknown>,
+    );
+  } catch (e) {
+    throw invalid(`invalid signed request: ${(e as Error).message}`, "invalid_signed_request");
+  }
+  if (!signed) return undefined;
+  const wrong = mismatch(signed, job.modelId, job.prompt);
+  if (wrong) throw invalid(wrong, "invalid_signed_request");
+  return signed;
 }
 
 /** The OpenAI `model` object of an on-chain model (plus OpenLedger fields). */

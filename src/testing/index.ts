@@ -26,7 +26,11 @@ import { type DefaultAppStateOptions, defaultAppState } from "../app/genesis.js"
 import type { AppModule } from "../app/types.js";
 import { secp256k1Address, toBech32 } from "../crypto/address.js";
 import { secp256k1PublicKey, secp256k1Sign } from "../crypto/secp256k1.js";
+import type { GovModule } from "../modules/gov/module.js";
+import { createGovModule } from "../modules/gov/stack.js";
 import { createStakingStack, type StakingStack } from "../modules/staking/stack.js";
+import { type UpgradeHandler, UpgradeKeeper } from "../modules/upgrade/keeper.js";
+import { UpgradeModule } from "../modules/upgrade/module.js";
 import { MemoryDatabase, StateStore } from "../store/index.js";
 import { utf8 } from "../types/bytes.js";
 
@@ -61,6 +65,11 @@ export interface TestAppOptions {
   modules?: AppModule[];
   /** Add the proof-of-stake stack (distribution, staking, slashing) before `modules`. */
   staking?: boolean;
+  /**
+   * Add gov (implies `staking`) and upgrade; an object gives gov's genesis JSON (e.g. `{ params: {
+   * voting_period: "10s" }, execution_delay: "5s" }`) and upgrade handlers this "binary" knows.
+   */
+  gov?: boolean | { genesis?: Record<string, unknown>; upgradeHandlers?: Record<string, UpgradeHandler> };
   /** Overrides for the genesis builder. */
   genesis?: Partial<DefaultAppStateOptions>;
   /** Extra app options. */
@@ -78,6 +87,10 @@ export interface TestApp {
   appState: Record<string, unknown>;
   /** The proof-of-stake keepers when `staking` was asked for. */
   staking?: StakingStack;
+  /** The gov module (its `keeper`) when `gov` was asked for. */
+  gov?: GovModule;
+  /** The upgrade keeper when `gov` was asked for. */
+  upgrade?: UpgradeKeeper;
   /** The validator set InitChain returned. */
   validators: ValidatorUpdate[];
 }
@@ -143,10 +156,27 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const store = StateStore.open(new MemoryDatabase());
   const appOpts: AppOptions = { chainId, ...opts.app };
   if (opts.minGasPrices !== undefined) appOpts.minGasPrices = opts.minGasPrices;
-  const stack = opts.staking ? createStakingStack(() => app.bankKeeper) : undefined;
+  const govOpts = opts.gov === true ? {} : opts.gov || undefined;
+  const stack = opts.staking || govOpts ? createStakingStack(() => app.bankKeeper) : undefined;
+  const gov = govOpts
+    ? createGovModule({
+        bank: () => app.bankKeeper,
+        staking: () => stack!.staking,
+        router: (u) => app.msgDef(u),
+      })
+    : undefined;
+  const upgrade = govOpts
+    ? new UpgradeKeeper(new Map(Object.entries(govOpts.upgradeHandlers ?? {})))
+    : undefined;
+  if (govOpts?.genesis) appState["gov"] = { ...(appState["gov"] as object), ...govOpts.genesis };
   const app: OpenLedgerApp = new OpenLedgerApp(appOpts, {
     store,
-    modules: [...(stack?.modules ?? []), ...(opts.modules ?? [])],
+    modules: [
+      ...(upgrade ? [new UpgradeModule(upgrade, () => app.modules.map((m) => m.name))] : []),
+      ...(stack?.modules ?? []),
+      ...(gov ? [gov] : []),
+      ...(opts.modules ?? []),
+    ],
   });
   const init = await app.initChain({
     time: { seconds: 1_700_000_000n, nanos: 0 },
@@ -169,6 +199,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     appState,
     validators: init.validators,
     ...(stack ? { staking: stack } : {}),
+    ...(gov ? { gov } : {}),
+    ...(upgrade ? { upgrade } : {}),
   };
 }
 

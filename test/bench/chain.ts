@@ -4,10 +4,20 @@
  * measurement window, p50/p99 submit→commit latency, block interval, the node's peak RSS, and this
  * machine's raw secp256k1 verify rate measured in the same run.
  *
- *   npm run bench -- chain [--senders 2000] [--duration 60] [--state-accounts 0] [--concurrency 32]
+ *   npm run bench -- chain [--senders 2000] [--duration 60] [--state-accounts 0] [--concurrency 16]
+ *                          [--batch 50]
+ *
+ * The machine is often shared, so besides wall-clock rates it prints the node's CPU time (all threads,
+ * from /proc) per committed tx over the window, the load generator's own CPU per tx, and the load
+ * average: on a busy machine CPU per tx is the stable figure. The load generator is kept lean: txs are
+ * pre-signed before the window, submitted as JSON-RPC batches over kept-alive `node:http` sockets
+ * (undici `fetch` costs several times more CPU per request), one in-flight batch per worker so each
+ * sender's sequences arrive in order.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { EncodeObject } from "@cosmjs/proto-signing";
 import { secp256k1Address, toBech32 } from "../../src/crypto/address.js";
@@ -35,7 +45,8 @@ export default async function main(argv: string[]): Promise<void> {
       senders: { type: "string", default: "2000" },
       duration: { type: "string", default: "60" },
       "state-accounts": { type: "string", default: "0" },
-      concurrency: { type: "string", default: "32" },
+      concurrency: { type: "string", default: "16" },
+      batch: { type: "string", default: "50" },
       warmup: { type: "string", default: "5" },
     },
   });
@@ -44,6 +55,7 @@ export default async function main(argv: string[]): Promise<void> {
   const stateAccounts = Number(values["state-accounts"]);
   const concurrency = Number(values.concurrency);
   const warmupS = Number(values.warmup);
+  const batchSize = Number(values.batch);
 
   console.log(`# secp256k1 native verify: ${verifyRate().toFixed(0)} verifies/s (one thread)`);
 
@@ -56,13 +68,15 @@ export default async function main(argv: string[]): Promise<void> {
       c.consensus.timeoutCommitMs = 1000;
       c.mempool.size = 50_000;
       c.mempool.cacheSize = 200_000;
-      c.rpc.maxBatchRequests = 100;
+      c.rpc.maxBatchRequests = Math.max(100, batchSize);
       c.rpc.maxBodyBytes = 10_000_000;
     },
     appConfig: (a) => {
       a.minimumGasPrices = `${GAS_PRICE}aopen`;
     },
   });
+  // As `npm start` and the Dockerfile do: fewer glibc malloc arenas keep the node's RSS down.
+  process.env["MALLOC_ARENA_MAX"] ??= "2";
   const node = await NodeProcess.start({ home, command: "start" });
   const rpc = new Rpc(node.rpcUrl);
   try {
@@ -137,9 +151,9 @@ export default async function main(argv: string[]): Promise<void> {
     const worker = async (w: number) => {
       const mine = accounts.map((_, i) => i).filter((i) => i % concurrency === w);
       for (let seq = 0; seq < perSender; seq++) {
-        for (let c = 0; c < mine.length; c += 20) {
+        for (let c = 0; c < mine.length; c += batchSize) {
           if (Date.now() >= end) return;
-          const batch = mine.slice(c, c + 20).map((i) => txs[i]![seq]!);
+          const batch = mine.slice(c, c + batchSize).map((i) => txs[i]![seq]!);
           const now = Date.now();
           for (const t of batch) submitted.set(t.hash, now);
           const res = await rpc.batch(
@@ -160,6 +174,16 @@ export default async function main(argv: string[]): Promise<void> {
         }
       }
     };
+    // CPU time (node: all threads, from /proc; this process: cpuUsage) at the window's two ends.
+    const cpu: { node: number; self: number; load: number }[] = [];
+    const markCpu = () => {
+      const u = process.cpuUsage();
+      cpu.push({ node: nodeCpuMs(node), self: (u.user + u.system) / 1000, load: loadavg()[0]! });
+    };
+    const cpuTimers = [
+      setTimeout(markCpu, Math.max(0, warmEnd - Date.now())),
+      setTimeout(markCpu, Math.max(0, end - Date.now())),
+    ];
     const watcher = async () => {
       let h = Math.max(1, await node.height());
       const giveUp = end + 60_000;
@@ -190,6 +214,7 @@ export default async function main(argv: string[]): Promise<void> {
     }, 500);
     await Promise.all([watcher(), ...Array.from({ length: concurrency }, (_, w) => worker(w))]);
     clearInterval(rssTimer);
+    for (const t of cpuTimers) clearTimeout(t);
 
     const inWindow = blocks.filter((b) => b.headerMs >= warmEnd && b.headerMs <= end);
     const committed = inWindow.slice(1).reduce((sum, b) => sum + b.txs, 0);
@@ -213,9 +238,19 @@ export default async function main(argv: string[]): Promise<void> {
     console.log(
       `block interval:     mean ${(intervals.reduce((s, x) => s + x, 0) / Math.max(1, intervals.length)).toFixed(0)} ms, max ${Math.max(0, ...intervals).toFixed(0)} ms`,
     );
+    if (cpu.length === 2) {
+      const [a, b] = cpu as [(typeof cpu)[0], (typeof cpu)[0]];
+      const nodeMs = b.node - a.node;
+      const selfMs = b.self - a.self;
+      console.log(
+        `node CPU:           ${(nodeMs / 1000).toFixed(1)} s in window = ${((1000 * nodeMs) / Math.max(1, committed)).toFixed(0)} µs per committed tx (${(nodeMs / (durationS * 10)).toFixed(0)}% of one core)`,
+      );
+      console.log(
+        `load generator CPU: ${(selfMs / 1000).toFixed(1)} s = ${((1000 * selfMs) / Math.max(1, committed)).toFixed(0)} µs per committed tx`,
+      );
+      console.log(`load average (1m):  ${a.load.toFixed(1)} at window start, ${b.load.toFixed(1)} at end`);
+    }
     console.log(`rejected submits:   ${rejected}`);
-    for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 5))
-      console.log(`  ${n} × ${why}`);
     for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 5))
       console.log(`  ${n} × ${why}`);
     console.log(`node peak RSS:      ${Math.max(peakRss, rssMb(node))} MB (VmHWM)`);
@@ -239,7 +274,11 @@ export default async function main(argv: string[]): Promise<void> {
 
 class Rpc {
   private id = 0;
-  constructor(private readonly url: string) {}
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly target: URL;
+  constructor(url: string) {
+    this.target = new URL(url);
+  }
 
   async call(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
     const [r] = await this.batch([{ method, params }]);
@@ -251,18 +290,36 @@ class Rpc {
     const body = reqs.map((r) => ({ jsonrpc: "2.0", id: ++this.id, method: r.method, params: r.params }));
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await fetch(this.url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(body),
-        });
-        const json = (await res.json()) as RpcResult | RpcResult[];
+        const json = JSON.parse(await this.post(JSON.stringify(body))) as RpcResult | RpcResult[];
         return Array.isArray(json) ? json : [json];
       } catch (e) {
         // A kept-alive socket the server closed while idle: retry on a fresh one.
         if (attempt >= 3) throw e;
       }
     }
+  }
+
+  private post(body: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: this.target.hostname,
+          port: this.target.port,
+          path: this.target.pathname,
+          method: "POST",
+          agent: this.agent,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
   }
 
   async account(address: string): Promise<{ accountNumber: bigint }> {
@@ -379,6 +436,20 @@ function rssMb(node: NodeProcess): number {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const m = /VmHWM:\s+(\d+) kB/.exec(status);
     return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (user + system, all threads) the node process has used, in ms. */
+function nodeCpuMs(node: NodeProcess): number {
+  const pid = node.pid;
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // fields 14 and 15 of stat (utime, stime) in clock ticks (USER_HZ = 100 on Linux)
+    return (Number(f[11]) + Number(f[12])) * 10;
   } catch {
     return 0;
   }

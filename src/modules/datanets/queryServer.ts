@@ -4,7 +4,7 @@ import { PrefixReader } from "../../app/prefixStore.js";
 import { decodeRequest, invalidArgument, notFound, paginate } from "../../app/query.js";
 import type { Context, ModuleRegistrar } from "../../app/types.js";
 import type { KVPair, KVReader } from "../../store/types.js";
-import { readUint64BE } from "../../types/bytes.js";
+import { readUint64BE, uint64BE } from "../../types/bytes.js";
 import { CodedError } from "../../types/errors.js";
 import { type DatanetsKeeper, parseAddress } from "./keeper.js";
 import {
@@ -152,21 +152,40 @@ export function registerDatanetsQueries(r: ModuleRegistrar, keeper: DatanetsKeep
     const version = big(req.version);
     let index: KVReader;
     let rowIdOf: (k: Uint8Array, v: Uint8Array) => bigint;
+    // Whether the chosen index leaves a filter to apply (then every entry's row must be read).
+    let filtered: boolean;
+    let pageReq = page(req.pagination);
     if (version > 0n) {
       const v = keeper.getVersion(ctx, id, version);
       if (!v) throw notFound(`version ${version} of datanet ${id}`);
       index = new PrefixReader(new BoundedReader(store, acceptedKey(id, big(v.rowCount))), acceptedKey(id));
       rowIdOf = (_k, val) => readUint64BE(val, 0);
+      filtered = !!req.status || !!req.contributor;
+      // Positions are dense: an offset is a key, so deep pages cost no more than the first.
+      if (!filtered && pageReq && pageReq.offset > 0n && pageReq.key.length === 0 && !pageReq.countTotal) {
+        pageReq = { ...pageReq, key: uint64BE(pageReq.offset), offset: 0n };
+      }
     } else {
       if (contributor) index = new PrefixReader(store, rowContributorKey(id, contributor));
       else if (req.status) index = new PrefixReader(store, rowStatusKey(id, req.status));
       else index = new PrefixReader(store, datanetRowKey(id));
       rowIdOf = (k) => readUint64BE(k, k.length - 8);
+      filtered = !!contributor && !!req.status;
     }
-    const { items, pagination } = paginate(index, page(req.pagination), (k, v) => {
-      const row = keeper.readRow(store, rowIdOf(k, v));
-      return row && keep(row) ? row : undefined;
-    });
+    let rows: Row[];
+    let pagination: { nextKey: Uint8Array; total: bigint };
+    if (filtered) {
+      ({ items: rows, pagination } = paginate(index, pageReq, (k, v) => {
+        const row = keeper.readRow(store, rowIdOf(k, v));
+        return row && keep(row) ? row : undefined;
+      }));
+    } else {
+      // No filter left: skip by key only, and read just the page's rows.
+      const r = paginate(index, pageReq, (k, v) => rowIdOf(k, v));
+      pagination = r.pagination;
+      rows = r.items.map((rowId) => keeper.readRow(store, rowId)).filter((x): x is Row => x !== undefined);
+    }
+    const items = rows;
     return QueryRowsResponse.encode({ rows: items, pagination: pageOut(pagination) }).finish();
   });
 

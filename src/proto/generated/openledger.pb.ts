@@ -4,7 +4,7 @@ import $protobuf from "protobufjs/minimal.js";
 
 // Common aliases
 const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
-const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError, $TypeError = $util.global.TypeError, $Array = $util.global.Array, $Number = $util.global.Number, $parseInt = $util.global.parseInt, $String = $util.global.String, $BigInt = $util.global.BigInt, $Boolean = $util.global.Boolean;
+const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError, $TypeError = $util.global.TypeError, $String = $util.global.String, $Number = $util.global.Number, $parseInt = $util.global.parseInt, $BigInt = $util.global.BigInt, $Array = $util.global.Array, $Boolean = $util.global.Boolean;
 
 // Exported root namespace
 const $root = $protobuf.roots["default"] || ($protobuf.roots["default"] = {});
@@ -17,6 +17,12151 @@ export const openledger = $root.openledger = (() => {
      * @namespace
      */
     const openledger = {};
+
+    openledger.attribution = (function() {
+
+        /**
+         * Namespace attribution.
+         * @memberof openledger
+         * @namespace
+         */
+        const attribution = {};
+
+        attribution.v1 = (function() {
+
+            /**
+             * Namespace v1.
+             * @memberof openledger.attribution
+             * @namespace
+             */
+            const v1 = {};
+
+            v1.UsedNonce = (function() {
+
+                /**
+                 * Properties of a UsedNonce.
+                 * @typedef {Object} openledger.attribution.v1.UsedNonce.$Properties
+                 * @property {string|null} [requester] UsedNonce requester
+                 * @property {number|Long|null} [nonce] UsedNonce nonce
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a UsedNonce.
+                 * @memberof openledger.attribution.v1
+                 * @interface IUsedNonce
+                 * @augments openledger.attribution.v1.UsedNonce.$Properties
+                 * @deprecated Use openledger.attribution.v1.UsedNonce.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a UsedNonce.
+                 * @typedef {openledger.attribution.v1.UsedNonce.$Properties} openledger.attribution.v1.UsedNonce.$Shape
+                 */
+
+                /**
+                 * Constructs a new UsedNonce.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a UsedNonce.
+                 * @constructor
+                 * @param {openledger.attribution.v1.UsedNonce.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const UsedNonce = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * UsedNonce requester.
+                 * @member {string} requester
+                 * @memberof openledger.attribution.v1.UsedNonce
+                 * @instance
+                 */
+                UsedNonce.prototype.requester = "";
+
+                /**
+                 * UsedNonce nonce.
+                 * @member {number|Long} nonce
+                 * @memberof openledger.attribution.v1.UsedNonce
+                 * @instance
+                 */
+                UsedNonce.prototype.nonce = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Creates a new UsedNonce instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.UsedNonce
+                 * @static
+                 * @param {openledger.attribution.v1.UsedNonce.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.UsedNonce} UsedNonce instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.UsedNonce.$Shape): openledger.attribution.v1.UsedNonce & openledger.attribution.v1.UsedNonce.$Shape;
+                 *   (properties?: openledger.attribution.v1.UsedNonce.$Properties): openledger.attribution.v1.UsedNonce;
+                 * }}
+                 */
+                UsedNonce.create = function(properties) {
+                    return new UsedNonce(properties);
+                };
+
+                /**
+                 * Encodes the specified UsedNonce message. Does not implicitly {@link openledger.attribution.v1.UsedNonce.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.UsedNonce
+                 * @static
+                 * @param {openledger.attribution.v1.UsedNonce.$Properties} message UsedNonce message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                UsedNonce.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester") && message.requester !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.requester);
+                    if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce") && (typeof message.nonce === "object" ? message.nonce.low || message.nonce.high : message.nonce !== 0))
+                        writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.nonce);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a UsedNonce message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.UsedNonce
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.UsedNonce & openledger.attribution.v1.UsedNonce.$Shape} UsedNonce
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                UsedNonce.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.UsedNonce();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.requester = value;
+                                else
+                                    delete message.requester;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.nonce = value;
+                                else
+                                    delete message.nonce;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a UsedNonce message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.UsedNonce
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.UsedNonce} UsedNonce
+                 */
+                UsedNonce.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.UsedNonce)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.UsedNonce: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.UsedNonce();
+                    if (object.requester != null)
+                        if (typeof object.requester !== "string" || object.requester.length)
+                            message.requester = $String(object.requester);
+                    if (object.nonce != null)
+                        if (typeof object.nonce === "object" ? object.nonce.low || object.nonce.high : $Number(object.nonce) !== 0)
+                            if ($util.Long)
+                                message.nonce = $util.Long.fromValue(object.nonce, true);
+                            else if (typeof object.nonce === "string")
+                                message.nonce = $parseInt(object.nonce, 10);
+                            else if (typeof object.nonce === "number")
+                                message.nonce = object.nonce;
+                            else if (typeof object.nonce === "object")
+                                message.nonce = new $util.LongBits(object.nonce.low >>> 0, object.nonce.high >>> 0).toNumber(true);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a UsedNonce message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.UsedNonce
+                 * @static
+                 * @param {openledger.attribution.v1.UsedNonce} message UsedNonce
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                UsedNonce.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.requester = "";
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.nonce = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.nonce = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    }
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester"))
+                        object.requester = message.requester;
+                    if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.nonce = typeof message.nonce === "number" ? $BigInt(message.nonce) : $util.Long.fromBits(message.nonce.low >>> 0, message.nonce.high >>> 0, true).toBigInt();
+                        else if (typeof message.nonce === "number")
+                            object.nonce = options.longs === $String ? $String(message.nonce) : message.nonce;
+                        else
+                            object.nonce = options.longs === $String ? $util.Long.prototype.toString.call(message.nonce) : options.longs === $Number ? new $util.LongBits(message.nonce.low >>> 0, message.nonce.high >>> 0).toNumber(true) : message.nonce;
+                    return object;
+                };
+
+                /**
+                 * Converts this UsedNonce to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.UsedNonce
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                UsedNonce.prototype.toJSON = function() {
+                    return UsedNonce.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for UsedNonce
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.UsedNonce
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                UsedNonce.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.UsedNonce";
+                };
+
+                return UsedNonce;
+            })();
+
+            v1.GenesisState = (function() {
+
+                /**
+                 * Properties of a GenesisState.
+                 * @typedef {Object} openledger.attribution.v1.GenesisState.$Properties
+                 * @property {openledger.attribution.v1.Params.$Properties|null} [params] GenesisState params
+                 * @property {Array.<openledger.attribution.v1.Credit.$Properties>|null} [credits] GenesisState credits
+                 * @property {Array.<openledger.attribution.v1.InferenceRecord.$Properties>|null} [inferences] GenesisState inferences
+                 * @property {Array.<openledger.attribution.v1.RewardAccount.$Properties>|null} [rewards] GenesisState rewards
+                 * @property {Array.<openledger.attribution.v1.RowEarnings.$Properties>|null} [rowEarnings] GenesisState rowEarnings
+                 * @property {Array.<openledger.attribution.v1.UsedNonce.$Properties>|null} [usedNonces] GenesisState usedNonces
+                 * @property {number|Long|null} [nextInferenceId] GenesisState nextInferenceId
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a GenesisState.
+                 * @memberof openledger.attribution.v1
+                 * @interface IGenesisState
+                 * @augments openledger.attribution.v1.GenesisState.$Properties
+                 * @deprecated Use openledger.attribution.v1.GenesisState.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a GenesisState.
+                 * @typedef {openledger.attribution.v1.GenesisState.$Properties} openledger.attribution.v1.GenesisState.$Shape
+                 */
+
+                /**
+                 * Constructs a new GenesisState.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a GenesisState.
+                 * @constructor
+                 * @param {openledger.attribution.v1.GenesisState.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const GenesisState = function (properties) {
+                    this.credits = [];
+                    this.inferences = [];
+                    this.rewards = [];
+                    this.rowEarnings = [];
+                    this.usedNonces = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * GenesisState params.
+                 * @member {openledger.attribution.v1.Params.$Properties|null|undefined} params
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @instance
+                 */
+                GenesisState.prototype.params = null;
+
+                /**
+                 * GenesisState credits.
+                 * @member {Array.<openledger.attribution.v1.Credit.$Properties>} credits
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @instance
+                 */
+                GenesisState.prototype.credits = $util.emptyArray;
+
+                /**
+                 * GenesisState inferences.
+                 * @member {Array.<openledger.attribution.v1.InferenceRecord.$Properties>} inferences
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @instance
+                 */
+                GenesisState.prototype.inferences = $util.emptyArray;
+
+                /**
+                 * GenesisState rewards.
+                 * @member {Array.<openledger.attribution.v1.RewardAccount.$Properties>} rewards
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @instance
+                 */
+                GenesisState.prototype.rewards = $util.emptyArray;
+
+                /**
+                 * GenesisState rowEarnings.
+                 * @member {Array.<openledger.attribution.v1.RowEarnings.$Properties>} rowEarnings
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @instance
+                 */
+                GenesisState.prototype.rowEarnings = $util.emptyArray;
+
+                /**
+                 * GenesisState usedNonces.
+                 * @member {Array.<openledger.attribution.v1.UsedNonce.$Properties>} usedNonces
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @instance
+                 */
+                GenesisState.prototype.usedNonces = $util.emptyArray;
+
+                /**
+                 * GenesisState nextInferenceId.
+                 * @member {number|Long} nextInferenceId
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @instance
+                 */
+                GenesisState.prototype.nextInferenceId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Creates a new GenesisState instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @static
+                 * @param {openledger.attribution.v1.GenesisState.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.GenesisState} GenesisState instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.GenesisState.$Shape): openledger.attribution.v1.GenesisState & openledger.attribution.v1.GenesisState.$Shape;
+                 *   (properties?: openledger.attribution.v1.GenesisState.$Properties): openledger.attribution.v1.GenesisState;
+                 * }}
+                 */
+                GenesisState.create = function(properties) {
+                    return new GenesisState(properties);
+                };
+
+                /**
+                 * Encodes the specified GenesisState message. Does not implicitly {@link openledger.attribution.v1.GenesisState.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @static
+                 * @param {openledger.attribution.v1.GenesisState.$Properties} message GenesisState message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                GenesisState.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.params != null && $Object.hasOwnProperty.call(message, "params"))
+                        $root.openledger.attribution.v1.Params.encode(message.params, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                    if (message.credits != null && message.credits.length)
+                        for (let i = 0; i < message.credits.length; ++i)
+                            $root.openledger.attribution.v1.Credit.encode(message.credits[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                    if (message.inferences != null && message.inferences.length)
+                        for (let i = 0; i < message.inferences.length; ++i)
+                            $root.openledger.attribution.v1.InferenceRecord.encode(message.inferences[i], writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+                    if (message.rewards != null && message.rewards.length)
+                        for (let i = 0; i < message.rewards.length; ++i)
+                            $root.openledger.attribution.v1.RewardAccount.encode(message.rewards[i], writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+                    if (message.rowEarnings != null && message.rowEarnings.length)
+                        for (let i = 0; i < message.rowEarnings.length; ++i)
+                            $root.openledger.attribution.v1.RowEarnings.encode(message.rowEarnings[i], writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+                    if (message.usedNonces != null && message.usedNonces.length)
+                        for (let i = 0; i < message.usedNonces.length; ++i)
+                            $root.openledger.attribution.v1.UsedNonce.encode(message.usedNonces[i], writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+                    if (message.nextInferenceId != null && $Object.hasOwnProperty.call(message, "nextInferenceId") && (typeof message.nextInferenceId === "object" ? message.nextInferenceId.low || message.nextInferenceId.high : message.nextInferenceId !== 0))
+                        writer.uint32(/* id 7, wireType 0 =*/56).uint64(message.nextInferenceId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a GenesisState message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.GenesisState & openledger.attribution.v1.GenesisState.$Shape} GenesisState
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                GenesisState.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.GenesisState();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.params = $root.openledger.attribution.v1.Params.decode(reader, reader.size(), $undefined, _depth + 1, message.params);
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.credits && message.credits.length))
+                                    message.credits = [];
+                                message.credits.push($root.openledger.attribution.v1.Credit.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.inferences && message.inferences.length))
+                                    message.inferences = [];
+                                message.inferences.push($root.openledger.attribution.v1.InferenceRecord.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.rewards && message.rewards.length))
+                                    message.rewards = [];
+                                message.rewards.push($root.openledger.attribution.v1.RewardAccount.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.rowEarnings && message.rowEarnings.length))
+                                    message.rowEarnings = [];
+                                message.rowEarnings.push($root.openledger.attribution.v1.RowEarnings.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.usedNonces && message.usedNonces.length))
+                                    message.usedNonces = [];
+                                message.usedNonces.push($root.openledger.attribution.v1.UsedNonce.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.nextInferenceId = value;
+                                else
+                                    delete message.nextInferenceId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a GenesisState message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.GenesisState} GenesisState
+                 */
+                GenesisState.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.GenesisState)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.GenesisState: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.GenesisState();
+                    if (object.params != null) {
+                        if (!$util.isObject(object.params))
+                            throw $TypeError(".openledger.attribution.v1.GenesisState.params: object expected");
+                        message.params = $root.openledger.attribution.v1.Params.fromObject(object.params, _depth + 1);
+                    }
+                    if (object.credits) {
+                        if (!$Array.isArray(object.credits))
+                            throw $TypeError(".openledger.attribution.v1.GenesisState.credits: array expected");
+                        message.credits = $Array(object.credits.length);
+                        for (let i = 0; i < object.credits.length; ++i) {
+                            if (!$util.isObject(object.credits[i]))
+                                throw $TypeError(".openledger.attribution.v1.GenesisState.credits: object expected");
+                            message.credits[i] = $root.openledger.attribution.v1.Credit.fromObject(object.credits[i], _depth + 1);
+                        }
+                    }
+                    if (object.inferences) {
+                        if (!$Array.isArray(object.inferences))
+                            throw $TypeError(".openledger.attribution.v1.GenesisState.inferences: array expected");
+                        message.inferences = $Array(object.inferences.length);
+                        for (let i = 0; i < object.inferences.length; ++i) {
+                            if (!$util.isObject(object.inferences[i]))
+                                throw $TypeError(".openledger.attribution.v1.GenesisState.inferences: object expected");
+                            message.inferences[i] = $root.openledger.attribution.v1.InferenceRecord.fromObject(object.inferences[i], _depth + 1);
+                        }
+                    }
+                    if (object.rewards) {
+                        if (!$Array.isArray(object.rewards))
+                            throw $TypeError(".openledger.attribution.v1.GenesisState.rewards: array expected");
+                        message.rewards = $Array(object.rewards.length);
+                        for (let i = 0; i < object.rewards.length; ++i) {
+                            if (!$util.isObject(object.rewards[i]))
+                                throw $TypeError(".openledger.attribution.v1.GenesisState.rewards: object expected");
+                            message.rewards[i] = $root.openledger.attribution.v1.RewardAccount.fromObject(object.rewards[i], _depth + 1);
+                        }
+                    }
+                    if (object.rowEarnings) {
+                        if (!$Array.isArray(object.rowEarnings))
+                            throw $TypeError(".openledger.attribution.v1.GenesisState.rowEarnings: array expected");
+                        message.rowEarnings = $Array(object.rowEarnings.length);
+                        for (let i = 0; i < object.rowEarnings.length; ++i) {
+                            if (!$util.isObject(object.rowEarnings[i]))
+                                throw $TypeError(".openledger.attribution.v1.GenesisState.rowEarnings: object expected");
+                            message.rowEarnings[i] = $root.openledger.attribution.v1.RowEarnings.fromObject(object.rowEarnings[i], _depth + 1);
+                        }
+                    }
+                    if (object.usedNonces) {
+                        if (!$Array.isArray(object.usedNonces))
+                            throw $TypeError(".openledger.attribution.v1.GenesisState.usedNonces: array expected");
+                        message.usedNonces = $Array(object.usedNonces.length);
+                        for (let i = 0; i < object.usedNonces.length; ++i) {
+                            if (!$util.isObject(object.usedNonces[i]))
+                                throw $TypeError(".openledger.attribution.v1.GenesisState.usedNonces: object expected");
+                            message.usedNonces[i] = $root.openledger.attribution.v1.UsedNonce.fromObject(object.usedNonces[i], _depth + 1);
+                        }
+                    }
+                    if (object.nextInferenceId != null)
+                        if (typeof object.nextInferenceId === "object" ? object.nextInferenceId.low || object.nextInferenceId.high : $Number(object.nextInferenceId) !== 0)
+                            if ($util.Long)
+                                message.nextInferenceId = $util.Long.fromValue(object.nextInferenceId, true);
+                            else if (typeof object.nextInferenceId === "string")
+                                message.nextInferenceId = $parseInt(object.nextInferenceId, 10);
+                            else if (typeof object.nextInferenceId === "number")
+                                message.nextInferenceId = object.nextInferenceId;
+                            else if (typeof object.nextInferenceId === "object")
+                                message.nextInferenceId = new $util.LongBits(object.nextInferenceId.low >>> 0, object.nextInferenceId.high >>> 0).toNumber(true);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a GenesisState message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @static
+                 * @param {openledger.attribution.v1.GenesisState} message GenesisState
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                GenesisState.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.arrays || options.defaults) {
+                        object.credits = [];
+                        object.inferences = [];
+                        object.rewards = [];
+                        object.rowEarnings = [];
+                        object.usedNonces = [];
+                    }
+                    if (options.defaults) {
+                        object.params = null;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.nextInferenceId = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.nextInferenceId = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    }
+                    if (message.params != null && $Object.hasOwnProperty.call(message, "params"))
+                        object.params = $root.openledger.attribution.v1.Params.toObject(message.params, options, _depth + 1);
+                    if (message.credits && message.credits.length) {
+                        object.credits = $Array(message.credits.length);
+                        for (let j = 0; j < message.credits.length; ++j)
+                            object.credits[j] = $root.openledger.attribution.v1.Credit.toObject(message.credits[j], options, _depth + 1);
+                    }
+                    if (message.inferences && message.inferences.length) {
+                        object.inferences = $Array(message.inferences.length);
+                        for (let j = 0; j < message.inferences.length; ++j)
+                            object.inferences[j] = $root.openledger.attribution.v1.InferenceRecord.toObject(message.inferences[j], options, _depth + 1);
+                    }
+                    if (message.rewards && message.rewards.length) {
+                        object.rewards = $Array(message.rewards.length);
+                        for (let j = 0; j < message.rewards.length; ++j)
+                            object.rewards[j] = $root.openledger.attribution.v1.RewardAccount.toObject(message.rewards[j], options, _depth + 1);
+                    }
+                    if (message.rowEarnings && message.rowEarnings.length) {
+                        object.rowEarnings = $Array(message.rowEarnings.length);
+                        for (let j = 0; j < message.rowEarnings.length; ++j)
+                            object.rowEarnings[j] = $root.openledger.attribution.v1.RowEarnings.toObject(message.rowEarnings[j], options, _depth + 1);
+                    }
+                    if (message.usedNonces && message.usedNonces.length) {
+                        object.usedNonces = $Array(message.usedNonces.length);
+                        for (let j = 0; j < message.usedNonces.length; ++j)
+                            object.usedNonces[j] = $root.openledger.attribution.v1.UsedNonce.toObject(message.usedNonces[j], options, _depth + 1);
+                    }
+                    if (message.nextInferenceId != null && $Object.hasOwnProperty.call(message, "nextInferenceId"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.nextInferenceId = typeof message.nextInferenceId === "number" ? $BigInt(message.nextInferenceId) : $util.Long.fromBits(message.nextInferenceId.low >>> 0, message.nextInferenceId.high >>> 0, true).toBigInt();
+                        else if (typeof message.nextInferenceId === "number")
+                            object.nextInferenceId = options.longs === $String ? $String(message.nextInferenceId) : message.nextInferenceId;
+                        else
+                            object.nextInferenceId = options.longs === $String ? $util.Long.prototype.toString.call(message.nextInferenceId) : options.longs === $Number ? new $util.LongBits(message.nextInferenceId.low >>> 0, message.nextInferenceId.high >>> 0).toNumber(true) : message.nextInferenceId;
+                    return object;
+                };
+
+                /**
+                 * Converts this GenesisState to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                GenesisState.prototype.toJSON = function() {
+                    return GenesisState.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for GenesisState
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.GenesisState
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                GenesisState.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.GenesisState";
+                };
+
+                return GenesisState;
+            })();
+
+            /**
+             * UnattributedPolicy enum.
+             * @name openledger.attribution.v1.UnattributedPolicy
+             * @enum {number}
+             * @property {number} UNATTRIBUTED_POLICY_UNSPECIFIED=0 UNATTRIBUTED_POLICY_UNSPECIFIED value
+             * @property {number} UNATTRIBUTED_POLICY_CONTRIBUTORS_BY_BYTES=1 UNATTRIBUTED_POLICY_CONTRIBUTORS_BY_BYTES value
+             * @property {number} UNATTRIBUTED_POLICY_DATANET_OWNERS=2 UNATTRIBUTED_POLICY_DATANET_OWNERS value
+             * @property {number} UNATTRIBUTED_POLICY_COMMUNITY_POOL=3 UNATTRIBUTED_POLICY_COMMUNITY_POOL value
+             */
+            v1.UnattributedPolicy = (function() {
+                const valuesById = $Object.create(null), values = $Object.create(valuesById);
+                values[valuesById[0] = "UNATTRIBUTED_POLICY_UNSPECIFIED"] = 0;
+                values[valuesById[1] = "UNATTRIBUTED_POLICY_CONTRIBUTORS_BY_BYTES"] = 1;
+                values[valuesById[2] = "UNATTRIBUTED_POLICY_DATANET_OWNERS"] = 2;
+                values[valuesById[3] = "UNATTRIBUTED_POLICY_COMMUNITY_POOL"] = 3;
+                return values;
+            })();
+
+            v1.Params = (function() {
+
+                /**
+                 * Properties of a Params.
+                 * @typedef {Object} openledger.attribution.v1.Params.$Properties
+                 * @property {cosmos.base.v1beta1.Coin.$Properties|null} [platformFee] Params platformFee
+                 * @property {string|null} [ownerShare] Params ownerShare
+                 * @property {string|null} [operatorShare] Params operatorShare
+                 * @property {string|null} [stakersShare] Params stakersShare
+                 * @property {string|null} [contributorsShare] Params contributorsShare
+                 * @property {number|null} [minSpanTokens] Params minSpanTokens
+                 * @property {number|null} [maxSpanRows] Params maxSpanRows
+                 * @property {number|null} [maxRows] Params maxRows
+                 * @property {openledger.attribution.v1.UnattributedPolicy|null} [unattributedPolicy] Params unattributedPolicy
+                 * @property {number|Long|null} [maxOutputBytes] Params maxOutputBytes
+                 * @property {number|Long|null} [creditWithdrawalDelay] Params creditWithdrawalDelay
+                 * @property {number|Long|null} [gasPerOutputToken] Params gasPerOutputToken
+                 * @property {number|Long|null} [gasPerWork] Params gasPerWork
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a Params.
+                 * @memberof openledger.attribution.v1
+                 * @interface IParams
+                 * @augments openledger.attribution.v1.Params.$Properties
+                 * @deprecated Use openledger.attribution.v1.Params.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a Params.
+                 * @typedef {openledger.attribution.v1.Params.$Properties} openledger.attribution.v1.Params.$Shape
+                 */
+
+                /**
+                 * Constructs a new Params.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a Params.
+                 * @constructor
+                 * @param {openledger.attribution.v1.Params.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const Params = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * Params platformFee.
+                 * @member {cosmos.base.v1beta1.Coin.$Properties|null|undefined} platformFee
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 */
+                Params.prototype.platformFee = null;
+
+                /**
+                 * Params ownerShare.
+                 * @member {string} ownerShare
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 */
+                Params.prototype.ownerShare = "";
+
+                /**
+                 * Params operatorShare.
+                 * @member {string} operatorShare
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 */
+                Params.prototype.operatorShare = "";
+
+                /**
+                 * Params stakersShare.
+                 * @member {string} stakersShare
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 */
+                Params.prototype.stakersShare = "";
+
+                /**
+                 * Params contributorsShare.
+                 * @member {string} contributorsShare
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 */
+                Params.prototype.contributorsShare = "";
+
+                /**
+                 * Params minSpanTokens.
+                 * @member {number} minSpanTokens
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 */
+                Params.prototype.minSpanTokens = 0;
+
+                /**
+                 * Params maxSpanRows.
+                 * @member {number} maxSpanRows
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 */
+                Params.prototype.maxSpanRows = 0;
+
+                /**
+                 * Params maxRows.
+                 * @member {number} maxRows
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 */
+                Params.prototype.maxRows = 0;
+
+                /**
+                 * Params unattributedPolicy.
+                 * @member {openledger.attribution.v1.UnattributedPolicy} unattributedPolicy
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 */
+                Params.prototype.unattributedPolicy = 0;
+
+                /**
+                 * Params maxOutputBytes.
+                 * @member {number|Long} maxOutputBytes
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 */
+                Params.prototype.maxOutputBytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Params creditWithdrawalDelay.
+                 * @member {number|Long} creditWithdrawalDelay
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 */
+                Params.prototype.creditWithdrawalDelay = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Params gasPerOutputToken.
+                 * @member {number|Long} gasPerOutputToken
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 */
+                Params.prototype.gasPerOutputToken = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Params gasPerWork.
+                 * @member {number|Long} gasPerWork
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 */
+                Params.prototype.gasPerWork = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Creates a new Params instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.Params
+                 * @static
+                 * @param {openledger.attribution.v1.Params.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.Params} Params instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.Params.$Shape): openledger.attribution.v1.Params & openledger.attribution.v1.Params.$Shape;
+                 *   (properties?: openledger.attribution.v1.Params.$Properties): openledger.attribution.v1.Params;
+                 * }}
+                 */
+                Params.create = function(properties) {
+                    return new Params(properties);
+                };
+
+                /**
+                 * Encodes the specified Params message. Does not implicitly {@link openledger.attribution.v1.Params.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.Params
+                 * @static
+                 * @param {openledger.attribution.v1.Params.$Properties} message Params message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                Params.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.platformFee != null && $Object.hasOwnProperty.call(message, "platformFee"))
+                        $root.cosmos.base.v1beta1.Coin.encode(message.platformFee, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                    if (message.ownerShare != null && $Object.hasOwnProperty.call(message, "ownerShare") && message.ownerShare !== "")
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.ownerShare);
+                    if (message.operatorShare != null && $Object.hasOwnProperty.call(message, "operatorShare") && message.operatorShare !== "")
+                        writer.uint32(/* id 3, wireType 2 =*/26).string(message.operatorShare);
+                    if (message.stakersShare != null && $Object.hasOwnProperty.call(message, "stakersShare") && message.stakersShare !== "")
+                        writer.uint32(/* id 4, wireType 2 =*/34).string(message.stakersShare);
+                    if (message.contributorsShare != null && $Object.hasOwnProperty.call(message, "contributorsShare") && message.contributorsShare !== "")
+                        writer.uint32(/* id 5, wireType 2 =*/42).string(message.contributorsShare);
+                    if (message.minSpanTokens != null && $Object.hasOwnProperty.call(message, "minSpanTokens") && message.minSpanTokens !== 0)
+                        writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.minSpanTokens);
+                    if (message.maxSpanRows != null && $Object.hasOwnProperty.call(message, "maxSpanRows") && message.maxSpanRows !== 0)
+                        writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.maxSpanRows);
+                    if (message.maxRows != null && $Object.hasOwnProperty.call(message, "maxRows") && message.maxRows !== 0)
+                        writer.uint32(/* id 8, wireType 0 =*/64).uint32(message.maxRows);
+                    if (message.unattributedPolicy != null && $Object.hasOwnProperty.call(message, "unattributedPolicy") && message.unattributedPolicy !== 0)
+                        writer.uint32(/* id 9, wireType 0 =*/72).int32(message.unattributedPolicy);
+                    if (message.maxOutputBytes != null && $Object.hasOwnProperty.call(message, "maxOutputBytes") && (typeof message.maxOutputBytes === "object" ? message.maxOutputBytes.low || message.maxOutputBytes.high : message.maxOutputBytes !== 0))
+                        writer.uint32(/* id 10, wireType 0 =*/80).uint64(message.maxOutputBytes);
+                    if (message.creditWithdrawalDelay != null && $Object.hasOwnProperty.call(message, "creditWithdrawalDelay") && (typeof message.creditWithdrawalDelay === "object" ? message.creditWithdrawalDelay.low || message.creditWithdrawalDelay.high : message.creditWithdrawalDelay !== 0))
+                        writer.uint32(/* id 11, wireType 0 =*/88).uint64(message.creditWithdrawalDelay);
+                    if (message.gasPerOutputToken != null && $Object.hasOwnProperty.call(message, "gasPerOutputToken") && (typeof message.gasPerOutputToken === "object" ? message.gasPerOutputToken.low || message.gasPerOutputToken.high : message.gasPerOutputToken !== 0))
+                        writer.uint32(/* id 12, wireType 0 =*/96).uint64(message.gasPerOutputToken);
+                    if (message.gasPerWork != null && $Object.hasOwnProperty.call(message, "gasPerWork") && (typeof message.gasPerWork === "object" ? message.gasPerWork.low || message.gasPerWork.high : message.gasPerWork !== 0))
+                        writer.uint32(/* id 13, wireType 0 =*/104).uint64(message.gasPerWork);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a Params message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.Params
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.Params & openledger.attribution.v1.Params.$Shape} Params
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                Params.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.Params();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.platformFee = $root.cosmos.base.v1beta1.Coin.decode(reader, reader.size(), $undefined, _depth + 1, message.platformFee);
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.ownerShare = value;
+                                else
+                                    delete message.ownerShare;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.operatorShare = value;
+                                else
+                                    delete message.operatorShare;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.stakersShare = value;
+                                else
+                                    delete message.stakersShare;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.contributorsShare = value;
+                                else
+                                    delete message.contributorsShare;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.minSpanTokens = value;
+                                else
+                                    delete message.minSpanTokens;
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.maxSpanRows = value;
+                                else
+                                    delete message.maxSpanRows;
+                                continue;
+                            }
+                        case 8: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.maxRows = value;
+                                else
+                                    delete message.maxRows;
+                                continue;
+                            }
+                        case 9: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.int32())
+                                    message.unattributedPolicy = value;
+                                else
+                                    delete message.unattributedPolicy;
+                                continue;
+                            }
+                        case 10: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.maxOutputBytes = value;
+                                else
+                                    delete message.maxOutputBytes;
+                                continue;
+                            }
+                        case 11: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.creditWithdrawalDelay = value;
+                                else
+                                    delete message.creditWithdrawalDelay;
+                                continue;
+                            }
+                        case 12: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.gasPerOutputToken = value;
+                                else
+                                    delete message.gasPerOutputToken;
+                                continue;
+                            }
+                        case 13: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.gasPerWork = value;
+                                else
+                                    delete message.gasPerWork;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a Params message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.Params
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.Params} Params
+                 */
+                Params.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.Params)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.Params: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.Params();
+                    if (object.platformFee != null) {
+                        if (!$util.isObject(object.platformFee))
+                            throw $TypeError(".openledger.attribution.v1.Params.platformFee: object expected");
+                        message.platformFee = $root.cosmos.base.v1beta1.Coin.fromObject(object.platformFee, _depth + 1);
+                    }
+                    if (object.ownerShare != null)
+                        if (typeof object.ownerShare !== "string" || object.ownerShare.length)
+                            message.ownerShare = $String(object.ownerShare);
+                    if (object.operatorShare != null)
+                        if (typeof object.operatorShare !== "string" || object.operatorShare.length)
+                            message.operatorShare = $String(object.operatorShare);
+                    if (object.stakersShare != null)
+                        if (typeof object.stakersShare !== "string" || object.stakersShare.length)
+                            message.stakersShare = $String(object.stakersShare);
+                    if (object.contributorsShare != null)
+                        if (typeof object.contributorsShare !== "string" || object.contributorsShare.length)
+                            message.contributorsShare = $String(object.contributorsShare);
+                    if (object.minSpanTokens != null)
+                        if ($Number(object.minSpanTokens) !== 0)
+                            message.minSpanTokens = object.minSpanTokens >>> 0;
+                    if (object.maxSpanRows != null)
+                        if ($Number(object.maxSpanRows) !== 0)
+                            message.maxSpanRows = object.maxSpanRows >>> 0;
+                    if (object.maxRows != null)
+                        if ($Number(object.maxRows) !== 0)
+                            message.maxRows = object.maxRows >>> 0;
+                    if (object.unattributedPolicy !== 0 && (typeof object.unattributedPolicy !== "string" || $root.openledger.attribution.v1.UnattributedPolicy[object.unattributedPolicy] !== 0))
+                        switch (object.unattributedPolicy) {
+                        case "UNATTRIBUTED_POLICY_UNSPECIFIED":
+                        case 0:
+                            message.unattributedPolicy = 0;
+                            break;
+                        case "UNATTRIBUTED_POLICY_CONTRIBUTORS_BY_BYTES":
+                        case 1:
+                            message.unattributedPolicy = 1;
+                            break;
+                        case "UNATTRIBUTED_POLICY_DATANET_OWNERS":
+                        case 2:
+                            message.unattributedPolicy = 2;
+                            break;
+                        case "UNATTRIBUTED_POLICY_COMMUNITY_POOL":
+                        case 3:
+                            message.unattributedPolicy = 3;
+                            break;
+                        default:
+                            if (typeof object.unattributedPolicy === "number" && (object.unattributedPolicy | 0) === object.unattributedPolicy)
+                                message.unattributedPolicy = object.unattributedPolicy;
+                        }
+                    if (object.maxOutputBytes != null)
+                        if (typeof object.maxOutputBytes === "object" ? object.maxOutputBytes.low || object.maxOutputBytes.high : $Number(object.maxOutputBytes) !== 0)
+                            if ($util.Long)
+                                message.maxOutputBytes = $util.Long.fromValue(object.maxOutputBytes, true);
+                            else if (typeof object.maxOutputBytes === "string")
+                                message.maxOutputBytes = $parseInt(object.maxOutputBytes, 10);
+                            else if (typeof object.maxOutputBytes === "number")
+                                message.maxOutputBytes = object.maxOutputBytes;
+                            else if (typeof object.maxOutputBytes === "object")
+                                message.maxOutputBytes = new $util.LongBits(object.maxOutputBytes.low >>> 0, object.maxOutputBytes.high >>> 0).toNumber(true);
+                    if (object.creditWithdrawalDelay != null)
+                        if (typeof object.creditWithdrawalDelay === "object" ? object.creditWithdrawalDelay.low || object.creditWithdrawalDelay.high : $Number(object.creditWithdrawalDelay) !== 0)
+                            if ($util.Long)
+                                message.creditWithdrawalDelay = $util.Long.fromValue(object.creditWithdrawalDelay, true);
+                            else if (typeof object.creditWithdrawalDelay === "string")
+                                message.creditWithdrawalDelay = $parseInt(object.creditWithdrawalDelay, 10);
+                            else if (typeof object.creditWithdrawalDelay === "number")
+                                message.creditWithdrawalDelay = object.creditWithdrawalDelay;
+                            else if (typeof object.creditWithdrawalDelay === "object")
+                                message.creditWithdrawalDelay = new $util.LongBits(object.creditWithdrawalDelay.low >>> 0, object.creditWithdrawalDelay.high >>> 0).toNumber(true);
+                    if (object.gasPerOutputToken != null)
+                        if (typeof object.gasPerOutputToken === "object" ? object.gasPerOutputToken.low || object.gasPerOutputToken.high : $Number(object.gasPerOutputToken) !== 0)
+                            if ($util.Long)
+                                message.gasPerOutputToken = $util.Long.fromValue(object.gasPerOutputToken, true);
+                            else if (typeof object.gasPerOutputToken === "string")
+                                message.gasPerOutputToken = $parseInt(object.gasPerOutputToken, 10);
+                            else if (typeof object.gasPerOutputToken === "number")
+                                message.gasPerOutputToken = object.gasPerOutputToken;
+                            else if (typeof object.gasPerOutputToken === "object")
+                                message.gasPerOutputToken = new $util.LongBits(object.gasPerOutputToken.low >>> 0, object.gasPerOutputToken.high >>> 0).toNumber(true);
+                    if (object.gasPerWork != null)
+                        if (typeof object.gasPerWork === "object" ? object.gasPerWork.low || object.gasPerWork.high : $Number(object.gasPerWork) !== 0)
+                            if ($util.Long)
+                                message.gasPerWork = $util.Long.fromValue(object.gasPerWork, true);
+                            else if (typeof object.gasPerWork === "string")
+                                message.gasPerWork = $parseInt(object.gasPerWork, 10);
+                            else if (typeof object.gasPerWork === "number")
+                                message.gasPerWork = object.gasPerWork;
+                            else if (typeof object.gasPerWork === "object")
+                                message.gasPerWork = new $util.LongBits(object.gasPerWork.low >>> 0, object.gasPerWork.high >>> 0).toNumber(true);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a Params message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.Params
+                 * @static
+                 * @param {openledger.attribution.v1.Params} message Params
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                Params.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.platformFee = null;
+                        object.ownerShare = "";
+                        object.operatorShare = "";
+                        object.stakersShare = "";
+                        object.contributorsShare = "";
+                        object.minSpanTokens = 0;
+                        object.maxSpanRows = 0;
+                        object.maxRows = 0;
+                        object.unattributedPolicy = options.enums === $String ? "UNATTRIBUTED_POLICY_UNSPECIFIED" : 0;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.maxOutputBytes = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.maxOutputBytes = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.creditWithdrawalDelay = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.creditWithdrawalDelay = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.gasPerOutputToken = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.gasPerOutputToken = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.gasPerWork = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.gasPerWork = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    }
+                    if (message.platformFee != null && $Object.hasOwnProperty.call(message, "platformFee"))
+                        object.platformFee = $root.cosmos.base.v1beta1.Coin.toObject(message.platformFee, options, _depth + 1);
+                    if (message.ownerShare != null && $Object.hasOwnProperty.call(message, "ownerShare"))
+                        object.ownerShare = message.ownerShare;
+                    if (message.operatorShare != null && $Object.hasOwnProperty.call(message, "operatorShare"))
+                        object.operatorShare = message.operatorShare;
+                    if (message.stakersShare != null && $Object.hasOwnProperty.call(message, "stakersShare"))
+                        object.stakersShare = message.stakersShare;
+                    if (message.contributorsShare != null && $Object.hasOwnProperty.call(message, "contributorsShare"))
+                        object.contributorsShare = message.contributorsShare;
+                    if (message.minSpanTokens != null && $Object.hasOwnProperty.call(message, "minSpanTokens"))
+                        object.minSpanTokens = message.minSpanTokens;
+                    if (message.maxSpanRows != null && $Object.hasOwnProperty.call(message, "maxSpanRows"))
+                        object.maxSpanRows = message.maxSpanRows;
+                    if (message.maxRows != null && $Object.hasOwnProperty.call(message, "maxRows"))
+                        object.maxRows = message.maxRows;
+                    if (message.unattributedPolicy != null && $Object.hasOwnProperty.call(message, "unattributedPolicy"))
+                        object.unattributedPolicy = options.enums === $String ? $root.openledger.attribution.v1.UnattributedPolicy[message.unattributedPolicy] === $undefined ? message.unattributedPolicy : $root.openledger.attribution.v1.UnattributedPolicy[message.unattributedPolicy] : message.unattributedPolicy;
+                    if (message.maxOutputBytes != null && $Object.hasOwnProperty.call(message, "maxOutputBytes"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.maxOutputBytes = typeof message.maxOutputBytes === "number" ? $BigInt(message.maxOutputBytes) : $util.Long.fromBits(message.maxOutputBytes.low >>> 0, message.maxOutputBytes.high >>> 0, true).toBigInt();
+                        else if (typeof message.maxOutputBytes === "number")
+                            object.maxOutputBytes = options.longs === $String ? $String(message.maxOutputBytes) : message.maxOutputBytes;
+                        else
+                            object.maxOutputBytes = options.longs === $String ? $util.Long.prototype.toString.call(message.maxOutputBytes) : options.longs === $Number ? new $util.LongBits(message.maxOutputBytes.low >>> 0, message.maxOutputBytes.high >>> 0).toNumber(true) : message.maxOutputBytes;
+                    if (message.creditWithdrawalDelay != null && $Object.hasOwnProperty.call(message, "creditWithdrawalDelay"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.creditWithdrawalDelay = typeof message.creditWithdrawalDelay === "number" ? $BigInt(message.creditWithdrawalDelay) : $util.Long.fromBits(message.creditWithdrawalDelay.low >>> 0, message.creditWithdrawalDelay.high >>> 0, true).toBigInt();
+                        else if (typeof message.creditWithdrawalDelay === "number")
+                            object.creditWithdrawalDelay = options.longs === $String ? $String(message.creditWithdrawalDelay) : message.creditWithdrawalDelay;
+                        else
+                            object.creditWithdrawalDelay = options.longs === $String ? $util.Long.prototype.toString.call(message.creditWithdrawalDelay) : options.longs === $Number ? new $util.LongBits(message.creditWithdrawalDelay.low >>> 0, message.creditWithdrawalDelay.high >>> 0).toNumber(true) : message.creditWithdrawalDelay;
+                    if (message.gasPerOutputToken != null && $Object.hasOwnProperty.call(message, "gasPerOutputToken"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.gasPerOutputToken = typeof message.gasPerOutputToken === "number" ? $BigInt(message.gasPerOutputToken) : $util.Long.fromBits(message.gasPerOutputToken.low >>> 0, message.gasPerOutputToken.high >>> 0, true).toBigInt();
+                        else if (typeof message.gasPerOutputToken === "number")
+                            object.gasPerOutputToken = options.longs === $String ? $String(message.gasPerOutputToken) : message.gasPerOutputToken;
+                        else
+                            object.gasPerOutputToken = options.longs === $String ? $util.Long.prototype.toString.call(message.gasPerOutputToken) : options.longs === $Number ? new $util.LongBits(message.gasPerOutputToken.low >>> 0, message.gasPerOutputToken.high >>> 0).toNumber(true) : message.gasPerOutputToken;
+                    if (message.gasPerWork != null && $Object.hasOwnProperty.call(message, "gasPerWork"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.gasPerWork = typeof message.gasPerWork === "number" ? $BigInt(message.gasPerWork) : $util.Long.fromBits(message.gasPerWork.low >>> 0, message.gasPerWork.high >>> 0, true).toBigInt();
+                        else if (typeof message.gasPerWork === "number")
+                            object.gasPerWork = options.longs === $String ? $String(message.gasPerWork) : message.gasPerWork;
+                        else
+                            object.gasPerWork = options.longs === $String ? $util.Long.prototype.toString.call(message.gasPerWork) : options.longs === $Number ? new $util.LongBits(message.gasPerWork.low >>> 0, message.gasPerWork.high >>> 0).toNumber(true) : message.gasPerWork;
+                    return object;
+                };
+
+                /**
+                 * Converts this Params to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.Params
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                Params.prototype.toJSON = function() {
+                    return Params.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for Params
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.Params
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                Params.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.Params";
+                };
+
+                return Params;
+            })();
+
+            v1.InferenceRequest = (function() {
+
+                /**
+                 * Properties of an InferenceRequest.
+                 * @typedef {Object} openledger.attribution.v1.InferenceRequest.$Properties
+                 * @property {string|null} [chainId] InferenceRequest chainId
+                 * @property {number|Long|null} [modelId] InferenceRequest modelId
+                 * @property {string|null} [requester] InferenceRequest requester
+                 * @property {string|null} [promptSha256] InferenceRequest promptSha256
+                 * @property {string|null} [maxFee] InferenceRequest maxFee
+                 * @property {number|Long|null} [nonce] InferenceRequest nonce
+                 * @property {number|Long|null} [expiryHeight] InferenceRequest expiryHeight
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of an InferenceRequest.
+                 * @memberof openledger.attribution.v1
+                 * @interface IInferenceRequest
+                 * @augments openledger.attribution.v1.InferenceRequest.$Properties
+                 * @deprecated Use openledger.attribution.v1.InferenceRequest.$Properties instead.
+                 */
+
+                /**
+                 * Shape of an InferenceRequest.
+                 * @typedef {openledger.attribution.v1.InferenceRequest.$Properties} openledger.attribution.v1.InferenceRequest.$Shape
+                 */
+
+                /**
+                 * Constructs a new InferenceRequest.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents an InferenceRequest.
+                 * @constructor
+                 * @param {openledger.attribution.v1.InferenceRequest.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const InferenceRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * InferenceRequest chainId.
+                 * @member {string} chainId
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @instance
+                 */
+                InferenceRequest.prototype.chainId = "";
+
+                /**
+                 * InferenceRequest modelId.
+                 * @member {number|Long} modelId
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @instance
+                 */
+                InferenceRequest.prototype.modelId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * InferenceRequest requester.
+                 * @member {string} requester
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @instance
+                 */
+                InferenceRequest.prototype.requester = "";
+
+                /**
+                 * InferenceRequest promptSha256.
+                 * @member {string} promptSha256
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @instance
+                 */
+                InferenceRequest.prototype.promptSha256 = "";
+
+                /**
+                 * InferenceRequest maxFee.
+                 * @member {string} maxFee
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @instance
+                 */
+                InferenceRequest.prototype.maxFee = "";
+
+                /**
+                 * InferenceRequest nonce.
+                 * @member {number|Long} nonce
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @instance
+                 */
+                InferenceRequest.prototype.nonce = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * InferenceRequest expiryHeight.
+                 * @member {number|Long} expiryHeight
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @instance
+                 */
+                InferenceRequest.prototype.expiryHeight = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+                /**
+                 * Creates a new InferenceRequest instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @static
+                 * @param {openledger.attribution.v1.InferenceRequest.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.InferenceRequest} InferenceRequest instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.InferenceRequest.$Shape): openledger.attribution.v1.InferenceRequest & openledger.attribution.v1.InferenceRequest.$Shape;
+                 *   (properties?: openledger.attribution.v1.InferenceRequest.$Properties): openledger.attribution.v1.InferenceRequest;
+                 * }}
+                 */
+                InferenceRequest.create = function(properties) {
+                    return new InferenceRequest(properties);
+                };
+
+                /**
+                 * Encodes the specified InferenceRequest message. Does not implicitly {@link openledger.attribution.v1.InferenceRequest.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @static
+                 * @param {openledger.attribution.v1.InferenceRequest.$Properties} message InferenceRequest message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                InferenceRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.chainId != null && $Object.hasOwnProperty.call(message, "chainId") && message.chainId !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.chainId);
+                    if (message.modelId != null && $Object.hasOwnProperty.call(message, "modelId") && (typeof message.modelId === "object" ? message.modelId.low || message.modelId.high : message.modelId !== 0))
+                        writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.modelId);
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester") && message.requester !== "")
+                        writer.uint32(/* id 3, wireType 2 =*/26).string(message.requester);
+                    if (message.promptSha256 != null && $Object.hasOwnProperty.call(message, "promptSha256") && message.promptSha256 !== "")
+                        writer.uint32(/* id 4, wireType 2 =*/34).string(message.promptSha256);
+                    if (message.maxFee != null && $Object.hasOwnProperty.call(message, "maxFee") && message.maxFee !== "")
+                        writer.uint32(/* id 5, wireType 2 =*/42).string(message.maxFee);
+                    if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce") && (typeof message.nonce === "object" ? message.nonce.low || message.nonce.high : message.nonce !== 0))
+                        writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.nonce);
+                    if (message.expiryHeight != null && $Object.hasOwnProperty.call(message, "expiryHeight") && (typeof message.expiryHeight === "object" ? message.expiryHeight.low || message.expiryHeight.high : message.expiryHeight !== 0))
+                        writer.uint32(/* id 7, wireType 0 =*/56).int64(message.expiryHeight);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes an InferenceRequest message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.InferenceRequest & openledger.attribution.v1.InferenceRequest.$Shape} InferenceRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                InferenceRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.InferenceRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.chainId = value;
+                                else
+                                    delete message.chainId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.modelId = value;
+                                else
+                                    delete message.modelId;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.requester = value;
+                                else
+                                    delete message.requester;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.promptSha256 = value;
+                                else
+                                    delete message.promptSha256;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.maxFee = value;
+                                else
+                                    delete message.maxFee;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.nonce = value;
+                                else
+                                    delete message.nonce;
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.expiryHeight = value;
+                                else
+                                    delete message.expiryHeight;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates an InferenceRequest message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.InferenceRequest} InferenceRequest
+                 */
+                InferenceRequest.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.InferenceRequest)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.InferenceRequest: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.InferenceRequest();
+                    if (object.chainId != null)
+                        if (typeof object.chainId !== "string" || object.chainId.length)
+                            message.chainId = $String(object.chainId);
+                    if (object.modelId != null)
+                        if (typeof object.modelId === "object" ? object.modelId.low || object.modelId.high : $Number(object.modelId) !== 0)
+                            if ($util.Long)
+                                message.modelId = $util.Long.fromValue(object.modelId, true);
+                            else if (typeof object.modelId === "string")
+                                message.modelId = $parseInt(object.modelId, 10);
+                            else if (typeof object.modelId === "number")
+                                message.modelId = object.modelId;
+                            else if (typeof object.modelId === "object")
+                                message.modelId = new $util.LongBits(object.modelId.low >>> 0, object.modelId.high >>> 0).toNumber(true);
+                    if (object.requester != null)
+                        if (typeof object.requester !== "string" || object.requester.length)
+                            message.requester = $String(object.requester);
+                    if (object.promptSha256 != null)
+                        if (typeof object.promptSha256 !== "string" || object.promptSha256.length)
+                            message.promptSha256 = $String(object.promptSha256);
+                    if (object.maxFee != null)
+                        if (typeof object.maxFee !== "string" || object.maxFee.length)
+                            message.maxFee = $String(object.maxFee);
+                    if (object.nonce != null)
+                        if (typeof object.nonce === "object" ? object.nonce.low || object.nonce.high : $Number(object.nonce) !== 0)
+                            if ($util.Long)
+                                message.nonce = $util.Long.fromValue(object.nonce, true);
+                            else if (typeof object.nonce === "string")
+                                message.nonce = $parseInt(object.nonce, 10);
+                            else if (typeof object.nonce === "number")
+                                message.nonce = object.nonce;
+                            else if (typeof object.nonce === "object")
+                                message.nonce = new $util.LongBits(object.nonce.low >>> 0, object.nonce.high >>> 0).toNumber(true);
+                    if (object.expiryHeight != null)
+                        if (typeof object.expiryHeight === "object" ? object.expiryHeight.low || object.expiryHeight.high : $Number(object.expiryHeight) !== 0)
+                            if ($util.Long)
+                                message.expiryHeight = $util.Long.fromValue(object.expiryHeight, false);
+                            else if (typeof object.expiryHeight === "string")
+                                message.expiryHeight = $parseInt(object.expiryHeight, 10);
+                            else if (typeof object.expiryHeight === "number")
+                                message.expiryHeight = object.expiryHeight;
+                            else if (typeof object.expiryHeight === "object")
+                                message.expiryHeight = new $util.LongBits(object.expiryHeight.low >>> 0, object.expiryHeight.high >>> 0).toNumber();
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from an InferenceRequest message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @static
+                 * @param {openledger.attribution.v1.InferenceRequest} message InferenceRequest
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                InferenceRequest.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.chainId = "";
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.modelId = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.modelId = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.requester = "";
+                        object.promptSha256 = "";
+                        object.maxFee = "";
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.nonce = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.nonce = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, false);
+                            object.expiryHeight = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.expiryHeight = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    }
+                    if (message.chainId != null && $Object.hasOwnProperty.call(message, "chainId"))
+                        object.chainId = message.chainId;
+                    if (message.modelId != null && $Object.hasOwnProperty.call(message, "modelId"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.modelId = typeof message.modelId === "number" ? $BigInt(message.modelId) : $util.Long.fromBits(message.modelId.low >>> 0, message.modelId.high >>> 0, true).toBigInt();
+                        else if (typeof message.modelId === "number")
+                            object.modelId = options.longs === $String ? $String(message.modelId) : message.modelId;
+                        else
+                            object.modelId = options.longs === $String ? $util.Long.prototype.toString.call(message.modelId) : options.longs === $Number ? new $util.LongBits(message.modelId.low >>> 0, message.modelId.high >>> 0).toNumber(true) : message.modelId;
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester"))
+                        object.requester = message.requester;
+                    if (message.promptSha256 != null && $Object.hasOwnProperty.call(message, "promptSha256"))
+                        object.promptSha256 = message.promptSha256;
+                    if (message.maxFee != null && $Object.hasOwnProperty.call(message, "maxFee"))
+                        object.maxFee = message.maxFee;
+                    if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.nonce = typeof message.nonce === "number" ? $BigInt(message.nonce) : $util.Long.fromBits(message.nonce.low >>> 0, message.nonce.high >>> 0, true).toBigInt();
+                        else if (typeof message.nonce === "number")
+                            object.nonce = options.longs === $String ? $String(message.nonce) : message.nonce;
+                        else
+                            object.nonce = options.longs === $String ? $util.Long.prototype.toString.call(message.nonce) : options.longs === $Number ? new $util.LongBits(message.nonce.low >>> 0, message.nonce.high >>> 0).toNumber(true) : message.nonce;
+                    if (message.expiryHeight != null && $Object.hasOwnProperty.call(message, "expiryHeight"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.expiryHeight = typeof message.expiryHeight === "number" ? $BigInt(message.expiryHeight) : $util.Long.fromBits(message.expiryHeight.low >>> 0, message.expiryHeight.high >>> 0, false).toBigInt();
+                        else if (typeof message.expiryHeight === "number")
+                            object.expiryHeight = options.longs === $String ? $String(message.expiryHeight) : message.expiryHeight;
+                        else
+                            object.expiryHeight = options.longs === $String ? $util.Long.prototype.toString.call(message.expiryHeight) : options.longs === $Number ? new $util.LongBits(message.expiryHeight.low >>> 0, message.expiryHeight.high >>> 0).toNumber() : message.expiryHeight;
+                    return object;
+                };
+
+                /**
+                 * Converts this InferenceRequest to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                InferenceRequest.prototype.toJSON = function() {
+                    return InferenceRequest.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for InferenceRequest
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.InferenceRequest
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                InferenceRequest.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.InferenceRequest";
+                };
+
+                return InferenceRequest;
+            })();
+
+            v1.Credit = (function() {
+
+                /**
+                 * Properties of a Credit.
+                 * @typedef {Object} openledger.attribution.v1.Credit.$Properties
+                 * @property {string|null} [requester] Credit requester
+                 * @property {string|null} [operator] Credit operator
+                 * @property {string|null} [amount] Credit amount
+                 * @property {string|null} [unlocking] Credit unlocking
+                 * @property {number|Long|null} [unlockHeight] Credit unlockHeight
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a Credit.
+                 * @memberof openledger.attribution.v1
+                 * @interface ICredit
+                 * @augments openledger.attribution.v1.Credit.$Properties
+                 * @deprecated Use openledger.attribution.v1.Credit.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a Credit.
+                 * @typedef {openledger.attribution.v1.Credit.$Properties} openledger.attribution.v1.Credit.$Shape
+                 */
+
+                /**
+                 * Constructs a new Credit.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a Credit.
+                 * @constructor
+                 * @param {openledger.attribution.v1.Credit.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const Credit = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * Credit requester.
+                 * @member {string} requester
+                 * @memberof openledger.attribution.v1.Credit
+                 * @instance
+                 */
+                Credit.prototype.requester = "";
+
+                /**
+                 * Credit operator.
+                 * @member {string} operator
+                 * @memberof openledger.attribution.v1.Credit
+                 * @instance
+                 */
+                Credit.prototype.operator = "";
+
+                /**
+                 * Credit amount.
+                 * @member {string} amount
+                 * @memberof openledger.attribution.v1.Credit
+                 * @instance
+                 */
+                Credit.prototype.amount = "";
+
+                /**
+                 * Credit unlocking.
+                 * @member {string} unlocking
+                 * @memberof openledger.attribution.v1.Credit
+                 * @instance
+                 */
+                Credit.prototype.unlocking = "";
+
+                /**
+                 * Credit unlockHeight.
+                 * @member {number|Long} unlockHeight
+                 * @memberof openledger.attribution.v1.Credit
+                 * @instance
+                 */
+                Credit.prototype.unlockHeight = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+                /**
+                 * Creates a new Credit instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.Credit
+                 * @static
+                 * @param {openledger.attribution.v1.Credit.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.Credit} Credit instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.Credit.$Shape): openledger.attribution.v1.Credit & openledger.attribution.v1.Credit.$Shape;
+                 *   (properties?: openledger.attribution.v1.Credit.$Properties): openledger.attribution.v1.Credit;
+                 * }}
+                 */
+                Credit.create = function(properties) {
+                    return new Credit(properties);
+                };
+
+                /**
+                 * Encodes the specified Credit message. Does not implicitly {@link openledger.attribution.v1.Credit.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.Credit
+                 * @static
+                 * @param {openledger.attribution.v1.Credit.$Properties} message Credit message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                Credit.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester") && message.requester !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.requester);
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator") && message.operator !== "")
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.operator);
+                    if (message.amount != null && $Object.hasOwnProperty.call(message, "amount") && message.amount !== "")
+                        writer.uint32(/* id 3, wireType 2 =*/26).string(message.amount);
+                    if (message.unlocking != null && $Object.hasOwnProperty.call(message, "unlocking") && message.unlocking !== "")
+                        writer.uint32(/* id 4, wireType 2 =*/34).string(message.unlocking);
+                    if (message.unlockHeight != null && $Object.hasOwnProperty.call(message, "unlockHeight") && (typeof message.unlockHeight === "object" ? message.unlockHeight.low || message.unlockHeight.high : message.unlockHeight !== 0))
+                        writer.uint32(/* id 5, wireType 0 =*/40).int64(message.unlockHeight);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a Credit message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.Credit
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.Credit & openledger.attribution.v1.Credit.$Shape} Credit
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                Credit.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.Credit();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.requester = value;
+                                else
+                                    delete message.requester;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.operator = value;
+                                else
+                                    delete message.operator;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.amount = value;
+                                else
+                                    delete message.amount;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.unlocking = value;
+                                else
+                                    delete message.unlocking;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.unlockHeight = value;
+                                else
+                                    delete message.unlockHeight;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a Credit message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.Credit
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.Credit} Credit
+                 */
+                Credit.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.Credit)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.Credit: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.Credit();
+                    if (object.requester != null)
+                        if (typeof object.requester !== "string" || object.requester.length)
+                            message.requester = $String(object.requester);
+                    if (object.operator != null)
+                        if (typeof object.operator !== "string" || object.operator.length)
+                            message.operator = $String(object.operator);
+                    if (object.amount != null)
+                        if (typeof object.amount !== "string" || object.amount.length)
+                            message.amount = $String(object.amount);
+                    if (object.unlocking != null)
+                        if (typeof object.unlocking !== "string" || object.unlocking.length)
+                            message.unlocking = $String(object.unlocking);
+                    if (object.unlockHeight != null)
+                        if (typeof object.unlockHeight === "object" ? object.unlockHeight.low || object.unlockHeight.high : $Number(object.unlockHeight) !== 0)
+                            if ($util.Long)
+                                message.unlockHeight = $util.Long.fromValue(object.unlockHeight, false);
+                            else if (typeof object.unlockHeight === "string")
+                                message.unlockHeight = $parseInt(object.unlockHeight, 10);
+                            else if (typeof object.unlockHeight === "number")
+                                message.unlockHeight = object.unlockHeight;
+                            else if (typeof object.unlockHeight === "object")
+                                message.unlockHeight = new $util.LongBits(object.unlockHeight.low >>> 0, object.unlockHeight.high >>> 0).toNumber();
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a Credit message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.Credit
+                 * @static
+                 * @param {openledger.attribution.v1.Credit} message Credit
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                Credit.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.requester = "";
+                        object.operator = "";
+                        object.amount = "";
+                        object.unlocking = "";
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, false);
+                            object.unlockHeight = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.unlockHeight = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    }
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester"))
+                        object.requester = message.requester;
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator"))
+                        object.operator = message.operator;
+                    if (message.amount != null && $Object.hasOwnProperty.call(message, "amount"))
+                        object.amount = message.amount;
+                    if (message.unlocking != null && $Object.hasOwnProperty.call(message, "unlocking"))
+                        object.unlocking = message.unlocking;
+                    if (message.unlockHeight != null && $Object.hasOwnProperty.call(message, "unlockHeight"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.unlockHeight = typeof message.unlockHeight === "number" ? $BigInt(message.unlockHeight) : $util.Long.fromBits(message.unlockHeight.low >>> 0, message.unlockHeight.high >>> 0, false).toBigInt();
+                        else if (typeof message.unlockHeight === "number")
+                            object.unlockHeight = options.longs === $String ? $String(message.unlockHeight) : message.unlockHeight;
+                        else
+                            object.unlockHeight = options.longs === $String ? $util.Long.prototype.toString.call(message.unlockHeight) : options.longs === $Number ? new $util.LongBits(message.unlockHeight.low >>> 0, message.unlockHeight.high >>> 0).toNumber() : message.unlockHeight;
+                    return object;
+                };
+
+                /**
+                 * Converts this Credit to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.Credit
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                Credit.prototype.toJSON = function() {
+                    return Credit.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for Credit
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.Credit
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                Credit.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.Credit";
+                };
+
+                return Credit;
+            })();
+
+            v1.FeeSplit = (function() {
+
+                /**
+                 * Properties of a FeeSplit.
+                 * @typedef {Object} openledger.attribution.v1.FeeSplit.$Properties
+                 * @property {string|null} [platform] FeeSplit platform
+                 * @property {string|null} [owner] FeeSplit owner
+                 * @property {string|null} [operator] FeeSplit operator
+                 * @property {string|null} [stakers] FeeSplit stakers
+                 * @property {string|null} [contributors] FeeSplit contributors
+                 * @property {string|null} [penaltyToPool] FeeSplit penaltyToPool
+                 * @property {string|null} [unattributedToPool] FeeSplit unattributedToPool
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a FeeSplit.
+                 * @memberof openledger.attribution.v1
+                 * @interface IFeeSplit
+                 * @augments openledger.attribution.v1.FeeSplit.$Properties
+                 * @deprecated Use openledger.attribution.v1.FeeSplit.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a FeeSplit.
+                 * @typedef {openledger.attribution.v1.FeeSplit.$Properties} openledger.attribution.v1.FeeSplit.$Shape
+                 */
+
+                /**
+                 * Constructs a new FeeSplit.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a FeeSplit.
+                 * @constructor
+                 * @param {openledger.attribution.v1.FeeSplit.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const FeeSplit = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * FeeSplit platform.
+                 * @member {string} platform
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @instance
+                 */
+                FeeSplit.prototype.platform = "";
+
+                /**
+                 * FeeSplit owner.
+                 * @member {string} owner
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @instance
+                 */
+                FeeSplit.prototype.owner = "";
+
+                /**
+                 * FeeSplit operator.
+                 * @member {string} operator
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @instance
+                 */
+                FeeSplit.prototype.operator = "";
+
+                /**
+                 * FeeSplit stakers.
+                 * @member {string} stakers
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @instance
+                 */
+                FeeSplit.prototype.stakers = "";
+
+                /**
+                 * FeeSplit contributors.
+                 * @member {string} contributors
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @instance
+                 */
+                FeeSplit.prototype.contributors = "";
+
+                /**
+                 * FeeSplit penaltyToPool.
+                 * @member {string} penaltyToPool
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @instance
+                 */
+                FeeSplit.prototype.penaltyToPool = "";
+
+                /**
+                 * FeeSplit unattributedToPool.
+                 * @member {string} unattributedToPool
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @instance
+                 */
+                FeeSplit.prototype.unattributedToPool = "";
+
+                /**
+                 * Creates a new FeeSplit instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @static
+                 * @param {openledger.attribution.v1.FeeSplit.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.FeeSplit} FeeSplit instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.FeeSplit.$Shape): openledger.attribution.v1.FeeSplit & openledger.attribution.v1.FeeSplit.$Shape;
+                 *   (properties?: openledger.attribution.v1.FeeSplit.$Properties): openledger.attribution.v1.FeeSplit;
+                 * }}
+                 */
+                FeeSplit.create = function(properties) {
+                    return new FeeSplit(properties);
+                };
+
+                /**
+                 * Encodes the specified FeeSplit message. Does not implicitly {@link openledger.attribution.v1.FeeSplit.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @static
+                 * @param {openledger.attribution.v1.FeeSplit.$Properties} message FeeSplit message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                FeeSplit.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.platform != null && $Object.hasOwnProperty.call(message, "platform") && message.platform !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.platform);
+                    if (message.owner != null && $Object.hasOwnProperty.call(message, "owner") && message.owner !== "")
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.owner);
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator") && message.operator !== "")
+                        writer.uint32(/* id 3, wireType 2 =*/26).string(message.operator);
+                    if (message.stakers != null && $Object.hasOwnProperty.call(message, "stakers") && message.stakers !== "")
+                        writer.uint32(/* id 4, wireType 2 =*/34).string(message.stakers);
+                    if (message.contributors != null && $Object.hasOwnProperty.call(message, "contributors") && message.contributors !== "")
+                        writer.uint32(/* id 5, wireType 2 =*/42).string(message.contributors);
+                    if (message.penaltyToPool != null && $Object.hasOwnProperty.call(message, "penaltyToPool") && message.penaltyToPool !== "")
+                        writer.uint32(/* id 6, wireType 2 =*/50).string(message.penaltyToPool);
+                    if (message.unattributedToPool != null && $Object.hasOwnProperty.call(message, "unattributedToPool") && message.unattributedToPool !== "")
+                        writer.uint32(/* id 7, wireType 2 =*/58).string(message.unattributedToPool);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a FeeSplit message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.FeeSplit & openledger.attribution.v1.FeeSplit.$Shape} FeeSplit
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                FeeSplit.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.FeeSplit();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.platform = value;
+                                else
+                                    delete message.platform;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.owner = value;
+                                else
+                                    delete message.owner;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.operator = value;
+                                else
+                                    delete message.operator;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.stakers = value;
+                                else
+                                    delete message.stakers;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.contributors = value;
+                                else
+                                    delete message.contributors;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.penaltyToPool = value;
+                                else
+                                    delete message.penaltyToPool;
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.unattributedToPool = value;
+                                else
+                                    delete message.unattributedToPool;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a FeeSplit message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.FeeSplit} FeeSplit
+                 */
+                FeeSplit.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.FeeSplit)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.FeeSplit: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.FeeSplit();
+                    if (object.platform != null)
+                        if (typeof object.platform !== "string" || object.platform.length)
+                            message.platform = $String(object.platform);
+                    if (object.owner != null)
+                        if (typeof object.owner !== "string" || object.owner.length)
+                            message.owner = $String(object.owner);
+                    if (object.operator != null)
+                        if (typeof object.operator !== "string" || object.operator.length)
+                            message.operator = $String(object.operator);
+                    if (object.stakers != null)
+                        if (typeof object.stakers !== "string" || object.stakers.length)
+                            message.stakers = $String(object.stakers);
+                    if (object.contributors != null)
+                        if (typeof object.contributors !== "string" || object.contributors.length)
+                            message.contributors = $String(object.contributors);
+                    if (object.penaltyToPool != null)
+                        if (typeof object.penaltyToPool !== "string" || object.penaltyToPool.length)
+                            message.penaltyToPool = $String(object.penaltyToPool);
+                    if (object.unattributedToPool != null)
+                        if (typeof object.unattributedToPool !== "string" || object.unattributedToPool.length)
+                            message.unattributedToPool = $String(object.unattributedToPool);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a FeeSplit message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @static
+                 * @param {openledger.attribution.v1.FeeSplit} message FeeSplit
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                FeeSplit.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.platform = "";
+                        object.owner = "";
+                        object.operator = "";
+                        object.stakers = "";
+                        object.contributors = "";
+                        object.penaltyToPool = "";
+                        object.unattributedToPool = "";
+                    }
+                    if (message.platform != null && $Object.hasOwnProperty.call(message, "platform"))
+                        object.platform = message.platform;
+                    if (message.owner != null && $Object.hasOwnProperty.call(message, "owner"))
+                        object.owner = message.owner;
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator"))
+                        object.operator = message.operator;
+                    if (message.stakers != null && $Object.hasOwnProperty.call(message, "stakers"))
+                        object.stakers = message.stakers;
+                    if (message.contributors != null && $Object.hasOwnProperty.call(message, "contributors"))
+                        object.contributors = message.contributors;
+                    if (message.penaltyToPool != null && $Object.hasOwnProperty.call(message, "penaltyToPool"))
+                        object.penaltyToPool = message.penaltyToPool;
+                    if (message.unattributedToPool != null && $Object.hasOwnProperty.call(message, "unattributedToPool"))
+                        object.unattributedToPool = message.unattributedToPool;
+                    return object;
+                };
+
+                /**
+                 * Converts this FeeSplit to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                FeeSplit.prototype.toJSON = function() {
+                    return FeeSplit.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for FeeSplit
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.FeeSplit
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                FeeSplit.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.FeeSplit";
+                };
+
+                return FeeSplit;
+            })();
+
+            v1.RowWeight = (function() {
+
+                /**
+                 * Properties of a RowWeight.
+                 * @typedef {Object} openledger.attribution.v1.RowWeight.$Properties
+                 * @property {number|Long|null} [rowId] RowWeight rowId
+                 * @property {number|Long|null} [datanetId] RowWeight datanetId
+                 * @property {string|null} [contributor] RowWeight contributor
+                 * @property {number|null} [ppm] RowWeight ppm
+                 * @property {string|null} [amount] RowWeight amount
+                 * @property {string|null} [reduction] RowWeight reduction
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a RowWeight.
+                 * @memberof openledger.attribution.v1
+                 * @interface IRowWeight
+                 * @augments openledger.attribution.v1.RowWeight.$Properties
+                 * @deprecated Use openledger.attribution.v1.RowWeight.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a RowWeight.
+                 * @typedef {openledger.attribution.v1.RowWeight.$Properties} openledger.attribution.v1.RowWeight.$Shape
+                 */
+
+                /**
+                 * Constructs a new RowWeight.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a RowWeight.
+                 * @constructor
+                 * @param {openledger.attribution.v1.RowWeight.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const RowWeight = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * RowWeight rowId.
+                 * @member {number|Long} rowId
+                 * @memberof openledger.attribution.v1.RowWeight
+                 * @instance
+                 */
+                RowWeight.prototype.rowId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * RowWeight datanetId.
+                 * @member {number|Long} datanetId
+                 * @memberof openledger.attribution.v1.RowWeight
+                 * @instance
+                 */
+                RowWeight.prototype.datanetId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * RowWeight contributor.
+                 * @member {string} contributor
+                 * @memberof openledger.attribution.v1.RowWeight
+                 * @instance
+                 */
+                RowWeight.prototype.contributor = "";
+
+                /**
+                 * RowWeight ppm.
+                 * @member {number} ppm
+                 * @memberof openledger.attribution.v1.RowWeight
+                 * @instance
+                 */
+                RowWeight.prototype.ppm = 0;
+
+                /**
+                 * RowWeight amount.
+                 * @member {string} amount
+                 * @memberof openledger.attribution.v1.RowWeight
+                 * @instance
+                 */
+                RowWeight.prototype.amount = "";
+
+                /**
+                 * RowWeight reduction.
+                 * @member {string} reduction
+                 * @memberof openledger.attribution.v1.RowWeight
+                 * @instance
+                 */
+                RowWeight.prototype.reduction = "";
+
+                /**
+                 * Creates a new RowWeight instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.RowWeight
+                 * @static
+                 * @param {openledger.attribution.v1.RowWeight.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.RowWeight} RowWeight instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.RowWeight.$Shape): openledger.attribution.v1.RowWeight & openledger.attribution.v1.RowWeight.$Shape;
+                 *   (properties?: openledger.attribution.v1.RowWeight.$Properties): openledger.attribution.v1.RowWeight;
+                 * }}
+                 */
+                RowWeight.create = function(properties) {
+                    return new RowWeight(properties);
+                };
+
+                /**
+                 * Encodes the specified RowWeight message. Does not implicitly {@link openledger.attribution.v1.RowWeight.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.RowWeight
+                 * @static
+                 * @param {openledger.attribution.v1.RowWeight.$Properties} message RowWeight message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                RowWeight.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.rowId != null && $Object.hasOwnProperty.call(message, "rowId") && (typeof message.rowId === "object" ? message.rowId.low || message.rowId.high : message.rowId !== 0))
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.rowId);
+                    if (message.datanetId != null && $Object.hasOwnProperty.call(message, "datanetId") && (typeof message.datanetId === "object" ? message.datanetId.low || message.datanetId.high : message.datanetId !== 0))
+                        writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.datanetId);
+                    if (message.contributor != null && $Object.hasOwnProperty.call(message, "contributor") && message.contributor !== "")
+                        writer.uint32(/* id 3, wireType 2 =*/26).string(message.contributor);
+                    if (message.ppm != null && $Object.hasOwnProperty.call(message, "ppm") && message.ppm !== 0)
+                        writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.ppm);
+                    if (message.amount != null && $Object.hasOwnProperty.call(message, "amount") && message.amount !== "")
+                        writer.uint32(/* id 5, wireType 2 =*/42).string(message.amount);
+                    if (message.reduction != null && $Object.hasOwnProperty.call(message, "reduction") && message.reduction !== "")
+                        writer.uint32(/* id 6, wireType 2 =*/50).string(message.reduction);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a RowWeight message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.RowWeight
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.RowWeight & openledger.attribution.v1.RowWeight.$Shape} RowWeight
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                RowWeight.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.RowWeight();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.rowId = value;
+                                else
+                                    delete message.rowId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.datanetId = value;
+                                else
+                                    delete message.datanetId;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.contributor = value;
+                                else
+                                    delete message.contributor;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.ppm = value;
+                                else
+                                    delete message.ppm;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.amount = value;
+                                else
+                                    delete message.amount;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.reduction = value;
+                                else
+                                    delete message.reduction;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a RowWeight message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.RowWeight
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.RowWeight} RowWeight
+                 */
+                RowWeight.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.RowWeight)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.RowWeight: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.RowWeight();
+                    if (object.rowId != null)
+                        if (typeof object.rowId === "object" ? object.rowId.low || object.rowId.high : $Number(object.rowId) !== 0)
+                            if ($util.Long)
+                                message.rowId = $util.Long.fromValue(object.rowId, true);
+                            else if (typeof object.rowId === "string")
+                                message.rowId = $parseInt(object.rowId, 10);
+                            else if (typeof object.rowId === "number")
+                                message.rowId = object.rowId;
+                            else if (typeof object.rowId === "object")
+                                message.rowId = new $util.LongBits(object.rowId.low >>> 0, object.rowId.high >>> 0).toNumber(true);
+                    if (object.datanetId != null)
+                        if (typeof object.datanetId === "object" ? object.datanetId.low || object.datanetId.high : $Number(object.datanetId) !== 0)
+                            if ($util.Long)
+                                message.datanetId = $util.Long.fromValue(object.datanetId, true);
+                            else if (typeof object.datanetId === "string")
+                                message.datanetId = $parseInt(object.datanetId, 10);
+                            else if (typeof object.datanetId === "number")
+                                message.datanetId = object.datanetId;
+                            else if (typeof object.datanetId === "object")
+                                message.datanetId = new $util.LongBits(object.datanetId.low >>> 0, object.datanetId.high >>> 0).toNumber(true);
+                    if (object.contributor != null)
+                        if (typeof object.contributor !== "string" || object.contributor.length)
+                            message.contributor = $String(object.contributor);
+                    if (object.ppm != null)
+                        if ($Number(object.ppm) !== 0)
+                            message.ppm = object.ppm >>> 0;
+                    if (object.amount != null)
+                        if (typeof object.amount !== "string" || object.amount.length)
+                            message.amount = $String(object.amount);
+                    if (object.reduction != null)
+                        if (typeof object.reduction !== "string" || object.reduction.length)
+                            message.reduction = $String(object.reduction);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a RowWeight message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.RowWeight
+                 * @static
+                 * @param {openledger.attribution.v1.RowWeight} message RowWeight
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                RowWeight.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.rowId = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.rowId = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.datanetId = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.datanetId = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.contributor = "";
+                        object.ppm = 0;
+                        object.amount = "";
+                        object.reduction = "";
+                    }
+                    if (message.rowId != null && $Object.hasOwnProperty.call(message, "rowId"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.rowId = typeof message.rowId === "number" ? $BigInt(message.rowId) : $util.Long.fromBits(message.rowId.low >>> 0, message.rowId.high >>> 0, true).toBigInt();
+                        else if (typeof message.rowId === "number")
+                            object.rowId = options.longs === $String ? $String(message.rowId) : message.rowId;
+                        else
+                            object.rowId = options.longs === $String ? $util.Long.prototype.toString.call(message.rowId) : options.longs === $Number ? new $util.LongBits(message.rowId.low >>> 0, message.rowId.high >>> 0).toNumber(true) : message.rowId;
+                    if (message.datanetId != null && $Object.hasOwnProperty.call(message, "datanetId"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.datanetId = typeof message.datanetId === "number" ? $BigInt(message.datanetId) : $util.Long.fromBits(message.datanetId.low >>> 0, message.datanetId.high >>> 0, true).toBigInt();
+                        else if (typeof message.datanetId === "number")
+                            object.datanetId = options.longs === $String ? $String(message.datanetId) : message.datanetId;
+                        else
+                            object.datanetId = options.longs === $String ? $util.Long.prototype.toString.call(message.datanetId) : options.longs === $Number ? new $util.LongBits(message.datanetId.low >>> 0, message.datanetId.high >>> 0).toNumber(true) : message.datanetId;
+                    if (message.contributor != null && $Object.hasOwnProperty.call(message, "contributor"))
+                        object.contributor = message.contributor;
+                    if (message.ppm != null && $Object.hasOwnProperty.call(message, "ppm"))
+                        object.ppm = message.ppm;
+                    if (message.amount != null && $Object.hasOwnProperty.call(message, "amount"))
+                        object.amount = message.amount;
+                    if (message.reduction != null && $Object.hasOwnProperty.call(message, "reduction"))
+                        object.reduction = message.reduction;
+                    return object;
+                };
+
+                /**
+                 * Converts this RowWeight to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.RowWeight
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                RowWeight.prototype.toJSON = function() {
+                    return RowWeight.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for RowWeight
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.RowWeight
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                RowWeight.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.RowWeight";
+                };
+
+                return RowWeight;
+            })();
+
+            v1.DatanetWeight = (function() {
+
+                /**
+                 * Properties of a DatanetWeight.
+                 * @typedef {Object} openledger.attribution.v1.DatanetWeight.$Properties
+                 * @property {number|Long|null} [datanetId] DatanetWeight datanetId
+                 * @property {number|null} [ppm] DatanetWeight ppm
+                 * @property {string|null} [amount] DatanetWeight amount
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a DatanetWeight.
+                 * @memberof openledger.attribution.v1
+                 * @interface IDatanetWeight
+                 * @augments openledger.attribution.v1.DatanetWeight.$Properties
+                 * @deprecated Use openledger.attribution.v1.DatanetWeight.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a DatanetWeight.
+                 * @typedef {openledger.attribution.v1.DatanetWeight.$Properties} openledger.attribution.v1.DatanetWeight.$Shape
+                 */
+
+                /**
+                 * Constructs a new DatanetWeight.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a DatanetWeight.
+                 * @constructor
+                 * @param {openledger.attribution.v1.DatanetWeight.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const DatanetWeight = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * DatanetWeight datanetId.
+                 * @member {number|Long} datanetId
+                 * @memberof openledger.attribution.v1.DatanetWeight
+                 * @instance
+                 */
+                DatanetWeight.prototype.datanetId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * DatanetWeight ppm.
+                 * @member {number} ppm
+                 * @memberof openledger.attribution.v1.DatanetWeight
+                 * @instance
+                 */
+                DatanetWeight.prototype.ppm = 0;
+
+                /**
+                 * DatanetWeight amount.
+                 * @member {string} amount
+                 * @memberof openledger.attribution.v1.DatanetWeight
+                 * @instance
+                 */
+                DatanetWeight.prototype.amount = "";
+
+                /**
+                 * Creates a new DatanetWeight instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.DatanetWeight
+                 * @static
+                 * @param {openledger.attribution.v1.DatanetWeight.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.DatanetWeight} DatanetWeight instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.DatanetWeight.$Shape): openledger.attribution.v1.DatanetWeight & openledger.attribution.v1.DatanetWeight.$Shape;
+                 *   (properties?: openledger.attribution.v1.DatanetWeight.$Properties): openledger.attribution.v1.DatanetWeight;
+                 * }}
+                 */
+                DatanetWeight.create = function(properties) {
+                    return new DatanetWeight(properties);
+                };
+
+                /**
+                 * Encodes the specified DatanetWeight message. Does not implicitly {@link openledger.attribution.v1.DatanetWeight.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.DatanetWeight
+                 * @static
+                 * @param {openledger.attribution.v1.DatanetWeight.$Properties} message DatanetWeight message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                DatanetWeight.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.datanetId != null && $Object.hasOwnProperty.call(message, "datanetId") && (typeof message.datanetId === "object" ? message.datanetId.low || message.datanetId.high : message.datanetId !== 0))
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.datanetId);
+                    if (message.ppm != null && $Object.hasOwnProperty.call(message, "ppm") && message.ppm !== 0)
+                        writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.ppm);
+                    if (message.amount != null && $Object.hasOwnProperty.call(message, "amount") && message.amount !== "")
+                        writer.uint32(/* id 3, wireType 2 =*/26).string(message.amount);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a DatanetWeight message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.DatanetWeight
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.DatanetWeight & openledger.attribution.v1.DatanetWeight.$Shape} DatanetWeight
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                DatanetWeight.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.DatanetWeight();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.datanetId = value;
+                                else
+                                    delete message.datanetId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.ppm = value;
+                                else
+                                    delete message.ppm;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.amount = value;
+                                else
+                                    delete message.amount;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a DatanetWeight message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.DatanetWeight
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.DatanetWeight} DatanetWeight
+                 */
+                DatanetWeight.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.DatanetWeight)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.DatanetWeight: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.DatanetWeight();
+                    if (object.datanetId != null)
+                        if (typeof object.datanetId === "object" ? object.datanetId.low || object.datanetId.high : $Number(object.datanetId) !== 0)
+                            if ($util.Long)
+                                message.datanetId = $util.Long.fromValue(object.datanetId, true);
+                            else if (typeof object.datanetId === "string")
+                                message.datanetId = $parseInt(object.datanetId, 10);
+                            else if (typeof object.datanetId === "number")
+                                message.datanetId = object.datanetId;
+                            else if (typeof object.datanetId === "object")
+                                message.datanetId = new $util.LongBits(object.datanetId.low >>> 0, object.datanetId.high >>> 0).toNumber(true);
+                    if (object.ppm != null)
+                        if ($Number(object.ppm) !== 0)
+                            message.ppm = object.ppm >>> 0;
+                    if (object.amount != null)
+                        if (typeof object.amount !== "string" || object.amount.length)
+                            message.amount = $String(object.amount);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a DatanetWeight message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.DatanetWeight
+                 * @static
+                 * @param {openledger.attribution.v1.DatanetWeight} message DatanetWeight
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                DatanetWeight.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.datanetId = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.datanetId = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.ppm = 0;
+                        object.amount = "";
+                    }
+                    if (message.datanetId != null && $Object.hasOwnProperty.call(message, "datanetId"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.datanetId = typeof message.datanetId === "number" ? $BigInt(message.datanetId) : $util.Long.fromBits(message.datanetId.low >>> 0, message.datanetId.high >>> 0, true).toBigInt();
+                        else if (typeof message.datanetId === "number")
+                            object.datanetId = options.longs === $String ? $String(message.datanetId) : message.datanetId;
+                        else
+                            object.datanetId = options.longs === $String ? $util.Long.prototype.toString.call(message.datanetId) : options.longs === $Number ? new $util.LongBits(message.datanetId.low >>> 0, message.datanetId.high >>> 0).toNumber(true) : message.datanetId;
+                    if (message.ppm != null && $Object.hasOwnProperty.call(message, "ppm"))
+                        object.ppm = message.ppm;
+                    if (message.amount != null && $Object.hasOwnProperty.call(message, "amount"))
+                        object.amount = message.amount;
+                    return object;
+                };
+
+                /**
+                 * Converts this DatanetWeight to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.DatanetWeight
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                DatanetWeight.prototype.toJSON = function() {
+                    return DatanetWeight.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for DatanetWeight
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.DatanetWeight
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                DatanetWeight.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.DatanetWeight";
+                };
+
+                return DatanetWeight;
+            })();
+
+            v1.InferenceRecord = (function() {
+
+                /**
+                 * Properties of an InferenceRecord.
+                 * @typedef {Object} openledger.attribution.v1.InferenceRecord.$Properties
+                 * @property {number|Long|null} [id] InferenceRecord id
+                 * @property {number|Long|null} [modelId] InferenceRecord modelId
+                 * @property {string|null} [requester] InferenceRecord requester
+                 * @property {string|null} [operator] InferenceRecord operator
+                 * @property {number|Long|null} [nonce] InferenceRecord nonce
+                 * @property {string|null} [fee] InferenceRecord fee
+                 * @property {openledger.attribution.v1.FeeSplit.$Properties|null} [split] InferenceRecord split
+                 * @property {number|Long|null} [inputTokens] InferenceRecord inputTokens
+                 * @property {number|Long|null} [outputTokens] InferenceRecord outputTokens
+                 * @property {Uint8Array|null} [outputSha256] InferenceRecord outputSha256
+                 * @property {Uint8Array|null} [promptSha256] InferenceRecord promptSha256
+                 * @property {Array.<openledger.attribution.v1.RowWeight.$Properties>|null} [rows] InferenceRecord rows
+                 * @property {Array.<openledger.attribution.v1.DatanetWeight.$Properties>|null} [datanets] InferenceRecord datanets
+                 * @property {boolean|null} [unattributed] InferenceRecord unattributed
+                 * @property {number|Long|null} [work] InferenceRecord work
+                 * @property {number|Long|null} [height] InferenceRecord height
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of an InferenceRecord.
+                 * @memberof openledger.attribution.v1
+                 * @interface IInferenceRecord
+                 * @augments openledger.attribution.v1.InferenceRecord.$Properties
+                 * @deprecated Use openledger.attribution.v1.InferenceRecord.$Properties instead.
+                 */
+
+                /**
+                 * Shape of an InferenceRecord.
+                 * @typedef {openledger.attribution.v1.InferenceRecord.$Properties} openledger.attribution.v1.InferenceRecord.$Shape
+                 */
+
+                /**
+                 * Constructs a new InferenceRecord.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents an InferenceRecord.
+                 * @constructor
+                 * @param {openledger.attribution.v1.InferenceRecord.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const InferenceRecord = function (properties) {
+                    this.rows = [];
+                    this.datanets = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * InferenceRecord id.
+                 * @member {number|Long} id
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.id = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * InferenceRecord modelId.
+                 * @member {number|Long} modelId
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.modelId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * InferenceRecord requester.
+                 * @member {string} requester
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.requester = "";
+
+                /**
+                 * InferenceRecord operator.
+                 * @member {string} operator
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.operator = "";
+
+                /**
+                 * InferenceRecord nonce.
+                 * @member {number|Long} nonce
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.nonce = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * InferenceRecord fee.
+                 * @member {string} fee
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.fee = "";
+
+                /**
+                 * InferenceRecord split.
+                 * @member {openledger.attribution.v1.FeeSplit.$Properties|null|undefined} split
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.split = null;
+
+                /**
+                 * InferenceRecord inputTokens.
+                 * @member {number|Long} inputTokens
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.inputTokens = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * InferenceRecord outputTokens.
+                 * @member {number|Long} outputTokens
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.outputTokens = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * InferenceRecord outputSha256.
+                 * @member {Uint8Array} outputSha256
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.outputSha256 = $util.newBuffer([]);
+
+                /**
+                 * InferenceRecord promptSha256.
+                 * @member {Uint8Array} promptSha256
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.promptSha256 = $util.newBuffer([]);
+
+                /**
+                 * InferenceRecord rows.
+                 * @member {Array.<openledger.attribution.v1.RowWeight.$Properties>} rows
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.rows = $util.emptyArray;
+
+                /**
+                 * InferenceRecord datanets.
+                 * @member {Array.<openledger.attribution.v1.DatanetWeight.$Properties>} datanets
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.datanets = $util.emptyArray;
+
+                /**
+                 * InferenceRecord unattributed.
+                 * @member {boolean} unattributed
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.unattributed = false;
+
+                /**
+                 * InferenceRecord work.
+                 * @member {number|Long} work
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.work = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * InferenceRecord height.
+                 * @member {number|Long} height
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 */
+                InferenceRecord.prototype.height = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+                /**
+                 * Creates a new InferenceRecord instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @static
+                 * @param {openledger.attribution.v1.InferenceRecord.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.InferenceRecord} InferenceRecord instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.InferenceRecord.$Shape): openledger.attribution.v1.InferenceRecord & openledger.attribution.v1.InferenceRecord.$Shape;
+                 *   (properties?: openledger.attribution.v1.InferenceRecord.$Properties): openledger.attribution.v1.InferenceRecord;
+                 * }}
+                 */
+                InferenceRecord.create = function(properties) {
+                    return new InferenceRecord(properties);
+                };
+
+                /**
+                 * Encodes the specified InferenceRecord message. Does not implicitly {@link openledger.attribution.v1.InferenceRecord.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @static
+                 * @param {openledger.attribution.v1.InferenceRecord.$Properties} message InferenceRecord message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                InferenceRecord.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.id != null && $Object.hasOwnProperty.call(message, "id") && (typeof message.id === "object" ? message.id.low || message.id.high : message.id !== 0))
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.id);
+                    if (message.modelId != null && $Object.hasOwnProperty.call(message, "modelId") && (typeof message.modelId === "object" ? message.modelId.low || message.modelId.high : message.modelId !== 0))
+                        writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.modelId);
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester") && message.requester !== "")
+                        writer.uint32(/* id 3, wireType 2 =*/26).string(message.requester);
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator") && message.operator !== "")
+                        writer.uint32(/* id 4, wireType 2 =*/34).string(message.operator);
+                    if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce") && (typeof message.nonce === "object" ? message.nonce.low || message.nonce.high : message.nonce !== 0))
+                        writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.nonce);
+                    if (message.fee != null && $Object.hasOwnProperty.call(message, "fee") && message.fee !== "")
+                        writer.uint32(/* id 6, wireType 2 =*/50).string(message.fee);
+                    if (message.split != null && $Object.hasOwnProperty.call(message, "split"))
+                        $root.openledger.attribution.v1.FeeSplit.encode(message.split, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+                    if (message.inputTokens != null && $Object.hasOwnProperty.call(message, "inputTokens") && (typeof message.inputTokens === "object" ? message.inputTokens.low || message.inputTokens.high : message.inputTokens !== 0))
+                        writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.inputTokens);
+                    if (message.outputTokens != null && $Object.hasOwnProperty.call(message, "outputTokens") && (typeof message.outputTokens === "object" ? message.outputTokens.low || message.outputTokens.high : message.outputTokens !== 0))
+                        writer.uint32(/* id 9, wireType 0 =*/72).uint64(message.outputTokens);
+                    if (message.outputSha256 != null && $Object.hasOwnProperty.call(message, "outputSha256") && message.outputSha256.length)
+                        writer.uint32(/* id 10, wireType 2 =*/82).bytes(message.outputSha256);
+                    if (message.promptSha256 != null && $Object.hasOwnProperty.call(message, "promptSha256") && message.promptSha256.length)
+                        writer.uint32(/* id 11, wireType 2 =*/90).bytes(message.promptSha256);
+                    if (message.rows != null && message.rows.length)
+                        for (let i = 0; i < message.rows.length; ++i)
+                            $root.openledger.attribution.v1.RowWeight.encode(message.rows[i], writer.uint32(/* id 12, wireType 2 =*/98).fork(), _depth + 1).ldelim();
+                    if (message.datanets != null && message.datanets.length)
+                        for (let i = 0; i < message.datanets.length; ++i)
+                            $root.openledger.attribution.v1.DatanetWeight.encode(message.datanets[i], writer.uint32(/* id 13, wireType 2 =*/106).fork(), _depth + 1).ldelim();
+                    if (message.unattributed != null && $Object.hasOwnProperty.call(message, "unattributed") && message.unattributed !== false)
+                        writer.uint32(/* id 14, wireType 0 =*/112).bool(message.unattributed);
+                    if (message.work != null && $Object.hasOwnProperty.call(message, "work") && (typeof message.work === "object" ? message.work.low || message.work.high : message.work !== 0))
+                        writer.uint32(/* id 15, wireType 0 =*/120).uint64(message.work);
+                    if (message.height != null && $Object.hasOwnProperty.call(message, "height") && (typeof message.height === "object" ? message.height.low || message.height.high : message.height !== 0))
+                        writer.uint32(/* id 16, wireType 0 =*/128).int64(message.height);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes an InferenceRecord message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.InferenceRecord & openledger.attribution.v1.InferenceRecord.$Shape} InferenceRecord
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                InferenceRecord.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.InferenceRecord();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.id = value;
+                                else
+                                    delete message.id;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.modelId = value;
+                                else
+                                    delete message.modelId;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.requester = value;
+                                else
+                                    delete message.requester;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.operator = value;
+                                else
+                                    delete message.operator;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.nonce = value;
+                                else
+                                    delete message.nonce;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.fee = value;
+                                else
+                                    delete message.fee;
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 2)
+                                    break;
+                                message.split = $root.openledger.attribution.v1.FeeSplit.decode(reader, reader.size(), $undefined, _depth + 1, message.split);
+                                continue;
+                            }
+                        case 8: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.inputTokens = value;
+                                else
+                                    delete message.inputTokens;
+                                continue;
+                            }
+                        case 9: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.outputTokens = value;
+                                else
+                                    delete message.outputTokens;
+                                continue;
+                            }
+                        case 10: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.outputSha256 = value;
+                                else
+                                    delete message.outputSha256;
+                                continue;
+                            }
+                        case 11: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.promptSha256 = value;
+                                else
+                                    delete message.promptSha256;
+                                continue;
+                            }
+                        case 12: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.rows && message.rows.length))
+                                    message.rows = [];
+                                message.rows.push($root.openledger.attribution.v1.RowWeight.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 13: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.datanets && message.datanets.length))
+                                    message.datanets = [];
+                                message.datanets.push($root.openledger.attribution.v1.DatanetWeight.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 14: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.bool())
+                                    message.unattributed = value;
+                                else
+                                    delete message.unattributed;
+                                continue;
+                            }
+                        case 15: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.work = value;
+                                else
+                                    delete message.work;
+                                continue;
+                            }
+                        case 16: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.height = value;
+                                else
+                                    delete message.height;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates an InferenceRecord message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.InferenceRecord} InferenceRecord
+                 */
+                InferenceRecord.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.InferenceRecord)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.InferenceRecord: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.InferenceRecord();
+                    if (object.id != null)
+                        if (typeof object.id === "object" ? object.id.low || object.id.high : $Number(object.id) !== 0)
+                            if ($util.Long)
+                                message.id = $util.Long.fromValue(object.id, true);
+                            else if (typeof object.id === "string")
+                                message.id = $parseInt(object.id, 10);
+                            else if (typeof object.id === "number")
+                                message.id = object.id;
+                            else if (typeof object.id === "object")
+                                message.id = new $util.LongBits(object.id.low >>> 0, object.id.high >>> 0).toNumber(true);
+                    if (object.modelId != null)
+                        if (typeof object.modelId === "object" ? object.modelId.low || object.modelId.high : $Number(object.modelId) !== 0)
+                            if ($util.Long)
+                                message.modelId = $util.Long.fromValue(object.modelId, true);
+                            else if (typeof object.modelId === "string")
+                                message.modelId = $parseInt(object.modelId, 10);
+                            else if (typeof object.modelId === "number")
+                                message.modelId = object.modelId;
+                            else if (typeof object.modelId === "object")
+                                message.modelId = new $util.LongBits(object.modelId.low >>> 0, object.modelId.high >>> 0).toNumber(true);
+                    if (object.requester != null)
+                        if (typeof object.requester !== "string" || object.requester.length)
+                            message.requester = $String(object.requester);
+                    if (object.operator != null)
+                        if (typeof object.operator !== "string" || object.operator.length)
+                            message.operator = $String(object.operator);
+                    if (object.nonce != null)
+                        if (typeof object.nonce === "object" ? object.nonce.low || object.nonce.high : $Number(object.nonce) !== 0)
+                            if ($util.Long)
+                                message.nonce = $util.Long.fromValue(object.nonce, true);
+                            else if (typeof object.nonce === "string")
+                                message.nonce = $parseInt(object.nonce, 10);
+                            else if (typeof object.nonce === "number")
+                                message.nonce = object.nonce;
+                            else if (typeof object.nonce === "object")
+                                message.nonce = new $util.LongBits(object.nonce.low >>> 0, object.nonce.high >>> 0).toNumber(true);
+                    if (object.fee != null)
+                        if (typeof object.fee !== "string" || object.fee.length)
+                            message.fee = $String(object.fee);
+                    if (object.split != null) {
+                        if (!$util.isObject(object.split))
+                            throw $TypeError(".openledger.attribution.v1.InferenceRecord.split: object expected");
+                        message.split = $root.openledger.attribution.v1.FeeSplit.fromObject(object.split, _depth + 1);
+                    }
+                    if (object.inputTokens != null)
+                        if (typeof object.inputTokens === "object" ? object.inputTokens.low || object.inputTokens.high : $Number(object.inputTokens) !== 0)
+                            if ($util.Long)
+                                message.inputTokens = $util.Long.fromValue(object.inputTokens, true);
+                            else if (typeof object.inputTokens === "string")
+                                message.inputTokens = $parseInt(object.inputTokens, 10);
+                            else if (typeof object.inputTokens === "number")
+                                message.inputTokens = object.inputTokens;
+                            else if (typeof object.inputTokens === "object")
+                                message.inputTokens = new $util.LongBits(object.inputTokens.low >>> 0, object.inputTokens.high >>> 0).toNumber(true);
+                    if (object.outputTokens != null)
+                        if (typeof object.outputTokens === "object" ? object.outputTokens.low || object.outputTokens.high : $Number(object.outputTokens) !== 0)
+                            if ($util.Long)
+                                message.outputTokens = $util.Long.fromValue(object.outputTokens, true);
+                            else if (typeof object.outputTokens === "string")
+                                message.outputTokens = $parseInt(object.outputTokens, 10);
+                            else if (typeof object.outputTokens === "number")
+                                message.outputTokens = object.outputTokens;
+                            else if (typeof object.outputTokens === "object")
+                                message.outputTokens = new $util.LongBits(object.outputTokens.low >>> 0, object.outputTokens.high >>> 0).toNumber(true);
+                    if (object.outputSha256 != null)
+                        if (object.outputSha256.length)
+                            if (typeof object.outputSha256 === "string")
+                                $util.base64.decode(object.outputSha256, message.outputSha256 = $util.newBuffer($util.base64.length(object.outputSha256)), 0);
+                            else if (object.outputSha256.length >= 0)
+                                message.outputSha256 = object.outputSha256;
+                    if (object.promptSha256 != null)
+                        if (object.promptSha256.length)
+                            if (typeof object.promptSha256 === "string")
+                                $util.base64.decode(object.promptSha256, message.promptSha256 = $util.newBuffer($util.base64.length(object.promptSha256)), 0);
+                            else if (object.promptSha256.length >= 0)
+                                message.promptSha256 = object.promptSha256;
+                    if (object.rows) {
+                        if (!$Array.isArray(object.rows))
+                            throw $TypeError(".openledger.attribution.v1.InferenceRecord.rows: array expected");
+                        message.rows = $Array(object.rows.length);
+                        for (let i = 0; i < object.rows.length; ++i) {
+                            if (!$util.isObject(object.rows[i]))
+                                throw $TypeError(".openledger.attribution.v1.InferenceRecord.rows: object expected");
+                            message.rows[i] = $root.openledger.attribution.v1.RowWeight.fromObject(object.rows[i], _depth + 1);
+                        }
+                    }
+                    if (object.datanets) {
+                        if (!$Array.isArray(object.datanets))
+                            throw $TypeError(".openledger.attribution.v1.InferenceRecord.datanets: array expected");
+                        message.datanets = $Array(object.datanets.length);
+                        for (let i = 0; i < object.datanets.length; ++i) {
+                            if (!$util.isObject(object.datanets[i]))
+                                throw $TypeError(".openledger.attribution.v1.InferenceRecord.datanets: object expected");
+                            message.datanets[i] = $root.openledger.attribution.v1.DatanetWeight.fromObject(object.datanets[i], _depth + 1);
+                        }
+                    }
+                    if (object.unattributed != null)
+                        if (object.unattributed)
+                            message.unattributed = $Boolean(object.unattributed);
+                    if (object.work != null)
+                        if (typeof object.work === "object" ? object.work.low || object.work.high : $Number(object.work) !== 0)
+                            if ($util.Long)
+                                message.work = $util.Long.fromValue(object.work, true);
+                            else if (typeof object.work === "string")
+                                message.work = $parseInt(object.work, 10);
+                            else if (typeof object.work === "number")
+                                message.work = object.work;
+                            else if (typeof object.work === "object")
+                                message.work = new $util.LongBits(object.work.low >>> 0, object.work.high >>> 0).toNumber(true);
+                    if (object.height != null)
+                        if (typeof object.height === "object" ? object.height.low || object.height.high : $Number(object.height) !== 0)
+                            if ($util.Long)
+                                message.height = $util.Long.fromValue(object.height, false);
+                            else if (typeof object.height === "string")
+                                message.height = $parseInt(object.height, 10);
+                            else if (typeof object.height === "number")
+                                message.height = object.height;
+                            else if (typeof object.height === "object")
+                                message.height = new $util.LongBits(object.height.low >>> 0, object.height.high >>> 0).toNumber();
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from an InferenceRecord message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @static
+                 * @param {openledger.attribution.v1.InferenceRecord} message InferenceRecord
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                InferenceRecord.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.arrays || options.defaults) {
+                        object.rows = [];
+                        object.datanets = [];
+                    }
+                    if (options.defaults) {
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.id = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.id = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.modelId = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.modelId = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.requester = "";
+                        object.operator = "";
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.nonce = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.nonce = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.fee = "";
+                        object.split = null;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.inputTokens = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.inputTokens = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.outputTokens = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.outputTokens = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        if (options.bytes === $String)
+                            object.outputSha256 = "";
+                        else {
+                            object.outputSha256 = [];
+                            if (options.bytes !== $Array)
+                                object.outputSha256 = $util.newBuffer(object.outputSha256);
+                        }
+                        if (options.bytes === $String)
+                            object.promptSha256 = "";
+                        else {
+                            object.promptSha256 = [];
+                            if (options.bytes !== $Array)
+                                object.promptSha256 = $util.newBuffer(object.promptSha256);
+                        }
+                        object.unattributed = false;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.work = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.work = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, false);
+                            object.height = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.height = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    }
+                    if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.id = typeof message.id === "number" ? $BigInt(message.id) : $util.Long.fromBits(message.id.low >>> 0, message.id.high >>> 0, true).toBigInt();
+                        else if (typeof message.id === "number")
+                            object.id = options.longs === $String ? $String(message.id) : message.id;
+                        else
+                            object.id = options.longs === $String ? $util.Long.prototype.toString.call(message.id) : options.longs === $Number ? new $util.LongBits(message.id.low >>> 0, message.id.high >>> 0).toNumber(true) : message.id;
+                    if (message.modelId != null && $Object.hasOwnProperty.call(message, "modelId"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.modelId = typeof message.modelId === "number" ? $BigInt(message.modelId) : $util.Long.fromBits(message.modelId.low >>> 0, message.modelId.high >>> 0, true).toBigInt();
+                        else if (typeof message.modelId === "number")
+                            object.modelId = options.longs === $String ? $String(message.modelId) : message.modelId;
+                        else
+                            object.modelId = options.longs === $String ? $util.Long.prototype.toString.call(message.modelId) : options.longs === $Number ? new $util.LongBits(message.modelId.low >>> 0, message.modelId.high >>> 0).toNumber(true) : message.modelId;
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester"))
+                        object.requester = message.requester;
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator"))
+                        object.operator = message.operator;
+                    if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.nonce = typeof message.nonce === "number" ? $BigInt(message.nonce) : $util.Long.fromBits(message.nonce.low >>> 0, message.nonce.high >>> 0, true).toBigInt();
+                        else if (typeof message.nonce === "number")
+                            object.nonce = options.longs === $String ? $String(message.nonce) : message.nonce;
+                        else
+                            object.nonce = options.longs === $String ? $util.Long.prototype.toString.call(message.nonce) : options.longs === $Number ? new $util.LongBits(message.nonce.low >>> 0, message.nonce.high >>> 0).toNumber(true) : message.nonce;
+                    if (message.fee != null && $Object.hasOwnProperty.call(message, "fee"))
+                        object.fee = message.fee;
+                    if (message.split != null && $Object.hasOwnProperty.call(message, "split"))
+                        object.split = $root.openledger.attribution.v1.FeeSplit.toObject(message.split, options, _depth + 1);
+                    if (message.inputTokens != null && $Object.hasOwnProperty.call(message, "inputTokens"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.inputTokens = typeof message.inputTokens === "number" ? $BigInt(message.inputTokens) : $util.Long.fromBits(message.inputTokens.low >>> 0, message.inputTokens.high >>> 0, true).toBigInt();
+                        else if (typeof message.inputTokens === "number")
+                            object.inputTokens = options.longs === $String ? $String(message.inputTokens) : message.inputTokens;
+                        else
+                            object.inputTokens = options.longs === $String ? $util.Long.prototype.toString.call(message.inputTokens) : options.longs === $Number ? new $util.LongBits(message.inputTokens.low >>> 0, message.inputTokens.high >>> 0).toNumber(true) : message.inputTokens;
+                    if (message.outputTokens != null && $Object.hasOwnProperty.call(message, "outputTokens"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.outputTokens = typeof message.outputTokens === "number" ? $BigInt(message.outputTokens) : $util.Long.fromBits(message.outputTokens.low >>> 0, message.outputTokens.high >>> 0, true).toBigInt();
+                        else if (typeof message.outputTokens === "number")
+                            object.outputTokens = options.longs === $String ? $String(message.outputTokens) : message.outputTokens;
+                        else
+                            object.outputTokens = options.longs === $String ? $util.Long.prototype.toString.call(message.outputTokens) : options.longs === $Number ? new $util.LongBits(message.outputTokens.low >>> 0, message.outputTokens.high >>> 0).toNumber(true) : message.outputTokens;
+                    if (message.outputSha256 != null && $Object.hasOwnProperty.call(message, "outputSha256"))
+                        object.outputSha256 = options.bytes === $String ? $util.base64.encode(message.outputSha256, 0, message.outputSha256.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.outputSha256) : message.outputSha256;
+                    if (message.promptSha256 != null && $Object.hasOwnProperty.call(message, "promptSha256"))
+                        object.promptSha256 = options.bytes === $String ? $util.base64.encode(message.promptSha256, 0, message.promptSha256.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.promptSha256) : message.promptSha256;
+                    if (message.rows && message.rows.length) {
+                        object.rows = $Array(message.rows.length);
+                        for (let j = 0; j < message.rows.length; ++j)
+                            object.rows[j] = $root.openledger.attribution.v1.RowWeight.toObject(message.rows[j], options, _depth + 1);
+                    }
+                    if (message.datanets && message.datanets.length) {
+                        object.datanets = $Array(message.datanets.length);
+                        for (let j = 0; j < message.datanets.length; ++j)
+                            object.datanets[j] = $root.openledger.attribution.v1.DatanetWeight.toObject(message.datanets[j], options, _depth + 1);
+                    }
+                    if (message.unattributed != null && $Object.hasOwnProperty.call(message, "unattributed"))
+                        object.unattributed = message.unattributed;
+                    if (message.work != null && $Object.hasOwnProperty.call(message, "work"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.work = typeof message.work === "number" ? $BigInt(message.work) : $util.Long.fromBits(message.work.low >>> 0, message.work.high >>> 0, true).toBigInt();
+                        else if (typeof message.work === "number")
+                            object.work = options.longs === $String ? $String(message.work) : message.work;
+                        else
+                            object.work = options.longs === $String ? $util.Long.prototype.toString.call(message.work) : options.longs === $Number ? new $util.LongBits(message.work.low >>> 0, message.work.high >>> 0).toNumber(true) : message.work;
+                    if (message.height != null && $Object.hasOwnProperty.call(message, "height"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.height = typeof message.height === "number" ? $BigInt(message.height) : $util.Long.fromBits(message.height.low >>> 0, message.height.high >>> 0, false).toBigInt();
+                        else if (typeof message.height === "number")
+                            object.height = options.longs === $String ? $String(message.height) : message.height;
+                        else
+                            object.height = options.longs === $String ? $util.Long.prototype.toString.call(message.height) : options.longs === $Number ? new $util.LongBits(message.height.low >>> 0, message.height.high >>> 0).toNumber() : message.height;
+                    return object;
+                };
+
+                /**
+                 * Converts this InferenceRecord to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                InferenceRecord.prototype.toJSON = function() {
+                    return InferenceRecord.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for InferenceRecord
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.InferenceRecord
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                InferenceRecord.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.InferenceRecord";
+                };
+
+                return InferenceRecord;
+            })();
+
+            v1.RewardAccount = (function() {
+
+                /**
+                 * Properties of a RewardAccount.
+                 * @typedef {Object} openledger.attribution.v1.RewardAccount.$Properties
+                 * @property {string|null} [address] RewardAccount address
+                 * @property {string|null} [accrued] RewardAccount accrued
+                 * @property {string|null} [claimed] RewardAccount claimed
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a RewardAccount.
+                 * @memberof openledger.attribution.v1
+                 * @interface IRewardAccount
+                 * @augments openledger.attribution.v1.RewardAccount.$Properties
+                 * @deprecated Use openledger.attribution.v1.RewardAccount.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a RewardAccount.
+                 * @typedef {openledger.attribution.v1.RewardAccount.$Properties} openledger.attribution.v1.RewardAccount.$Shape
+                 */
+
+                /**
+                 * Constructs a new RewardAccount.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a RewardAccount.
+                 * @constructor
+                 * @param {openledger.attribution.v1.RewardAccount.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const RewardAccount = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * RewardAccount address.
+                 * @member {string} address
+                 * @memberof openledger.attribution.v1.RewardAccount
+                 * @instance
+                 */
+                RewardAccount.prototype.address = "";
+
+                /**
+                 * RewardAccount accrued.
+                 * @member {string} accrued
+                 * @memberof openledger.attribution.v1.RewardAccount
+                 * @instance
+                 */
+                RewardAccount.prototype.accrued = "";
+
+                /**
+                 * RewardAccount claimed.
+                 * @member {string} claimed
+                 * @memberof openledger.attribution.v1.RewardAccount
+                 * @instance
+                 */
+                RewardAccount.prototype.claimed = "";
+
+                /**
+                 * Creates a new RewardAccount instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.RewardAccount
+                 * @static
+                 * @param {openledger.attribution.v1.RewardAccount.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.RewardAccount} RewardAccount instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.RewardAccount.$Shape): openledger.attribution.v1.RewardAccount & openledger.attribution.v1.RewardAccount.$Shape;
+                 *   (properties?: openledger.attribution.v1.RewardAccount.$Properties): openledger.attribution.v1.RewardAccount;
+                 * }}
+                 */
+                RewardAccount.create = function(properties) {
+                    return new RewardAccount(properties);
+                };
+
+                /**
+                 * Encodes the specified RewardAccount message. Does not implicitly {@link openledger.attribution.v1.RewardAccount.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.RewardAccount
+                 * @static
+                 * @param {openledger.attribution.v1.RewardAccount.$Properties} message RewardAccount message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                RewardAccount.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.address != null && $Object.hasOwnProperty.call(message, "address") && message.address !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.address);
+                    if (message.accrued != null && $Object.hasOwnProperty.call(message, "accrued") && message.accrued !== "")
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.accrued);
+                    if (message.claimed != null && $Object.hasOwnProperty.call(message, "claimed") && message.claimed !== "")
+                        writer.uint32(/* id 3, wireType 2 =*/26).string(message.claimed);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a RewardAccount message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.RewardAccount
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.RewardAccount & openledger.attribution.v1.RewardAccount.$Shape} RewardAccount
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                RewardAccount.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.RewardAccount();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.address = value;
+                                else
+                                    delete message.address;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.accrued = value;
+                                else
+                                    delete message.accrued;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.claimed = value;
+                                else
+                                    delete message.claimed;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a RewardAccount message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.RewardAccount
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.RewardAccount} RewardAccount
+                 */
+                RewardAccount.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.RewardAccount)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.RewardAccount: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.RewardAccount();
+                    if (object.address != null)
+                        if (typeof object.address !== "string" || object.address.length)
+                            message.address = $String(object.address);
+                    if (object.accrued != null)
+                        if (typeof object.accrued !== "string" || object.accrued.length)
+                            message.accrued = $String(object.accrued);
+                    if (object.claimed != null)
+                        if (typeof object.claimed !== "string" || object.claimed.length)
+                            message.claimed = $String(object.claimed);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a RewardAccount message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.RewardAccount
+                 * @static
+                 * @param {openledger.attribution.v1.RewardAccount} message RewardAccount
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                RewardAccount.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.address = "";
+                        object.accrued = "";
+                        object.claimed = "";
+                    }
+                    if (message.address != null && $Object.hasOwnProperty.call(message, "address"))
+                        object.address = message.address;
+                    if (message.accrued != null && $Object.hasOwnProperty.call(message, "accrued"))
+                        object.accrued = message.accrued;
+                    if (message.claimed != null && $Object.hasOwnProperty.call(message, "claimed"))
+                        object.claimed = message.claimed;
+                    return object;
+                };
+
+                /**
+                 * Converts this RewardAccount to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.RewardAccount
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                RewardAccount.prototype.toJSON = function() {
+                    return RewardAccount.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for RewardAccount
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.RewardAccount
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                RewardAccount.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.RewardAccount";
+                };
+
+                return RewardAccount;
+            })();
+
+            v1.RowEarnings = (function() {
+
+                /**
+                 * Properties of a RowEarnings.
+                 * @typedef {Object} openledger.attribution.v1.RowEarnings.$Properties
+                 * @property {number|Long|null} [rowId] RowEarnings rowId
+                 * @property {string|null} [earned] RowEarnings earned
+                 * @property {number|Long|null} [inferences] RowEarnings inferences
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a RowEarnings.
+                 * @memberof openledger.attribution.v1
+                 * @interface IRowEarnings
+                 * @augments openledger.attribution.v1.RowEarnings.$Properties
+                 * @deprecated Use openledger.attribution.v1.RowEarnings.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a RowEarnings.
+                 * @typedef {openledger.attribution.v1.RowEarnings.$Properties} openledger.attribution.v1.RowEarnings.$Shape
+                 */
+
+                /**
+                 * Constructs a new RowEarnings.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a RowEarnings.
+                 * @constructor
+                 * @param {openledger.attribution.v1.RowEarnings.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const RowEarnings = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * RowEarnings rowId.
+                 * @member {number|Long} rowId
+                 * @memberof openledger.attribution.v1.RowEarnings
+                 * @instance
+                 */
+                RowEarnings.prototype.rowId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * RowEarnings earned.
+                 * @member {string} earned
+                 * @memberof openledger.attribution.v1.RowEarnings
+                 * @instance
+                 */
+                RowEarnings.prototype.earned = "";
+
+                /**
+                 * RowEarnings inferences.
+                 * @member {number|Long} inferences
+                 * @memberof openledger.attribution.v1.RowEarnings
+                 * @instance
+                 */
+                RowEarnings.prototype.inferences = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Creates a new RowEarnings instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.RowEarnings
+                 * @static
+                 * @param {openledger.attribution.v1.RowEarnings.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.RowEarnings} RowEarnings instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.RowEarnings.$Shape): openledger.attribution.v1.RowEarnings & openledger.attribution.v1.RowEarnings.$Shape;
+                 *   (properties?: openledger.attribution.v1.RowEarnings.$Properties): openledger.attribution.v1.RowEarnings;
+                 * }}
+                 */
+                RowEarnings.create = function(properties) {
+                    return new RowEarnings(properties);
+                };
+
+                /**
+                 * Encodes the specified RowEarnings message. Does not implicitly {@link openledger.attribution.v1.RowEarnings.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.RowEarnings
+                 * @static
+                 * @param {openledger.attribution.v1.RowEarnings.$Properties} message RowEarnings message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                RowEarnings.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.rowId != null && $Object.hasOwnProperty.call(message, "rowId") && (typeof message.rowId === "object" ? message.rowId.low || message.rowId.high : message.rowId !== 0))
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.rowId);
+                    if (message.earned != null && $Object.hasOwnProperty.call(message, "earned") && message.earned !== "")
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.earned);
+                    if (message.inferences != null && $Object.hasOwnProperty.call(message, "inferences") && (typeof message.inferences === "object" ? message.inferences.low || message.inferences.high : message.inferences !== 0))
+                        writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.inferences);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a RowEarnings message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.RowEarnings
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.RowEarnings & openledger.attribution.v1.RowEarnings.$Shape} RowEarnings
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                RowEarnings.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.RowEarnings();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.rowId = value;
+                                else
+                                    delete message.rowId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.earned = value;
+                                else
+                                    delete message.earned;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.inferences = value;
+                                else
+                                    delete message.inferences;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a RowEarnings message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.RowEarnings
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.RowEarnings} RowEarnings
+                 */
+                RowEarnings.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.RowEarnings)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.RowEarnings: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.RowEarnings();
+                    if (object.rowId != null)
+                        if (typeof object.rowId === "object" ? object.rowId.low || object.rowId.high : $Number(object.rowId) !== 0)
+                            if ($util.Long)
+                                message.rowId = $util.Long.fromValue(object.rowId, true);
+                            else if (typeof object.rowId === "string")
+                                message.rowId = $parseInt(object.rowId, 10);
+                            else if (typeof object.rowId === "number")
+                                message.rowId = object.rowId;
+                            else if (typeof object.rowId === "object")
+                                message.rowId = new $util.LongBits(object.rowId.low >>> 0, object.rowId.high >>> 0).toNumber(true);
+                    if (object.earned != null)
+                        if (typeof object.earned !== "string" || object.earned.length)
+                            message.earned = $String(object.earned);
+                    if (object.inferences != null)
+                        if (typeof object.inferences === "object" ? object.inferences.low || object.inferences.high : $Number(object.inferences) !== 0)
+                            if ($util.Long)
+                                message.inferences = $util.Long.fromValue(object.inferences, true);
+                            else if (typeof object.inferences === "string")
+                                message.inferences = $parseInt(object.inferences, 10);
+                            else if (typeof object.inferences === "number")
+                                message.inferences = object.inferences;
+                            else if (typeof object.inferences === "object")
+                                message.inferences = new $util.LongBits(object.inferences.low >>> 0, object.inferences.high >>> 0).toNumber(true);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a RowEarnings message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.RowEarnings
+                 * @static
+                 * @param {openledger.attribution.v1.RowEarnings} message RowEarnings
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                RowEarnings.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.rowId = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.rowId = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.earned = "";
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.inferences = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.inferences = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    }
+                    if (message.rowId != null && $Object.hasOwnProperty.call(message, "rowId"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.rowId = typeof message.rowId === "number" ? $BigInt(message.rowId) : $util.Long.fromBits(message.rowId.low >>> 0, message.rowId.high >>> 0, true).toBigInt();
+                        else if (typeof message.rowId === "number")
+                            object.rowId = options.longs === $String ? $String(message.rowId) : message.rowId;
+                        else
+                            object.rowId = options.longs === $String ? $util.Long.prototype.toString.call(message.rowId) : options.longs === $Number ? new $util.LongBits(message.rowId.low >>> 0, message.rowId.high >>> 0).toNumber(true) : message.rowId;
+                    if (message.earned != null && $Object.hasOwnProperty.call(message, "earned"))
+                        object.earned = message.earned;
+                    if (message.inferences != null && $Object.hasOwnProperty.call(message, "inferences"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.inferences = typeof message.inferences === "number" ? $BigInt(message.inferences) : $util.Long.fromBits(message.inferences.low >>> 0, message.inferences.high >>> 0, true).toBigInt();
+                        else if (typeof message.inferences === "number")
+                            object.inferences = options.longs === $String ? $String(message.inferences) : message.inferences;
+                        else
+                            object.inferences = options.longs === $String ? $util.Long.prototype.toString.call(message.inferences) : options.longs === $Number ? new $util.LongBits(message.inferences.low >>> 0, message.inferences.high >>> 0).toNumber(true) : message.inferences;
+                    return object;
+                };
+
+                /**
+                 * Converts this RowEarnings to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.RowEarnings
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                RowEarnings.prototype.toJSON = function() {
+                    return RowEarnings.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for RowEarnings
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.RowEarnings
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                RowEarnings.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.RowEarnings";
+                };
+
+                return RowEarnings;
+            })();
+
+            v1.ExplainSpan = (function() {
+
+                /**
+                 * Properties of an ExplainSpan.
+                 * @typedef {Object} openledger.attribution.v1.ExplainSpan.$Properties
+                 * @property {number|null} [start] ExplainSpan start
+                 * @property {number|null} [end] ExplainSpan end
+                 * @property {number|null} [charStart] ExplainSpan charStart
+                 * @property {number|null} [charEnd] ExplainSpan charEnd
+                 * @property {Array.<number|Long>|null} [rowIds] ExplainSpan rowIds
+                 * @property {Array.<number>|null} [rowOffsets] ExplainSpan rowOffsets
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of an ExplainSpan.
+                 * @memberof openledger.attribution.v1
+                 * @interface IExplainSpan
+                 * @augments openledger.attribution.v1.ExplainSpan.$Properties
+                 * @deprecated Use openledger.attribution.v1.ExplainSpan.$Properties instead.
+                 */
+
+                /**
+                 * Shape of an ExplainSpan.
+                 * @typedef {openledger.attribution.v1.ExplainSpan.$Properties} openledger.attribution.v1.ExplainSpan.$Shape
+                 */
+
+                /**
+                 * Constructs a new ExplainSpan.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents an ExplainSpan.
+                 * @constructor
+                 * @param {openledger.attribution.v1.ExplainSpan.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const ExplainSpan = function (properties) {
+                    this.rowIds = [];
+                    this.rowOffsets = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * ExplainSpan start.
+                 * @member {number} start
+                 * @memberof openledger.attribution.v1.ExplainSpan
+                 * @instance
+                 */
+                ExplainSpan.prototype.start = 0;
+
+                /**
+                 * ExplainSpan end.
+                 * @member {number} end
+                 * @memberof openledger.attribution.v1.ExplainSpan
+                 * @instance
+                 */
+                ExplainSpan.prototype.end = 0;
+
+                /**
+                 * ExplainSpan charStart.
+                 * @member {number} charStart
+                 * @memberof openledger.attribution.v1.ExplainSpan
+                 * @instance
+                 */
+                ExplainSpan.prototype.charStart = 0;
+
+                /**
+                 * ExplainSpan charEnd.
+                 * @member {number} charEnd
+                 * @memberof openledger.attribution.v1.ExplainSpan
+                 * @instance
+                 */
+                ExplainSpan.prototype.charEnd = 0;
+
+                /**
+                 * ExplainSpan rowIds.
+                 * @member {Array.<number|Long>} rowIds
+                 * @memberof openledger.attribution.v1.ExplainSpan
+                 * @instance
+                 */
+                ExplainSpan.prototype.rowIds = $util.emptyArray;
+
+                /**
+                 * ExplainSpan rowOffsets.
+                 * @member {Array.<number>} rowOffsets
+                 * @memberof openledger.attribution.v1.ExplainSpan
+                 * @instance
+                 */
+                ExplainSpan.prototype.rowOffsets = $util.emptyArray;
+
+                /**
+                 * Creates a new ExplainSpan instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.ExplainSpan
+                 * @static
+                 * @param {openledger.attribution.v1.ExplainSpan.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.ExplainSpan} ExplainSpan instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.ExplainSpan.$Shape): openledger.attribution.v1.ExplainSpan & openledger.attribution.v1.ExplainSpan.$Shape;
+                 *   (properties?: openledger.attribution.v1.ExplainSpan.$Properties): openledger.attribution.v1.ExplainSpan;
+                 * }}
+                 */
+                ExplainSpan.create = function(properties) {
+                    return new ExplainSpan(properties);
+                };
+
+                /**
+                 * Encodes the specified ExplainSpan message. Does not implicitly {@link openledger.attribution.v1.ExplainSpan.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.ExplainSpan
+                 * @static
+                 * @param {openledger.attribution.v1.ExplainSpan.$Properties} message ExplainSpan message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                ExplainSpan.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.start != null && $Object.hasOwnProperty.call(message, "start") && message.start !== 0)
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.start);
+                    if (message.end != null && $Object.hasOwnProperty.call(message, "end") && message.end !== 0)
+                        writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.end);
+                    if (message.charStart != null && $Object.hasOwnProperty.call(message, "charStart") && message.charStart !== 0)
+                        writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.charStart);
+                    if (message.charEnd != null && $Object.hasOwnProperty.call(message, "charEnd") && message.charEnd !== 0)
+                        writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.charEnd);
+                    if (message.rowIds != null && message.rowIds.length)
+                        writer.uint32(/* id 5, wireType 2 =*/42).uint64s(message.rowIds);
+                    if (message.rowOffsets != null && message.rowOffsets.length)
+                        writer.uint32(/* id 6, wireType 2 =*/50).uint32s(message.rowOffsets);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes an ExplainSpan message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.ExplainSpan
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.ExplainSpan & openledger.attribution.v1.ExplainSpan.$Shape} ExplainSpan
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                ExplainSpan.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.ExplainSpan();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.start = value;
+                                else
+                                    delete message.start;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.end = value;
+                                else
+                                    delete message.end;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.charStart = value;
+                                else
+                                    delete message.charStart;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.charEnd = value;
+                                else
+                                    delete message.charEnd;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType === 2) {
+                                    if (!(message.rowIds && message.rowIds.length))
+                                        message.rowIds = [];
+                                    reader.uint64s(message.rowIds);
+                                    continue;
+                                }
+                                if (wireType !== 0)
+                                    break;
+                                if (!(message.rowIds && message.rowIds.length))
+                                    message.rowIds = [];
+                                message.rowIds.push(reader.uint64());
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType === 2) {
+                                    if (!(message.rowOffsets && message.rowOffsets.length))
+                                        message.rowOffsets = [];
+                                    reader.uint32s(message.rowOffsets);
+                                    continue;
+                                }
+                                if (wireType !== 0)
+                                    break;
+                                if (!(message.rowOffsets && message.rowOffsets.length))
+                                    message.rowOffsets = [];
+                                message.rowOffsets.push(reader.uint32());
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates an ExplainSpan message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.ExplainSpan
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.ExplainSpan} ExplainSpan
+                 */
+                ExplainSpan.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.ExplainSpan)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.ExplainSpan: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.ExplainSpan();
+                    if (object.start != null)
+                        if ($Number(object.start) !== 0)
+                            message.start = object.start >>> 0;
+                    if (object.end != null)
+                        if ($Number(object.end) !== 0)
+                            message.end = object.end >>> 0;
+                    if (object.charStart != null)
+                        if ($Number(object.charStart) !== 0)
+                            message.charStart = object.charStart >>> 0;
+                    if (object.charEnd != null)
+                        if ($Number(object.charEnd) !== 0)
+                            message.charEnd = object.charEnd >>> 0;
+                    if (object.rowIds) {
+                        if (!$Array.isArray(object.rowIds))
+                            throw $TypeError(".openledger.attribution.v1.ExplainSpan.rowIds: array expected");
+                        message.rowIds = $Array(object.rowIds.length);
+                        for (let i = 0; i < object.rowIds.length; ++i)
+                            if ($util.Long)
+                                message.rowIds[i] = $util.Long.fromValue(object.rowIds[i], true);
+                            else if (typeof object.rowIds[i] === "string")
+                                message.rowIds[i] = $parseInt(object.rowIds[i], 10);
+                            else if (typeof object.rowIds[i] === "number")
+                                message.rowIds[i] = object.rowIds[i];
+                            else if (typeof object.rowIds[i] === "object")
+                                message.rowIds[i] = new $util.LongBits(object.rowIds[i].low >>> 0, object.rowIds[i].high >>> 0).toNumber(true);
+                    }
+                    if (object.rowOffsets) {
+                        if (!$Array.isArray(object.rowOffsets))
+                            throw $TypeError(".openledger.attribution.v1.ExplainSpan.rowOffsets: array expected");
+                        message.rowOffsets = $Array(object.rowOffsets.length);
+                        for (let i = 0; i < object.rowOffsets.length; ++i)
+                            message.rowOffsets[i] = object.rowOffsets[i] >>> 0;
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from an ExplainSpan message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.ExplainSpan
+                 * @static
+                 * @param {openledger.attribution.v1.ExplainSpan} message ExplainSpan
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                ExplainSpan.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.arrays || options.defaults) {
+                        object.rowIds = [];
+                        object.rowOffsets = [];
+                    }
+                    if (options.defaults) {
+                        object.start = 0;
+                        object.end = 0;
+                        object.charStart = 0;
+                        object.charEnd = 0;
+                    }
+                    if (message.start != null && $Object.hasOwnProperty.call(message, "start"))
+                        object.start = message.start;
+                    if (message.end != null && $Object.hasOwnProperty.call(message, "end"))
+                        object.end = message.end;
+                    if (message.charStart != null && $Object.hasOwnProperty.call(message, "charStart"))
+                        object.charStart = message.charStart;
+                    if (message.charEnd != null && $Object.hasOwnProperty.call(message, "charEnd"))
+                        object.charEnd = message.charEnd;
+                    if (message.rowIds && message.rowIds.length) {
+                        object.rowIds = $Array(message.rowIds.length);
+                        for (let j = 0; j < message.rowIds.length; ++j)
+                            if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                                object.rowIds[j] = typeof message.rowIds[j] === "number" ? $BigInt(message.rowIds[j]) : $util.Long.fromBits(message.rowIds[j].low >>> 0, message.rowIds[j].high >>> 0, true).toBigInt();
+                            else if (typeof message.rowIds[j] === "number")
+                                object.rowIds[j] = options.longs === $String ? $String(message.rowIds[j]) : message.rowIds[j];
+                            else
+                                object.rowIds[j] = options.longs === $String ? $util.Long.prototype.toString.call(message.rowIds[j]) : options.longs === $Number ? new $util.LongBits(message.rowIds[j].low >>> 0, message.rowIds[j].high >>> 0).toNumber(true) : message.rowIds[j];
+                    }
+                    if (message.rowOffsets && message.rowOffsets.length) {
+                        object.rowOffsets = $Array(message.rowOffsets.length);
+                        for (let j = 0; j < message.rowOffsets.length; ++j)
+                            object.rowOffsets[j] = message.rowOffsets[j];
+                    }
+                    return object;
+                };
+
+                /**
+                 * Converts this ExplainSpan to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.ExplainSpan
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                ExplainSpan.prototype.toJSON = function() {
+                    return ExplainSpan.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for ExplainSpan
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.ExplainSpan
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                ExplainSpan.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.ExplainSpan";
+                };
+
+                return ExplainSpan;
+            })();
+
+            v1.ExplainRow = (function() {
+
+                /**
+                 * Properties of an ExplainRow.
+                 * @typedef {Object} openledger.attribution.v1.ExplainRow.$Properties
+                 * @property {number|Long|null} [rowId] ExplainRow rowId
+                 * @property {number|Long|null} [datanetId] ExplainRow datanetId
+                 * @property {string|null} [contributor] ExplainRow contributor
+                 * @property {number|null} [ppm] ExplainRow ppm
+                 * @property {string|null} [score] ExplainRow score
+                 * @property {Array.<number>|null} [spans] ExplainRow spans
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of an ExplainRow.
+                 * @memberof openledger.attribution.v1
+                 * @interface IExplainRow
+                 * @augments openledger.attribution.v1.ExplainRow.$Properties
+                 * @deprecated Use openledger.attribution.v1.ExplainRow.$Properties instead.
+                 */
+
+                /**
+                 * Shape of an ExplainRow.
+                 * @typedef {openledger.attribution.v1.ExplainRow.$Properties} openledger.attribution.v1.ExplainRow.$Shape
+                 */
+
+                /**
+                 * Constructs a new ExplainRow.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents an ExplainRow.
+                 * @constructor
+                 * @param {openledger.attribution.v1.ExplainRow.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const ExplainRow = function (properties) {
+                    this.spans = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * ExplainRow rowId.
+                 * @member {number|Long} rowId
+                 * @memberof openledger.attribution.v1.ExplainRow
+                 * @instance
+                 */
+                ExplainRow.prototype.rowId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * ExplainRow datanetId.
+                 * @member {number|Long} datanetId
+                 * @memberof openledger.attribution.v1.ExplainRow
+                 * @instance
+                 */
+                ExplainRow.prototype.datanetId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * ExplainRow contributor.
+                 * @member {string} contributor
+                 * @memberof openledger.attribution.v1.ExplainRow
+                 * @instance
+                 */
+                ExplainRow.prototype.contributor = "";
+
+                /**
+                 * ExplainRow ppm.
+                 * @member {number} ppm
+                 * @memberof openledger.attribution.v1.ExplainRow
+                 * @instance
+                 */
+                ExplainRow.prototype.ppm = 0;
+
+                /**
+                 * ExplainRow score.
+                 * @member {string} score
+                 * @memberof openledger.attribution.v1.ExplainRow
+                 * @instance
+                 */
+                ExplainRow.prototype.score = "";
+
+                /**
+                 * ExplainRow spans.
+                 * @member {Array.<number>} spans
+                 * @memberof openledger.attribution.v1.ExplainRow
+                 * @instance
+                 */
+                ExplainRow.prototype.spans = $util.emptyArray;
+
+                /**
+                 * Creates a new ExplainRow instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.ExplainRow
+                 * @static
+                 * @param {openledger.attribution.v1.ExplainRow.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.ExplainRow} ExplainRow instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.ExplainRow.$Shape): openledger.attribution.v1.ExplainRow & openledger.attribution.v1.ExplainRow.$Shape;
+                 *   (properties?: openledger.attribution.v1.ExplainRow.$Properties): openledger.attribution.v1.ExplainRow;
+                 * }}
+                 */
+                ExplainRow.create = function(properties) {
+                    return new ExplainRow(properties);
+                };
+
+                /**
+                 * Encodes the specified ExplainRow message. Does not implicitly {@link openledger.attribution.v1.ExplainRow.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.ExplainRow
+                 * @static
+                 * @param {openledger.attribution.v1.ExplainRow.$Properties} message ExplainRow message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                ExplainRow.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.rowId != null && $Object.hasOwnProperty.call(message, "rowId") && (typeof message.rowId === "object" ? message.rowId.low || message.rowId.high : message.rowId !== 0))
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.rowId);
+                    if (message.datanetId != null && $Object.hasOwnProperty.call(message, "datanetId") && (typeof message.datanetId === "object" ? message.datanetId.low || message.datanetId.high : message.datanetId !== 0))
+                        writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.datanetId);
+                    if (message.contributor != null && $Object.hasOwnProperty.call(message, "contributor") && message.contributor !== "")
+                        writer.uint32(/* id 3, wireType 2 =*/26).string(message.contributor);
+                    if (message.ppm != null && $Object.hasOwnProperty.call(message, "ppm") && message.ppm !== 0)
+                        writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.ppm);
+                    if (message.score != null && $Object.hasOwnProperty.call(message, "score") && message.score !== "")
+                        writer.uint32(/* id 5, wireType 2 =*/42).string(message.score);
+                    if (message.spans != null && message.spans.length)
+                        writer.uint32(/* id 6, wireType 2 =*/50).uint32s(message.spans);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes an ExplainRow message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.ExplainRow
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.ExplainRow & openledger.attribution.v1.ExplainRow.$Shape} ExplainRow
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                ExplainRow.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.ExplainRow();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.rowId = value;
+                                else
+                                    delete message.rowId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.datanetId = value;
+                                else
+                                    delete message.datanetId;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.contributor = value;
+                                else
+                                    delete message.contributor;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.ppm = value;
+                                else
+                                    delete message.ppm;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.score = value;
+                                else
+                                    delete message.score;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType === 2) {
+                                    if (!(message.spans && message.spans.length))
+                                        message.spans = [];
+                                    reader.uint32s(message.spans);
+                                    continue;
+                                }
+                                if (wireType !== 0)
+                                    break;
+                                if (!(message.spans && message.spans.length))
+                                    message.spans = [];
+                                message.spans.push(reader.uint32());
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates an ExplainRow message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.ExplainRow
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.ExplainRow} ExplainRow
+                 */
+                ExplainRow.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.ExplainRow)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.ExplainRow: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.ExplainRow();
+                    if (object.rowId != null)
+                        if (typeof object.rowId === "object" ? object.rowId.low || object.rowId.high : $Number(object.rowId) !== 0)
+                            if ($util.Long)
+                                message.rowId = $util.Long.fromValue(object.rowId, true);
+                            else if (typeof object.rowId === "string")
+                                message.rowId = $parseInt(object.rowId, 10);
+                            else if (typeof object.rowId === "number")
+                                message.rowId = object.rowId;
+                            else if (typeof object.rowId === "object")
+                                message.rowId = new $util.LongBits(object.rowId.low >>> 0, object.rowId.high >>> 0).toNumber(true);
+                    if (object.datanetId != null)
+                        if (typeof object.datanetId === "object" ? object.datanetId.low || object.datanetId.high : $Number(object.datanetId) !== 0)
+                            if ($util.Long)
+                                message.datanetId = $util.Long.fromValue(object.datanetId, true);
+                            else if (typeof object.datanetId === "string")
+                                message.datanetId = $parseInt(object.datanetId, 10);
+                            else if (typeof object.datanetId === "number")
+                                message.datanetId = object.datanetId;
+                            else if (typeof object.datanetId === "object")
+                                message.datanetId = new $util.LongBits(object.datanetId.low >>> 0, object.datanetId.high >>> 0).toNumber(true);
+                    if (object.contributor != null)
+                        if (typeof object.contributor !== "string" || object.contributor.length)
+                            message.contributor = $String(object.contributor);
+                    if (object.ppm != null)
+                        if ($Number(object.ppm) !== 0)
+                            message.ppm = object.ppm >>> 0;
+                    if (object.score != null)
+                        if (typeof object.score !== "string" || object.score.length)
+                            message.score = $String(object.score);
+                    if (object.spans) {
+                        if (!$Array.isArray(object.spans))
+                            throw $TypeError(".openledger.attribution.v1.ExplainRow.spans: array expected");
+                        message.spans = $Array(object.spans.length);
+                        for (let i = 0; i < object.spans.length; ++i)
+                            message.spans[i] = object.spans[i] >>> 0;
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from an ExplainRow message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.ExplainRow
+                 * @static
+                 * @param {openledger.attribution.v1.ExplainRow} message ExplainRow
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                ExplainRow.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.arrays || options.defaults)
+                        object.spans = [];
+                    if (options.defaults) {
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.rowId = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.rowId = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.datanetId = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.datanetId = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.contributor = "";
+                        object.ppm = 0;
+                        object.score = "";
+                    }
+                    if (message.rowId != null && $Object.hasOwnProperty.call(message, "rowId"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.rowId = typeof message.rowId === "number" ? $BigInt(message.rowId) : $util.Long.fromBits(message.rowId.low >>> 0, message.rowId.high >>> 0, true).toBigInt();
+                        else if (typeof message.rowId === "number")
+                            object.rowId = options.longs === $String ? $String(message.rowId) : message.rowId;
+                        else
+                            object.rowId = options.longs === $String ? $util.Long.prototype.toString.call(message.rowId) : options.longs === $Number ? new $util.LongBits(message.rowId.low >>> 0, message.rowId.high >>> 0).toNumber(true) : message.rowId;
+                    if (message.datanetId != null && $Object.hasOwnProperty.call(message, "datanetId"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.datanetId = typeof message.datanetId === "number" ? $BigInt(message.datanetId) : $util.Long.fromBits(message.datanetId.low >>> 0, message.datanetId.high >>> 0, true).toBigInt();
+                        else if (typeof message.datanetId === "number")
+                            object.datanetId = options.longs === $String ? $String(message.datanetId) : message.datanetId;
+                        else
+                            object.datanetId = options.longs === $String ? $util.Long.prototype.toString.call(message.datanetId) : options.longs === $Number ? new $util.LongBits(message.datanetId.low >>> 0, message.datanetId.high >>> 0).toNumber(true) : message.datanetId;
+                    if (message.contributor != null && $Object.hasOwnProperty.call(message, "contributor"))
+                        object.contributor = message.contributor;
+                    if (message.ppm != null && $Object.hasOwnProperty.call(message, "ppm"))
+                        object.ppm = message.ppm;
+                    if (message.score != null && $Object.hasOwnProperty.call(message, "score"))
+                        object.score = message.score;
+                    if (message.spans && message.spans.length) {
+                        object.spans = $Array(message.spans.length);
+                        for (let j = 0; j < message.spans.length; ++j)
+                            object.spans[j] = message.spans[j];
+                    }
+                    return object;
+                };
+
+                /**
+                 * Converts this ExplainRow to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.ExplainRow
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                ExplainRow.prototype.toJSON = function() {
+                    return ExplainRow.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for ExplainRow
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.ExplainRow
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                ExplainRow.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.ExplainRow";
+                };
+
+                return ExplainRow;
+            })();
+
+            v1.QueryParamsRequest = (function() {
+
+                /**
+                 * Properties of a QueryParamsRequest.
+                 * @typedef {Object} openledger.attribution.v1.QueryParamsRequest.$Properties
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryParamsRequest.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryParamsRequest
+                 * @augments openledger.attribution.v1.QueryParamsRequest.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryParamsRequest.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryParamsRequest.
+                 * @typedef {openledger.attribution.v1.QueryParamsRequest.$Properties} openledger.attribution.v1.QueryParamsRequest.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryParamsRequest.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryParamsRequest.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryParamsRequest.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryParamsRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * Creates a new QueryParamsRequest instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryParamsRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryParamsRequest.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryParamsRequest} QueryParamsRequest instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryParamsRequest.$Shape): openledger.attribution.v1.QueryParamsRequest & openledger.attribution.v1.QueryParamsRequest.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryParamsRequest.$Properties): openledger.attribution.v1.QueryParamsRequest;
+                 * }}
+                 */
+                QueryParamsRequest.create = function(properties) {
+                    return new QueryParamsRequest(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryParamsRequest message. Does not implicitly {@link openledger.attribution.v1.QueryParamsRequest.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryParamsRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryParamsRequest.$Properties} message QueryParamsRequest message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryParamsRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryParamsRequest message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryParamsRequest
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryParamsRequest & openledger.attribution.v1.QueryParamsRequest.$Shape} QueryParamsRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryParamsRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryParamsRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        reader.skipType(tag & 7, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryParamsRequest message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryParamsRequest
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryParamsRequest} QueryParamsRequest
+                 */
+                QueryParamsRequest.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryParamsRequest)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryParamsRequest: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    return new $root.openledger.attribution.v1.QueryParamsRequest();
+                };
+
+                /**
+                 * Creates a plain object from a QueryParamsRequest message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryParamsRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryParamsRequest} message QueryParamsRequest
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryParamsRequest.toObject = function () {
+                    return {};
+                };
+
+                /**
+                 * Converts this QueryParamsRequest to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryParamsRequest
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryParamsRequest.prototype.toJSON = function() {
+                    return QueryParamsRequest.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryParamsRequest
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryParamsRequest
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryParamsRequest.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryParamsRequest";
+                };
+
+                return QueryParamsRequest;
+            })();
+
+            v1.QueryParamsResponse = (function() {
+
+                /**
+                 * Properties of a QueryParamsResponse.
+                 * @typedef {Object} openledger.attribution.v1.QueryParamsResponse.$Properties
+                 * @property {openledger.attribution.v1.Params.$Properties|null} [params] QueryParamsResponse params
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryParamsResponse.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryParamsResponse
+                 * @augments openledger.attribution.v1.QueryParamsResponse.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryParamsResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryParamsResponse.
+                 * @typedef {openledger.attribution.v1.QueryParamsResponse.$Properties} openledger.attribution.v1.QueryParamsResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryParamsResponse.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryParamsResponse.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryParamsResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryParamsResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryParamsResponse params.
+                 * @member {openledger.attribution.v1.Params.$Properties|null|undefined} params
+                 * @memberof openledger.attribution.v1.QueryParamsResponse
+                 * @instance
+                 */
+                QueryParamsResponse.prototype.params = null;
+
+                /**
+                 * Creates a new QueryParamsResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryParamsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryParamsResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryParamsResponse} QueryParamsResponse instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryParamsResponse.$Shape): openledger.attribution.v1.QueryParamsResponse & openledger.attribution.v1.QueryParamsResponse.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryParamsResponse.$Properties): openledger.attribution.v1.QueryParamsResponse;
+                 * }}
+                 */
+                QueryParamsResponse.create = function(properties) {
+                    return new QueryParamsResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryParamsResponse message. Does not implicitly {@link openledger.attribution.v1.QueryParamsResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryParamsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryParamsResponse.$Properties} message QueryParamsResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryParamsResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.params != null && $Object.hasOwnProperty.call(message, "params"))
+                        $root.openledger.attribution.v1.Params.encode(message.params, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryParamsResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryParamsResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryParamsResponse & openledger.attribution.v1.QueryParamsResponse.$Shape} QueryParamsResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryParamsResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryParamsResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.params = $root.openledger.attribution.v1.Params.decode(reader, reader.size(), $undefined, _depth + 1, message.params);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryParamsResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryParamsResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryParamsResponse} QueryParamsResponse
+                 */
+                QueryParamsResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryParamsResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryParamsResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryParamsResponse();
+                    if (object.params != null) {
+                        if (!$util.isObject(object.params))
+                            throw $TypeError(".openledger.attribution.v1.QueryParamsResponse.params: object expected");
+                        message.params = $root.openledger.attribution.v1.Params.fromObject(object.params, _depth + 1);
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryParamsResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryParamsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryParamsResponse} message QueryParamsResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryParamsResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        object.params = null;
+                    if (message.params != null && $Object.hasOwnProperty.call(message, "params"))
+                        object.params = $root.openledger.attribution.v1.Params.toObject(message.params, options, _depth + 1);
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryParamsResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryParamsResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryParamsResponse.prototype.toJSON = function() {
+                    return QueryParamsResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryParamsResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryParamsResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryParamsResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryParamsResponse";
+                };
+
+                return QueryParamsResponse;
+            })();
+
+            v1.QueryInferenceRequest = (function() {
+
+                /**
+                 * Properties of a QueryInferenceRequest.
+                 * @typedef {Object} openledger.attribution.v1.QueryInferenceRequest.$Properties
+                 * @property {number|Long|null} [id] QueryInferenceRequest id
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryInferenceRequest.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryInferenceRequest
+                 * @augments openledger.attribution.v1.QueryInferenceRequest.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryInferenceRequest.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryInferenceRequest.
+                 * @typedef {openledger.attribution.v1.QueryInferenceRequest.$Properties} openledger.attribution.v1.QueryInferenceRequest.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryInferenceRequest.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryInferenceRequest.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryInferenceRequest.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryInferenceRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryInferenceRequest id.
+                 * @member {number|Long} id
+                 * @memberof openledger.attribution.v1.QueryInferenceRequest
+                 * @instance
+                 */
+                QueryInferenceRequest.prototype.id = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Creates a new QueryInferenceRequest instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryInferenceRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferenceRequest.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryInferenceRequest} QueryInferenceRequest instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryInferenceRequest.$Shape): openledger.attribution.v1.QueryInferenceRequest & openledger.attribution.v1.QueryInferenceRequest.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryInferenceRequest.$Properties): openledger.attribution.v1.QueryInferenceRequest;
+                 * }}
+                 */
+                QueryInferenceRequest.create = function(properties) {
+                    return new QueryInferenceRequest(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryInferenceRequest message. Does not implicitly {@link openledger.attribution.v1.QueryInferenceRequest.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryInferenceRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferenceRequest.$Properties} message QueryInferenceRequest message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryInferenceRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.id != null && $Object.hasOwnProperty.call(message, "id") && (typeof message.id === "object" ? message.id.low || message.id.high : message.id !== 0))
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.id);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryInferenceRequest message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryInferenceRequest
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryInferenceRequest & openledger.attribution.v1.QueryInferenceRequest.$Shape} QueryInferenceRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryInferenceRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryInferenceRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.id = value;
+                                else
+                                    delete message.id;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryInferenceRequest message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryInferenceRequest
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryInferenceRequest} QueryInferenceRequest
+                 */
+                QueryInferenceRequest.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryInferenceRequest)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryInferenceRequest: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryInferenceRequest();
+                    if (object.id != null)
+                        if (typeof object.id === "object" ? object.id.low || object.id.high : $Number(object.id) !== 0)
+                            if ($util.Long)
+                                message.id = $util.Long.fromValue(object.id, true);
+                            else if (typeof object.id === "string")
+                                message.id = $parseInt(object.id, 10);
+                            else if (typeof object.id === "number")
+                                message.id = object.id;
+                            else if (typeof object.id === "object")
+                                message.id = new $util.LongBits(object.id.low >>> 0, object.id.high >>> 0).toNumber(true);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryInferenceRequest message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryInferenceRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferenceRequest} message QueryInferenceRequest
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryInferenceRequest.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.id = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.id = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.id = typeof message.id === "number" ? $BigInt(message.id) : $util.Long.fromBits(message.id.low >>> 0, message.id.high >>> 0, true).toBigInt();
+                        else if (typeof message.id === "number")
+                            object.id = options.longs === $String ? $String(message.id) : message.id;
+                        else
+                            object.id = options.longs === $String ? $util.Long.prototype.toString.call(message.id) : options.longs === $Number ? new $util.LongBits(message.id.low >>> 0, message.id.high >>> 0).toNumber(true) : message.id;
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryInferenceRequest to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryInferenceRequest
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryInferenceRequest.prototype.toJSON = function() {
+                    return QueryInferenceRequest.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryInferenceRequest
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryInferenceRequest
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryInferenceRequest.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryInferenceRequest";
+                };
+
+                return QueryInferenceRequest;
+            })();
+
+            v1.QueryInferenceResponse = (function() {
+
+                /**
+                 * Properties of a QueryInferenceResponse.
+                 * @typedef {Object} openledger.attribution.v1.QueryInferenceResponse.$Properties
+                 * @property {openledger.attribution.v1.InferenceRecord.$Properties|null} [inference] QueryInferenceResponse inference
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryInferenceResponse.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryInferenceResponse
+                 * @augments openledger.attribution.v1.QueryInferenceResponse.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryInferenceResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryInferenceResponse.
+                 * @typedef {openledger.attribution.v1.QueryInferenceResponse.$Properties} openledger.attribution.v1.QueryInferenceResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryInferenceResponse.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryInferenceResponse.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryInferenceResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryInferenceResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryInferenceResponse inference.
+                 * @member {openledger.attribution.v1.InferenceRecord.$Properties|null|undefined} inference
+                 * @memberof openledger.attribution.v1.QueryInferenceResponse
+                 * @instance
+                 */
+                QueryInferenceResponse.prototype.inference = null;
+
+                /**
+                 * Creates a new QueryInferenceResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryInferenceResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferenceResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryInferenceResponse} QueryInferenceResponse instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryInferenceResponse.$Shape): openledger.attribution.v1.QueryInferenceResponse & openledger.attribution.v1.QueryInferenceResponse.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryInferenceResponse.$Properties): openledger.attribution.v1.QueryInferenceResponse;
+                 * }}
+                 */
+                QueryInferenceResponse.create = function(properties) {
+                    return new QueryInferenceResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryInferenceResponse message. Does not implicitly {@link openledger.attribution.v1.QueryInferenceResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryInferenceResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferenceResponse.$Properties} message QueryInferenceResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryInferenceResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.inference != null && $Object.hasOwnProperty.call(message, "inference"))
+                        $root.openledger.attribution.v1.InferenceRecord.encode(message.inference, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryInferenceResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryInferenceResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryInferenceResponse & openledger.attribution.v1.QueryInferenceResponse.$Shape} QueryInferenceResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryInferenceResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryInferenceResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.inference = $root.openledger.attribution.v1.InferenceRecord.decode(reader, reader.size(), $undefined, _depth + 1, message.inference);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryInferenceResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryInferenceResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryInferenceResponse} QueryInferenceResponse
+                 */
+                QueryInferenceResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryInferenceResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryInferenceResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryInferenceResponse();
+                    if (object.inference != null) {
+                        if (!$util.isObject(object.inference))
+                            throw $TypeError(".openledger.attribution.v1.QueryInferenceResponse.inference: object expected");
+                        message.inference = $root.openledger.attribution.v1.InferenceRecord.fromObject(object.inference, _depth + 1);
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryInferenceResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryInferenceResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferenceResponse} message QueryInferenceResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryInferenceResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        object.inference = null;
+                    if (message.inference != null && $Object.hasOwnProperty.call(message, "inference"))
+                        object.inference = $root.openledger.attribution.v1.InferenceRecord.toObject(message.inference, options, _depth + 1);
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryInferenceResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryInferenceResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryInferenceResponse.prototype.toJSON = function() {
+                    return QueryInferenceResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryInferenceResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryInferenceResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryInferenceResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryInferenceResponse";
+                };
+
+                return QueryInferenceResponse;
+            })();
+
+            v1.QueryInferencesByModelRequest = (function() {
+
+                /**
+                 * Properties of a QueryInferencesByModelRequest.
+                 * @typedef {Object} openledger.attribution.v1.QueryInferencesByModelRequest.$Properties
+                 * @property {number|Long|null} [modelId] QueryInferencesByModelRequest modelId
+                 * @property {cosmos.base.query.v1beta1.PageRequest.$Properties|null} [pagination] QueryInferencesByModelRequest pagination
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryInferencesByModelRequest.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryInferencesByModelRequest
+                 * @augments openledger.attribution.v1.QueryInferencesByModelRequest.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryInferencesByModelRequest.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryInferencesByModelRequest.
+                 * @typedef {openledger.attribution.v1.QueryInferencesByModelRequest.$Properties} openledger.attribution.v1.QueryInferencesByModelRequest.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryInferencesByModelRequest.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryInferencesByModelRequest.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryInferencesByModelRequest.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryInferencesByModelRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryInferencesByModelRequest modelId.
+                 * @member {number|Long} modelId
+                 * @memberof openledger.attribution.v1.QueryInferencesByModelRequest
+                 * @instance
+                 */
+                QueryInferencesByModelRequest.prototype.modelId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * QueryInferencesByModelRequest pagination.
+                 * @member {cosmos.base.query.v1beta1.PageRequest.$Properties|null|undefined} pagination
+                 * @memberof openledger.attribution.v1.QueryInferencesByModelRequest
+                 * @instance
+                 */
+                QueryInferencesByModelRequest.prototype.pagination = null;
+
+                /**
+                 * Creates a new QueryInferencesByModelRequest instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryInferencesByModelRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferencesByModelRequest.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryInferencesByModelRequest} QueryInferencesByModelRequest instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryInferencesByModelRequest.$Shape): openledger.attribution.v1.QueryInferencesByModelRequest & openledger.attribution.v1.QueryInferencesByModelRequest.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryInferencesByModelRequest.$Properties): openledger.attribution.v1.QueryInferencesByModelRequest;
+                 * }}
+                 */
+                QueryInferencesByModelRequest.create = function(properties) {
+                    return new QueryInferencesByModelRequest(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryInferencesByModelRequest message. Does not implicitly {@link openledger.attribution.v1.QueryInferencesByModelRequest.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryInferencesByModelRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferencesByModelRequest.$Properties} message QueryInferencesByModelRequest message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryInferencesByModelRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.modelId != null && $Object.hasOwnProperty.call(message, "modelId") && (typeof message.modelId === "object" ? message.modelId.low || message.modelId.high : message.modelId !== 0))
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.modelId);
+                    if (message.pagination != null && $Object.hasOwnProperty.call(message, "pagination"))
+                        $root.cosmos.base.query.v1beta1.PageRequest.encode(message.pagination, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryInferencesByModelRequest message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryInferencesByModelRequest
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryInferencesByModelRequest & openledger.attribution.v1.QueryInferencesByModelRequest.$Shape} QueryInferencesByModelRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryInferencesByModelRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryInferencesByModelRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.modelId = value;
+                                else
+                                    delete message.modelId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                message.pagination = $root.cosmos.base.query.v1beta1.PageRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.pagination);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryInferencesByModelRequest message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryInferencesByModelRequest
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryInferencesByModelRequest} QueryInferencesByModelRequest
+                 */
+                QueryInferencesByModelRequest.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryInferencesByModelRequest)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryInferencesByModelRequest: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryInferencesByModelRequest();
+                    if (object.modelId != null)
+                        if (typeof object.modelId === "object" ? object.modelId.low || object.modelId.high : $Number(object.modelId) !== 0)
+                            if ($util.Long)
+                                message.modelId = $util.Long.fromValue(object.modelId, true);
+                            else if (typeof object.modelId === "string")
+                                message.modelId = $parseInt(object.modelId, 10);
+                            else if (typeof object.modelId === "number")
+                                message.modelId = object.modelId;
+                            else if (typeof object.modelId === "object")
+                                message.modelId = new $util.LongBits(object.modelId.low >>> 0, object.modelId.high >>> 0).toNumber(true);
+                    if (object.pagination != null) {
+                        if (!$util.isObject(object.pagination))
+                            throw $TypeError(".openledger.attribution.v1.QueryInferencesByModelRequest.pagination: object expected");
+                        message.pagination = $root.cosmos.base.query.v1beta1.PageRequest.fromObject(object.pagination, _depth + 1);
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryInferencesByModelRequest message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryInferencesByModelRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferencesByModelRequest} message QueryInferencesByModelRequest
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryInferencesByModelRequest.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.modelId = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.modelId = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.pagination = null;
+                    }
+                    if (message.modelId != null && $Object.hasOwnProperty.call(message, "modelId"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.modelId = typeof message.modelId === "number" ? $BigInt(message.modelId) : $util.Long.fromBits(message.modelId.low >>> 0, message.modelId.high >>> 0, true).toBigInt();
+                        else if (typeof message.modelId === "number")
+                            object.modelId = options.longs === $String ? $String(message.modelId) : message.modelId;
+                        else
+                            object.modelId = options.longs === $String ? $util.Long.prototype.toString.call(message.modelId) : options.longs === $Number ? new $util.LongBits(message.modelId.low >>> 0, message.modelId.high >>> 0).toNumber(true) : message.modelId;
+                    if (message.pagination != null && $Object.hasOwnProperty.call(message, "pagination"))
+                        object.pagination = $root.cosmos.base.query.v1beta1.PageRequest.toObject(message.pagination, options, _depth + 1);
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryInferencesByModelRequest to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryInferencesByModelRequest
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryInferencesByModelRequest.prototype.toJSON = function() {
+                    return QueryInferencesByModelRequest.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryInferencesByModelRequest
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryInferencesByModelRequest
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryInferencesByModelRequest.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryInferencesByModelRequest";
+                };
+
+                return QueryInferencesByModelRequest;
+            })();
+
+            v1.QueryInferencesByAddressRequest = (function() {
+
+                /**
+                 * Properties of a QueryInferencesByAddressRequest.
+                 * @typedef {Object} openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties
+                 * @property {string|null} [address] QueryInferencesByAddressRequest address
+                 * @property {cosmos.base.query.v1beta1.PageRequest.$Properties|null} [pagination] QueryInferencesByAddressRequest pagination
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryInferencesByAddressRequest.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryInferencesByAddressRequest
+                 * @augments openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryInferencesByAddressRequest.
+                 * @typedef {openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties} openledger.attribution.v1.QueryInferencesByAddressRequest.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryInferencesByAddressRequest.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryInferencesByAddressRequest.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryInferencesByAddressRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryInferencesByAddressRequest address.
+                 * @member {string} address
+                 * @memberof openledger.attribution.v1.QueryInferencesByAddressRequest
+                 * @instance
+                 */
+                QueryInferencesByAddressRequest.prototype.address = "";
+
+                /**
+                 * QueryInferencesByAddressRequest pagination.
+                 * @member {cosmos.base.query.v1beta1.PageRequest.$Properties|null|undefined} pagination
+                 * @memberof openledger.attribution.v1.QueryInferencesByAddressRequest
+                 * @instance
+                 */
+                QueryInferencesByAddressRequest.prototype.pagination = null;
+
+                /**
+                 * Creates a new QueryInferencesByAddressRequest instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryInferencesByAddressRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryInferencesByAddressRequest} QueryInferencesByAddressRequest instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryInferencesByAddressRequest.$Shape): openledger.attribution.v1.QueryInferencesByAddressRequest & openledger.attribution.v1.QueryInferencesByAddressRequest.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties): openledger.attribution.v1.QueryInferencesByAddressRequest;
+                 * }}
+                 */
+                QueryInferencesByAddressRequest.create = function(properties) {
+                    return new QueryInferencesByAddressRequest(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryInferencesByAddressRequest message. Does not implicitly {@link openledger.attribution.v1.QueryInferencesByAddressRequest.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryInferencesByAddressRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties} message QueryInferencesByAddressRequest message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryInferencesByAddressRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.address != null && $Object.hasOwnProperty.call(message, "address") && message.address !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.address);
+                    if (message.pagination != null && $Object.hasOwnProperty.call(message, "pagination"))
+                        $root.cosmos.base.query.v1beta1.PageRequest.encode(message.pagination, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryInferencesByAddressRequest message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryInferencesByAddressRequest
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryInferencesByAddressRequest & openledger.attribution.v1.QueryInferencesByAddressRequest.$Shape} QueryInferencesByAddressRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryInferencesByAddressRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryInferencesByAddressRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.address = value;
+                                else
+                                    delete message.address;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                message.pagination = $root.cosmos.base.query.v1beta1.PageRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.pagination);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryInferencesByAddressRequest message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryInferencesByAddressRequest
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryInferencesByAddressRequest} QueryInferencesByAddressRequest
+                 */
+                QueryInferencesByAddressRequest.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryInferencesByAddressRequest)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryInferencesByAddressRequest: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryInferencesByAddressRequest();
+                    if (object.address != null)
+                        if (typeof object.address !== "string" || object.address.length)
+                            message.address = $String(object.address);
+                    if (object.pagination != null) {
+                        if (!$util.isObject(object.pagination))
+                            throw $TypeError(".openledger.attribution.v1.QueryInferencesByAddressRequest.pagination: object expected");
+                        message.pagination = $root.cosmos.base.query.v1beta1.PageRequest.fromObject(object.pagination, _depth + 1);
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryInferencesByAddressRequest message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryInferencesByAddressRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferencesByAddressRequest} message QueryInferencesByAddressRequest
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryInferencesByAddressRequest.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.address = "";
+                        object.pagination = null;
+                    }
+                    if (message.address != null && $Object.hasOwnProperty.call(message, "address"))
+                        object.address = message.address;
+                    if (message.pagination != null && $Object.hasOwnProperty.call(message, "pagination"))
+                        object.pagination = $root.cosmos.base.query.v1beta1.PageRequest.toObject(message.pagination, options, _depth + 1);
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryInferencesByAddressRequest to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryInferencesByAddressRequest
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryInferencesByAddressRequest.prototype.toJSON = function() {
+                    return QueryInferencesByAddressRequest.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryInferencesByAddressRequest
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryInferencesByAddressRequest
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryInferencesByAddressRequest.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryInferencesByAddressRequest";
+                };
+
+                return QueryInferencesByAddressRequest;
+            })();
+
+            v1.QueryInferencesResponse = (function() {
+
+                /**
+                 * Properties of a QueryInferencesResponse.
+                 * @typedef {Object} openledger.attribution.v1.QueryInferencesResponse.$Properties
+                 * @property {Array.<openledger.attribution.v1.InferenceRecord.$Properties>|null} [inferences] QueryInferencesResponse inferences
+                 * @property {cosmos.base.query.v1beta1.PageResponse.$Properties|null} [pagination] QueryInferencesResponse pagination
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryInferencesResponse.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryInferencesResponse
+                 * @augments openledger.attribution.v1.QueryInferencesResponse.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryInferencesResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryInferencesResponse.
+                 * @typedef {openledger.attribution.v1.QueryInferencesResponse.$Properties} openledger.attribution.v1.QueryInferencesResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryInferencesResponse.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryInferencesResponse.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryInferencesResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryInferencesResponse = function (properties) {
+                    this.inferences = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryInferencesResponse inferences.
+                 * @member {Array.<openledger.attribution.v1.InferenceRecord.$Properties>} inferences
+                 * @memberof openledger.attribution.v1.QueryInferencesResponse
+                 * @instance
+                 */
+                QueryInferencesResponse.prototype.inferences = $util.emptyArray;
+
+                /**
+                 * QueryInferencesResponse pagination.
+                 * @member {cosmos.base.query.v1beta1.PageResponse.$Properties|null|undefined} pagination
+                 * @memberof openledger.attribution.v1.QueryInferencesResponse
+                 * @instance
+                 */
+                QueryInferencesResponse.prototype.pagination = null;
+
+                /**
+                 * Creates a new QueryInferencesResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryInferencesResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferencesResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryInferencesResponse} QueryInferencesResponse instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryInferencesResponse.$Shape): openledger.attribution.v1.QueryInferencesResponse & openledger.attribution.v1.QueryInferencesResponse.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryInferencesResponse.$Properties): openledger.attribution.v1.QueryInferencesResponse;
+                 * }}
+                 */
+                QueryInferencesResponse.create = function(properties) {
+                    return new QueryInferencesResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryInferencesResponse message. Does not implicitly {@link openledger.attribution.v1.QueryInferencesResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryInferencesResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferencesResponse.$Properties} message QueryInferencesResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryInferencesResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.inferences != null && message.inferences.length)
+                        for (let i = 0; i < message.inferences.length; ++i)
+                            $root.openledger.attribution.v1.InferenceRecord.encode(message.inferences[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                    if (message.pagination != null && $Object.hasOwnProperty.call(message, "pagination"))
+                        $root.cosmos.base.query.v1beta1.PageResponse.encode(message.pagination, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryInferencesResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryInferencesResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryInferencesResponse & openledger.attribution.v1.QueryInferencesResponse.$Shape} QueryInferencesResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryInferencesResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryInferencesResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.inferences && message.inferences.length))
+                                    message.inferences = [];
+                                message.inferences.push($root.openledger.attribution.v1.InferenceRecord.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                message.pagination = $root.cosmos.base.query.v1beta1.PageResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.pagination);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryInferencesResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryInferencesResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryInferencesResponse} QueryInferencesResponse
+                 */
+                QueryInferencesResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryInferencesResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryInferencesResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryInferencesResponse();
+                    if (object.inferences) {
+                        if (!$Array.isArray(object.inferences))
+                            throw $TypeError(".openledger.attribution.v1.QueryInferencesResponse.inferences: array expected");
+                        message.inferences = $Array(object.inferences.length);
+                        for (let i = 0; i < object.inferences.length; ++i) {
+                            if (!$util.isObject(object.inferences[i]))
+                                throw $TypeError(".openledger.attribution.v1.QueryInferencesResponse.inferences: object expected");
+                            message.inferences[i] = $root.openledger.attribution.v1.InferenceRecord.fromObject(object.inferences[i], _depth + 1);
+                        }
+                    }
+                    if (object.pagination != null) {
+                        if (!$util.isObject(object.pagination))
+                            throw $TypeError(".openledger.attribution.v1.QueryInferencesResponse.pagination: object expected");
+                        message.pagination = $root.cosmos.base.query.v1beta1.PageResponse.fromObject(object.pagination, _depth + 1);
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryInferencesResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryInferencesResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryInferencesResponse} message QueryInferencesResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryInferencesResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.arrays || options.defaults)
+                        object.inferences = [];
+                    if (options.defaults)
+                        object.pagination = null;
+                    if (message.inferences && message.inferences.length) {
+                        object.inferences = $Array(message.inferences.length);
+                        for (let j = 0; j < message.inferences.length; ++j)
+                            object.inferences[j] = $root.openledger.attribution.v1.InferenceRecord.toObject(message.inferences[j], options, _depth + 1);
+                    }
+                    if (message.pagination != null && $Object.hasOwnProperty.call(message, "pagination"))
+                        object.pagination = $root.cosmos.base.query.v1beta1.PageResponse.toObject(message.pagination, options, _depth + 1);
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryInferencesResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryInferencesResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryInferencesResponse.prototype.toJSON = function() {
+                    return QueryInferencesResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryInferencesResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryInferencesResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryInferencesResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryInferencesResponse";
+                };
+
+                return QueryInferencesResponse;
+            })();
+
+            v1.QueryRewardsRequest = (function() {
+
+                /**
+                 * Properties of a QueryRewardsRequest.
+                 * @typedef {Object} openledger.attribution.v1.QueryRewardsRequest.$Properties
+                 * @property {string|null} [address] QueryRewardsRequest address
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryRewardsRequest.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryRewardsRequest
+                 * @augments openledger.attribution.v1.QueryRewardsRequest.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryRewardsRequest.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryRewardsRequest.
+                 * @typedef {openledger.attribution.v1.QueryRewardsRequest.$Properties} openledger.attribution.v1.QueryRewardsRequest.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryRewardsRequest.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryRewardsRequest.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryRewardsRequest.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryRewardsRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryRewardsRequest address.
+                 * @member {string} address
+                 * @memberof openledger.attribution.v1.QueryRewardsRequest
+                 * @instance
+                 */
+                QueryRewardsRequest.prototype.address = "";
+
+                /**
+                 * Creates a new QueryRewardsRequest instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryRewardsRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryRewardsRequest.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryRewardsRequest} QueryRewardsRequest instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryRewardsRequest.$Shape): openledger.attribution.v1.QueryRewardsRequest & openledger.attribution.v1.QueryRewardsRequest.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryRewardsRequest.$Properties): openledger.attribution.v1.QueryRewardsRequest;
+                 * }}
+                 */
+                QueryRewardsRequest.create = function(properties) {
+                    return new QueryRewardsRequest(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryRewardsRequest message. Does not implicitly {@link openledger.attribution.v1.QueryRewardsRequest.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryRewardsRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryRewardsRequest.$Properties} message QueryRewardsRequest message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryRewardsRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.address != null && $Object.hasOwnProperty.call(message, "address") && message.address !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.address);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryRewardsRequest message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryRewardsRequest
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryRewardsRequest & openledger.attribution.v1.QueryRewardsRequest.$Shape} QueryRewardsRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryRewardsRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryRewardsRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.address = value;
+                                else
+                                    delete message.address;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryRewardsRequest message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryRewardsRequest
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryRewardsRequest} QueryRewardsRequest
+                 */
+                QueryRewardsRequest.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryRewardsRequest)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryRewardsRequest: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryRewardsRequest();
+                    if (object.address != null)
+                        if (typeof object.address !== "string" || object.address.length)
+                            message.address = $String(object.address);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryRewardsRequest message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryRewardsRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryRewardsRequest} message QueryRewardsRequest
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryRewardsRequest.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        object.address = "";
+                    if (message.address != null && $Object.hasOwnProperty.call(message, "address"))
+                        object.address = message.address;
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryRewardsRequest to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryRewardsRequest
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryRewardsRequest.prototype.toJSON = function() {
+                    return QueryRewardsRequest.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryRewardsRequest
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryRewardsRequest
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryRewardsRequest.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryRewardsRequest";
+                };
+
+                return QueryRewardsRequest;
+            })();
+
+            v1.QueryRewardsResponse = (function() {
+
+                /**
+                 * Properties of a QueryRewardsResponse.
+                 * @typedef {Object} openledger.attribution.v1.QueryRewardsResponse.$Properties
+                 * @property {openledger.attribution.v1.RewardAccount.$Properties|null} [rewards] QueryRewardsResponse rewards
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryRewardsResponse.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryRewardsResponse
+                 * @augments openledger.attribution.v1.QueryRewardsResponse.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryRewardsResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryRewardsResponse.
+                 * @typedef {openledger.attribution.v1.QueryRewardsResponse.$Properties} openledger.attribution.v1.QueryRewardsResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryRewardsResponse.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryRewardsResponse.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryRewardsResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryRewardsResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryRewardsResponse rewards.
+                 * @member {openledger.attribution.v1.RewardAccount.$Properties|null|undefined} rewards
+                 * @memberof openledger.attribution.v1.QueryRewardsResponse
+                 * @instance
+                 */
+                QueryRewardsResponse.prototype.rewards = null;
+
+                /**
+                 * Creates a new QueryRewardsResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryRewardsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryRewardsResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryRewardsResponse} QueryRewardsResponse instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryRewardsResponse.$Shape): openledger.attribution.v1.QueryRewardsResponse & openledger.attribution.v1.QueryRewardsResponse.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryRewardsResponse.$Properties): openledger.attribution.v1.QueryRewardsResponse;
+                 * }}
+                 */
+                QueryRewardsResponse.create = function(properties) {
+                    return new QueryRewardsResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryRewardsResponse message. Does not implicitly {@link openledger.attribution.v1.QueryRewardsResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryRewardsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryRewardsResponse.$Properties} message QueryRewardsResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryRewardsResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.rewards != null && $Object.hasOwnProperty.call(message, "rewards"))
+                        $root.openledger.attribution.v1.RewardAccount.encode(message.rewards, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryRewardsResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryRewardsResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryRewardsResponse & openledger.attribution.v1.QueryRewardsResponse.$Shape} QueryRewardsResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryRewardsResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryRewardsResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.rewards = $root.openledger.attribution.v1.RewardAccount.decode(reader, reader.size(), $undefined, _depth + 1, message.rewards);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryRewardsResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryRewardsResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryRewardsResponse} QueryRewardsResponse
+                 */
+                QueryRewardsResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryRewardsResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryRewardsResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryRewardsResponse();
+                    if (object.rewards != null) {
+                        if (!$util.isObject(object.rewards))
+                            throw $TypeError(".openledger.attribution.v1.QueryRewardsResponse.rewards: object expected");
+                        message.rewards = $root.openledger.attribution.v1.RewardAccount.fromObject(object.rewards, _depth + 1);
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryRewardsResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryRewardsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryRewardsResponse} message QueryRewardsResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryRewardsResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        object.rewards = null;
+                    if (message.rewards != null && $Object.hasOwnProperty.call(message, "rewards"))
+                        object.rewards = $root.openledger.attribution.v1.RewardAccount.toObject(message.rewards, options, _depth + 1);
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryRewardsResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryRewardsResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryRewardsResponse.prototype.toJSON = function() {
+                    return QueryRewardsResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryRewardsResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryRewardsResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryRewardsResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryRewardsResponse";
+                };
+
+                return QueryRewardsResponse;
+            })();
+
+            v1.QueryRowEarningsRequest = (function() {
+
+                /**
+                 * Properties of a QueryRowEarningsRequest.
+                 * @typedef {Object} openledger.attribution.v1.QueryRowEarningsRequest.$Properties
+                 * @property {number|Long|null} [rowId] QueryRowEarningsRequest rowId
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryRowEarningsRequest.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryRowEarningsRequest
+                 * @augments openledger.attribution.v1.QueryRowEarningsRequest.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryRowEarningsRequest.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryRowEarningsRequest.
+                 * @typedef {openledger.attribution.v1.QueryRowEarningsRequest.$Properties} openledger.attribution.v1.QueryRowEarningsRequest.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryRowEarningsRequest.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryRowEarningsRequest.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryRowEarningsRequest.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryRowEarningsRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryRowEarningsRequest rowId.
+                 * @member {number|Long} rowId
+                 * @memberof openledger.attribution.v1.QueryRowEarningsRequest
+                 * @instance
+                 */
+                QueryRowEarningsRequest.prototype.rowId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Creates a new QueryRowEarningsRequest instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryRowEarningsRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryRowEarningsRequest.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryRowEarningsRequest} QueryRowEarningsRequest instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryRowEarningsRequest.$Shape): openledger.attribution.v1.QueryRowEarningsRequest & openledger.attribution.v1.QueryRowEarningsRequest.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryRowEarningsRequest.$Properties): openledger.attribution.v1.QueryRowEarningsRequest;
+                 * }}
+                 */
+                QueryRowEarningsRequest.create = function(properties) {
+                    return new QueryRowEarningsRequest(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryRowEarningsRequest message. Does not implicitly {@link openledger.attribution.v1.QueryRowEarningsRequest.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryRowEarningsRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryRowEarningsRequest.$Properties} message QueryRowEarningsRequest message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryRowEarningsRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.rowId != null && $Object.hasOwnProperty.call(message, "rowId") && (typeof message.rowId === "object" ? message.rowId.low || message.rowId.high : message.rowId !== 0))
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.rowId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryRowEarningsRequest message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryRowEarningsRequest
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryRowEarningsRequest & openledger.attribution.v1.QueryRowEarningsRequest.$Shape} QueryRowEarningsRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryRowEarningsRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryRowEarningsRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.rowId = value;
+                                else
+                                    delete message.rowId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryRowEarningsRequest message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryRowEarningsRequest
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryRowEarningsRequest} QueryRowEarningsRequest
+                 */
+                QueryRowEarningsRequest.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryRowEarningsRequest)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryRowEarningsRequest: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryRowEarningsRequest();
+                    if (object.rowId != null)
+                        if (typeof object.rowId === "object" ? object.rowId.low || object.rowId.high : $Number(object.rowId) !== 0)
+                            if ($util.Long)
+                                message.rowId = $util.Long.fromValue(object.rowId, true);
+                            else if (typeof object.rowId === "string")
+                                message.rowId = $parseInt(object.rowId, 10);
+                            else if (typeof object.rowId === "number")
+                                message.rowId = object.rowId;
+                            else if (typeof object.rowId === "object")
+                                message.rowId = new $util.LongBits(object.rowId.low >>> 0, object.rowId.high >>> 0).toNumber(true);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryRowEarningsRequest message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryRowEarningsRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryRowEarningsRequest} message QueryRowEarningsRequest
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryRowEarningsRequest.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.rowId = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.rowId = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if (message.rowId != null && $Object.hasOwnProperty.call(message, "rowId"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.rowId = typeof message.rowId === "number" ? $BigInt(message.rowId) : $util.Long.fromBits(message.rowId.low >>> 0, message.rowId.high >>> 0, true).toBigInt();
+                        else if (typeof message.rowId === "number")
+                            object.rowId = options.longs === $String ? $String(message.rowId) : message.rowId;
+                        else
+                            object.rowId = options.longs === $String ? $util.Long.prototype.toString.call(message.rowId) : options.longs === $Number ? new $util.LongBits(message.rowId.low >>> 0, message.rowId.high >>> 0).toNumber(true) : message.rowId;
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryRowEarningsRequest to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryRowEarningsRequest
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryRowEarningsRequest.prototype.toJSON = function() {
+                    return QueryRowEarningsRequest.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryRowEarningsRequest
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryRowEarningsRequest
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryRowEarningsRequest.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryRowEarningsRequest";
+                };
+
+                return QueryRowEarningsRequest;
+            })();
+
+            v1.QueryRowEarningsResponse = (function() {
+
+                /**
+                 * Properties of a QueryRowEarningsResponse.
+                 * @typedef {Object} openledger.attribution.v1.QueryRowEarningsResponse.$Properties
+                 * @property {openledger.attribution.v1.RowEarnings.$Properties|null} [earnings] QueryRowEarningsResponse earnings
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryRowEarningsResponse.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryRowEarningsResponse
+                 * @augments openledger.attribution.v1.QueryRowEarningsResponse.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryRowEarningsResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryRowEarningsResponse.
+                 * @typedef {openledger.attribution.v1.QueryRowEarningsResponse.$Properties} openledger.attribution.v1.QueryRowEarningsResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryRowEarningsResponse.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryRowEarningsResponse.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryRowEarningsResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryRowEarningsResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryRowEarningsResponse earnings.
+                 * @member {openledger.attribution.v1.RowEarnings.$Properties|null|undefined} earnings
+                 * @memberof openledger.attribution.v1.QueryRowEarningsResponse
+                 * @instance
+                 */
+                QueryRowEarningsResponse.prototype.earnings = null;
+
+                /**
+                 * Creates a new QueryRowEarningsResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryRowEarningsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryRowEarningsResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryRowEarningsResponse} QueryRowEarningsResponse instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryRowEarningsResponse.$Shape): openledger.attribution.v1.QueryRowEarningsResponse & openledger.attribution.v1.QueryRowEarningsResponse.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryRowEarningsResponse.$Properties): openledger.attribution.v1.QueryRowEarningsResponse;
+                 * }}
+                 */
+                QueryRowEarningsResponse.create = function(properties) {
+                    return new QueryRowEarningsResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryRowEarningsResponse message. Does not implicitly {@link openledger.attribution.v1.QueryRowEarningsResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryRowEarningsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryRowEarningsResponse.$Properties} message QueryRowEarningsResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryRowEarningsResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.earnings != null && $Object.hasOwnProperty.call(message, "earnings"))
+                        $root.openledger.attribution.v1.RowEarnings.encode(message.earnings, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryRowEarningsResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryRowEarningsResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryRowEarningsResponse & openledger.attribution.v1.QueryRowEarningsResponse.$Shape} QueryRowEarningsResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryRowEarningsResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryRowEarningsResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.earnings = $root.openledger.attribution.v1.RowEarnings.decode(reader, reader.size(), $undefined, _depth + 1, message.earnings);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryRowEarningsResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryRowEarningsResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryRowEarningsResponse} QueryRowEarningsResponse
+                 */
+                QueryRowEarningsResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryRowEarningsResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryRowEarningsResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryRowEarningsResponse();
+                    if (object.earnings != null) {
+                        if (!$util.isObject(object.earnings))
+                            throw $TypeError(".openledger.attribution.v1.QueryRowEarningsResponse.earnings: object expected");
+                        message.earnings = $root.openledger.attribution.v1.RowEarnings.fromObject(object.earnings, _depth + 1);
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryRowEarningsResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryRowEarningsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryRowEarningsResponse} message QueryRowEarningsResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryRowEarningsResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        object.earnings = null;
+                    if (message.earnings != null && $Object.hasOwnProperty.call(message, "earnings"))
+                        object.earnings = $root.openledger.attribution.v1.RowEarnings.toObject(message.earnings, options, _depth + 1);
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryRowEarningsResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryRowEarningsResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryRowEarningsResponse.prototype.toJSON = function() {
+                    return QueryRowEarningsResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryRowEarningsResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryRowEarningsResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryRowEarningsResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryRowEarningsResponse";
+                };
+
+                return QueryRowEarningsResponse;
+            })();
+
+            v1.QueryCreditRequest = (function() {
+
+                /**
+                 * Properties of a QueryCreditRequest.
+                 * @typedef {Object} openledger.attribution.v1.QueryCreditRequest.$Properties
+                 * @property {string|null} [requester] QueryCreditRequest requester
+                 * @property {string|null} [operator] QueryCreditRequest operator
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryCreditRequest.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryCreditRequest
+                 * @augments openledger.attribution.v1.QueryCreditRequest.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryCreditRequest.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryCreditRequest.
+                 * @typedef {openledger.attribution.v1.QueryCreditRequest.$Properties} openledger.attribution.v1.QueryCreditRequest.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryCreditRequest.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryCreditRequest.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryCreditRequest.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryCreditRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryCreditRequest requester.
+                 * @member {string} requester
+                 * @memberof openledger.attribution.v1.QueryCreditRequest
+                 * @instance
+                 */
+                QueryCreditRequest.prototype.requester = "";
+
+                /**
+                 * QueryCreditRequest operator.
+                 * @member {string} operator
+                 * @memberof openledger.attribution.v1.QueryCreditRequest
+                 * @instance
+                 */
+                QueryCreditRequest.prototype.operator = "";
+
+                /**
+                 * Creates a new QueryCreditRequest instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryCreditRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryCreditRequest.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryCreditRequest} QueryCreditRequest instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryCreditRequest.$Shape): openledger.attribution.v1.QueryCreditRequest & openledger.attribution.v1.QueryCreditRequest.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryCreditRequest.$Properties): openledger.attribution.v1.QueryCreditRequest;
+                 * }}
+                 */
+                QueryCreditRequest.create = function(properties) {
+                    return new QueryCreditRequest(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryCreditRequest message. Does not implicitly {@link openledger.attribution.v1.QueryCreditRequest.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryCreditRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryCreditRequest.$Properties} message QueryCreditRequest message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryCreditRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester") && message.requester !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.requester);
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator") && message.operator !== "")
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.operator);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryCreditRequest message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryCreditRequest
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryCreditRequest & openledger.attribution.v1.QueryCreditRequest.$Shape} QueryCreditRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryCreditRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryCreditRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.requester = value;
+                                else
+                                    delete message.requester;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.operator = value;
+                                else
+                                    delete message.operator;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryCreditRequest message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryCreditRequest
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryCreditRequest} QueryCreditRequest
+                 */
+                QueryCreditRequest.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryCreditRequest)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryCreditRequest: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryCreditRequest();
+                    if (object.requester != null)
+                        if (typeof object.requester !== "string" || object.requester.length)
+                            message.requester = $String(object.requester);
+                    if (object.operator != null)
+                        if (typeof object.operator !== "string" || object.operator.length)
+                            message.operator = $String(object.operator);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryCreditRequest message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryCreditRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryCreditRequest} message QueryCreditRequest
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryCreditRequest.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.requester = "";
+                        object.operator = "";
+                    }
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester"))
+                        object.requester = message.requester;
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator"))
+                        object.operator = message.operator;
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryCreditRequest to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryCreditRequest
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryCreditRequest.prototype.toJSON = function() {
+                    return QueryCreditRequest.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryCreditRequest
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryCreditRequest
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryCreditRequest.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryCreditRequest";
+                };
+
+                return QueryCreditRequest;
+            })();
+
+            v1.QueryCreditResponse = (function() {
+
+                /**
+                 * Properties of a QueryCreditResponse.
+                 * @typedef {Object} openledger.attribution.v1.QueryCreditResponse.$Properties
+                 * @property {openledger.attribution.v1.Credit.$Properties|null} [credit] QueryCreditResponse credit
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryCreditResponse.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryCreditResponse
+                 * @augments openledger.attribution.v1.QueryCreditResponse.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryCreditResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryCreditResponse.
+                 * @typedef {openledger.attribution.v1.QueryCreditResponse.$Properties} openledger.attribution.v1.QueryCreditResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryCreditResponse.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryCreditResponse.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryCreditResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryCreditResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryCreditResponse credit.
+                 * @member {openledger.attribution.v1.Credit.$Properties|null|undefined} credit
+                 * @memberof openledger.attribution.v1.QueryCreditResponse
+                 * @instance
+                 */
+                QueryCreditResponse.prototype.credit = null;
+
+                /**
+                 * Creates a new QueryCreditResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryCreditResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryCreditResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryCreditResponse} QueryCreditResponse instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryCreditResponse.$Shape): openledger.attribution.v1.QueryCreditResponse & openledger.attribution.v1.QueryCreditResponse.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryCreditResponse.$Properties): openledger.attribution.v1.QueryCreditResponse;
+                 * }}
+                 */
+                QueryCreditResponse.create = function(properties) {
+                    return new QueryCreditResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryCreditResponse message. Does not implicitly {@link openledger.attribution.v1.QueryCreditResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryCreditResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryCreditResponse.$Properties} message QueryCreditResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryCreditResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.credit != null && $Object.hasOwnProperty.call(message, "credit"))
+                        $root.openledger.attribution.v1.Credit.encode(message.credit, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryCreditResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryCreditResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryCreditResponse & openledger.attribution.v1.QueryCreditResponse.$Shape} QueryCreditResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryCreditResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryCreditResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.credit = $root.openledger.attribution.v1.Credit.decode(reader, reader.size(), $undefined, _depth + 1, message.credit);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryCreditResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryCreditResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryCreditResponse} QueryCreditResponse
+                 */
+                QueryCreditResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryCreditResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryCreditResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryCreditResponse();
+                    if (object.credit != null) {
+                        if (!$util.isObject(object.credit))
+                            throw $TypeError(".openledger.attribution.v1.QueryCreditResponse.credit: object expected");
+                        message.credit = $root.openledger.attribution.v1.Credit.fromObject(object.credit, _depth + 1);
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryCreditResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryCreditResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryCreditResponse} message QueryCreditResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryCreditResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        object.credit = null;
+                    if (message.credit != null && $Object.hasOwnProperty.call(message, "credit"))
+                        object.credit = $root.openledger.attribution.v1.Credit.toObject(message.credit, options, _depth + 1);
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryCreditResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryCreditResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryCreditResponse.prototype.toJSON = function() {
+                    return QueryCreditResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryCreditResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryCreditResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryCreditResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryCreditResponse";
+                };
+
+                return QueryCreditResponse;
+            })();
+
+            v1.QueryNonceUsedRequest = (function() {
+
+                /**
+                 * Properties of a QueryNonceUsedRequest.
+                 * @typedef {Object} openledger.attribution.v1.QueryNonceUsedRequest.$Properties
+                 * @property {string|null} [requester] QueryNonceUsedRequest requester
+                 * @property {number|Long|null} [nonce] QueryNonceUsedRequest nonce
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryNonceUsedRequest.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryNonceUsedRequest
+                 * @augments openledger.attribution.v1.QueryNonceUsedRequest.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryNonceUsedRequest.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryNonceUsedRequest.
+                 * @typedef {openledger.attribution.v1.QueryNonceUsedRequest.$Properties} openledger.attribution.v1.QueryNonceUsedRequest.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryNonceUsedRequest.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryNonceUsedRequest.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryNonceUsedRequest.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryNonceUsedRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryNonceUsedRequest requester.
+                 * @member {string} requester
+                 * @memberof openledger.attribution.v1.QueryNonceUsedRequest
+                 * @instance
+                 */
+                QueryNonceUsedRequest.prototype.requester = "";
+
+                /**
+                 * QueryNonceUsedRequest nonce.
+                 * @member {number|Long} nonce
+                 * @memberof openledger.attribution.v1.QueryNonceUsedRequest
+                 * @instance
+                 */
+                QueryNonceUsedRequest.prototype.nonce = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Creates a new QueryNonceUsedRequest instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryNonceUsedRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryNonceUsedRequest.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryNonceUsedRequest} QueryNonceUsedRequest instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryNonceUsedRequest.$Shape): openledger.attribution.v1.QueryNonceUsedRequest & openledger.attribution.v1.QueryNonceUsedRequest.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryNonceUsedRequest.$Properties): openledger.attribution.v1.QueryNonceUsedRequest;
+                 * }}
+                 */
+                QueryNonceUsedRequest.create = function(properties) {
+                    return new QueryNonceUsedRequest(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryNonceUsedRequest message. Does not implicitly {@link openledger.attribution.v1.QueryNonceUsedRequest.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryNonceUsedRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryNonceUsedRequest.$Properties} message QueryNonceUsedRequest message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryNonceUsedRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester") && message.requester !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.requester);
+                    if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce") && (typeof message.nonce === "object" ? message.nonce.low || message.nonce.high : message.nonce !== 0))
+                        writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.nonce);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryNonceUsedRequest message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryNonceUsedRequest
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryNonceUsedRequest & openledger.attribution.v1.QueryNonceUsedRequest.$Shape} QueryNonceUsedRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryNonceUsedRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryNonceUsedRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.requester = value;
+                                else
+                                    delete message.requester;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.nonce = value;
+                                else
+                                    delete message.nonce;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryNonceUsedRequest message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryNonceUsedRequest
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryNonceUsedRequest} QueryNonceUsedRequest
+                 */
+                QueryNonceUsedRequest.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryNonceUsedRequest)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryNonceUsedRequest: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryNonceUsedRequest();
+                    if (object.requester != null)
+                        if (typeof object.requester !== "string" || object.requester.length)
+                            message.requester = $String(object.requester);
+                    if (object.nonce != null)
+                        if (typeof object.nonce === "object" ? object.nonce.low || object.nonce.high : $Number(object.nonce) !== 0)
+                            if ($util.Long)
+                                message.nonce = $util.Long.fromValue(object.nonce, true);
+                            else if (typeof object.nonce === "string")
+                                message.nonce = $parseInt(object.nonce, 10);
+                            else if (typeof object.nonce === "number")
+                                message.nonce = object.nonce;
+                            else if (typeof object.nonce === "object")
+                                message.nonce = new $util.LongBits(object.nonce.low >>> 0, object.nonce.high >>> 0).toNumber(true);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryNonceUsedRequest message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryNonceUsedRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryNonceUsedRequest} message QueryNonceUsedRequest
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryNonceUsedRequest.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.requester = "";
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.nonce = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.nonce = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    }
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester"))
+                        object.requester = message.requester;
+                    if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.nonce = typeof message.nonce === "number" ? $BigInt(message.nonce) : $util.Long.fromBits(message.nonce.low >>> 0, message.nonce.high >>> 0, true).toBigInt();
+                        else if (typeof message.nonce === "number")
+                            object.nonce = options.longs === $String ? $String(message.nonce) : message.nonce;
+                        else
+                            object.nonce = options.longs === $String ? $util.Long.prototype.toString.call(message.nonce) : options.longs === $Number ? new $util.LongBits(message.nonce.low >>> 0, message.nonce.high >>> 0).toNumber(true) : message.nonce;
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryNonceUsedRequest to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryNonceUsedRequest
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryNonceUsedRequest.prototype.toJSON = function() {
+                    return QueryNonceUsedRequest.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryNonceUsedRequest
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryNonceUsedRequest
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryNonceUsedRequest.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryNonceUsedRequest";
+                };
+
+                return QueryNonceUsedRequest;
+            })();
+
+            v1.QueryNonceUsedResponse = (function() {
+
+                /**
+                 * Properties of a QueryNonceUsedResponse.
+                 * @typedef {Object} openledger.attribution.v1.QueryNonceUsedResponse.$Properties
+                 * @property {boolean|null} [used] QueryNonceUsedResponse used
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryNonceUsedResponse.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryNonceUsedResponse
+                 * @augments openledger.attribution.v1.QueryNonceUsedResponse.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryNonceUsedResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryNonceUsedResponse.
+                 * @typedef {openledger.attribution.v1.QueryNonceUsedResponse.$Properties} openledger.attribution.v1.QueryNonceUsedResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryNonceUsedResponse.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryNonceUsedResponse.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryNonceUsedResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryNonceUsedResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryNonceUsedResponse used.
+                 * @member {boolean} used
+                 * @memberof openledger.attribution.v1.QueryNonceUsedResponse
+                 * @instance
+                 */
+                QueryNonceUsedResponse.prototype.used = false;
+
+                /**
+                 * Creates a new QueryNonceUsedResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryNonceUsedResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryNonceUsedResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryNonceUsedResponse} QueryNonceUsedResponse instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryNonceUsedResponse.$Shape): openledger.attribution.v1.QueryNonceUsedResponse & openledger.attribution.v1.QueryNonceUsedResponse.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryNonceUsedResponse.$Properties): openledger.attribution.v1.QueryNonceUsedResponse;
+                 * }}
+                 */
+                QueryNonceUsedResponse.create = function(properties) {
+                    return new QueryNonceUsedResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryNonceUsedResponse message. Does not implicitly {@link openledger.attribution.v1.QueryNonceUsedResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryNonceUsedResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryNonceUsedResponse.$Properties} message QueryNonceUsedResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryNonceUsedResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.used != null && $Object.hasOwnProperty.call(message, "used") && message.used !== false)
+                        writer.uint32(/* id 1, wireType 0 =*/8).bool(message.used);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryNonceUsedResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryNonceUsedResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryNonceUsedResponse & openledger.attribution.v1.QueryNonceUsedResponse.$Shape} QueryNonceUsedResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryNonceUsedResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryNonceUsedResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.bool())
+                                    message.used = value;
+                                else
+                                    delete message.used;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryNonceUsedResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryNonceUsedResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryNonceUsedResponse} QueryNonceUsedResponse
+                 */
+                QueryNonceUsedResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryNonceUsedResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryNonceUsedResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryNonceUsedResponse();
+                    if (object.used != null)
+                        if (object.used)
+                            message.used = $Boolean(object.used);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryNonceUsedResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryNonceUsedResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryNonceUsedResponse} message QueryNonceUsedResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryNonceUsedResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        object.used = false;
+                    if (message.used != null && $Object.hasOwnProperty.call(message, "used"))
+                        object.used = message.used;
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryNonceUsedResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryNonceUsedResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryNonceUsedResponse.prototype.toJSON = function() {
+                    return QueryNonceUsedResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryNonceUsedResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryNonceUsedResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryNonceUsedResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryNonceUsedResponse";
+                };
+
+                return QueryNonceUsedResponse;
+            })();
+
+            v1.QueryExplainRequest = (function() {
+
+                /**
+                 * Properties of a QueryExplainRequest.
+                 * @typedef {Object} openledger.attribution.v1.QueryExplainRequest.$Properties
+                 * @property {number|Long|null} [modelId] QueryExplainRequest modelId
+                 * @property {string|null} [text] QueryExplainRequest text
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryExplainRequest.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryExplainRequest
+                 * @augments openledger.attribution.v1.QueryExplainRequest.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryExplainRequest.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryExplainRequest.
+                 * @typedef {openledger.attribution.v1.QueryExplainRequest.$Properties} openledger.attribution.v1.QueryExplainRequest.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryExplainRequest.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryExplainRequest.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryExplainRequest.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryExplainRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryExplainRequest modelId.
+                 * @member {number|Long} modelId
+                 * @memberof openledger.attribution.v1.QueryExplainRequest
+                 * @instance
+                 */
+                QueryExplainRequest.prototype.modelId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * QueryExplainRequest text.
+                 * @member {string} text
+                 * @memberof openledger.attribution.v1.QueryExplainRequest
+                 * @instance
+                 */
+                QueryExplainRequest.prototype.text = "";
+
+                /**
+                 * Creates a new QueryExplainRequest instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryExplainRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryExplainRequest.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryExplainRequest} QueryExplainRequest instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryExplainRequest.$Shape): openledger.attribution.v1.QueryExplainRequest & openledger.attribution.v1.QueryExplainRequest.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryExplainRequest.$Properties): openledger.attribution.v1.QueryExplainRequest;
+                 * }}
+                 */
+                QueryExplainRequest.create = function(properties) {
+                    return new QueryExplainRequest(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryExplainRequest message. Does not implicitly {@link openledger.attribution.v1.QueryExplainRequest.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryExplainRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryExplainRequest.$Properties} message QueryExplainRequest message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryExplainRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.modelId != null && $Object.hasOwnProperty.call(message, "modelId") && (typeof message.modelId === "object" ? message.modelId.low || message.modelId.high : message.modelId !== 0))
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.modelId);
+                    if (message.text != null && $Object.hasOwnProperty.call(message, "text") && message.text !== "")
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.text);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryExplainRequest message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryExplainRequest
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryExplainRequest & openledger.attribution.v1.QueryExplainRequest.$Shape} QueryExplainRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryExplainRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryExplainRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.modelId = value;
+                                else
+                                    delete message.modelId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.text = value;
+                                else
+                                    delete message.text;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryExplainRequest message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryExplainRequest
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryExplainRequest} QueryExplainRequest
+                 */
+                QueryExplainRequest.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryExplainRequest)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryExplainRequest: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryExplainRequest();
+                    if (object.modelId != null)
+                        if (typeof object.modelId === "object" ? object.modelId.low || object.modelId.high : $Number(object.modelId) !== 0)
+                            if ($util.Long)
+                                message.modelId = $util.Long.fromValue(object.modelId, true);
+                            else if (typeof object.modelId === "string")
+                                message.modelId = $parseInt(object.modelId, 10);
+                            else if (typeof object.modelId === "number")
+                                message.modelId = object.modelId;
+                            else if (typeof object.modelId === "object")
+                                message.modelId = new $util.LongBits(object.modelId.low >>> 0, object.modelId.high >>> 0).toNumber(true);
+                    if (object.text != null)
+                        if (typeof object.text !== "string" || object.text.length)
+                            message.text = $String(object.text);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryExplainRequest message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryExplainRequest
+                 * @static
+                 * @param {openledger.attribution.v1.QueryExplainRequest} message QueryExplainRequest
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryExplainRequest.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.modelId = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.modelId = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.text = "";
+                    }
+                    if (message.modelId != null && $Object.hasOwnProperty.call(message, "modelId"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.modelId = typeof message.modelId === "number" ? $BigInt(message.modelId) : $util.Long.fromBits(message.modelId.low >>> 0, message.modelId.high >>> 0, true).toBigInt();
+                        else if (typeof message.modelId === "number")
+                            object.modelId = options.longs === $String ? $String(message.modelId) : message.modelId;
+                        else
+                            object.modelId = options.longs === $String ? $util.Long.prototype.toString.call(message.modelId) : options.longs === $Number ? new $util.LongBits(message.modelId.low >>> 0, message.modelId.high >>> 0).toNumber(true) : message.modelId;
+                    if (message.text != null && $Object.hasOwnProperty.call(message, "text"))
+                        object.text = message.text;
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryExplainRequest to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryExplainRequest
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryExplainRequest.prototype.toJSON = function() {
+                    return QueryExplainRequest.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryExplainRequest
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryExplainRequest
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryExplainRequest.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryExplainRequest";
+                };
+
+                return QueryExplainRequest;
+            })();
+
+            v1.QueryExplainResponse = (function() {
+
+                /**
+                 * Properties of a QueryExplainResponse.
+                 * @typedef {Object} openledger.attribution.v1.QueryExplainResponse.$Properties
+                 * @property {Array.<openledger.attribution.v1.ExplainRow.$Properties>|null} [rows] QueryExplainResponse rows
+                 * @property {Array.<openledger.attribution.v1.ExplainSpan.$Properties>|null} [spans] QueryExplainResponse spans
+                 * @property {number|null} [commonSpans] QueryExplainResponse commonSpans
+                 * @property {number|null} [matchedTokens] QueryExplainResponse matchedTokens
+                 * @property {number|null} [totalTokens] QueryExplainResponse totalTokens
+                 * @property {number|Long|null} [work] QueryExplainResponse work
+                 * @property {Array.<openledger.attribution.v1.DatanetWeight.$Properties>|null} [datanets] QueryExplainResponse datanets
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryExplainResponse.
+                 * @memberof openledger.attribution.v1
+                 * @interface IQueryExplainResponse
+                 * @augments openledger.attribution.v1.QueryExplainResponse.$Properties
+                 * @deprecated Use openledger.attribution.v1.QueryExplainResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryExplainResponse.
+                 * @typedef {openledger.attribution.v1.QueryExplainResponse.$Properties} openledger.attribution.v1.QueryExplainResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryExplainResponse.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a QueryExplainResponse.
+                 * @constructor
+                 * @param {openledger.attribution.v1.QueryExplainResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryExplainResponse = function (properties) {
+                    this.rows = [];
+                    this.spans = [];
+                    this.datanets = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryExplainResponse rows.
+                 * @member {Array.<openledger.attribution.v1.ExplainRow.$Properties>} rows
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @instance
+                 */
+                QueryExplainResponse.prototype.rows = $util.emptyArray;
+
+                /**
+                 * QueryExplainResponse spans.
+                 * @member {Array.<openledger.attribution.v1.ExplainSpan.$Properties>} spans
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @instance
+                 */
+                QueryExplainResponse.prototype.spans = $util.emptyArray;
+
+                /**
+                 * QueryExplainResponse commonSpans.
+                 * @member {number} commonSpans
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @instance
+                 */
+                QueryExplainResponse.prototype.commonSpans = 0;
+
+                /**
+                 * QueryExplainResponse matchedTokens.
+                 * @member {number} matchedTokens
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @instance
+                 */
+                QueryExplainResponse.prototype.matchedTokens = 0;
+
+                /**
+                 * QueryExplainResponse totalTokens.
+                 * @member {number} totalTokens
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @instance
+                 */
+                QueryExplainResponse.prototype.totalTokens = 0;
+
+                /**
+                 * QueryExplainResponse work.
+                 * @member {number|Long} work
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @instance
+                 */
+                QueryExplainResponse.prototype.work = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * QueryExplainResponse datanets.
+                 * @member {Array.<openledger.attribution.v1.DatanetWeight.$Properties>} datanets
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @instance
+                 */
+                QueryExplainResponse.prototype.datanets = $util.emptyArray;
+
+                /**
+                 * Creates a new QueryExplainResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryExplainResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.QueryExplainResponse} QueryExplainResponse instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.QueryExplainResponse.$Shape): openledger.attribution.v1.QueryExplainResponse & openledger.attribution.v1.QueryExplainResponse.$Shape;
+                 *   (properties?: openledger.attribution.v1.QueryExplainResponse.$Properties): openledger.attribution.v1.QueryExplainResponse;
+                 * }}
+                 */
+                QueryExplainResponse.create = function(properties) {
+                    return new QueryExplainResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryExplainResponse message. Does not implicitly {@link openledger.attribution.v1.QueryExplainResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryExplainResponse.$Properties} message QueryExplainResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryExplainResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.rows != null && message.rows.length)
+                        for (let i = 0; i < message.rows.length; ++i)
+                            $root.openledger.attribution.v1.ExplainRow.encode(message.rows[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                    if (message.spans != null && message.spans.length)
+                        for (let i = 0; i < message.spans.length; ++i)
+                            $root.openledger.attribution.v1.ExplainSpan.encode(message.spans[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                    if (message.commonSpans != null && $Object.hasOwnProperty.call(message, "commonSpans") && message.commonSpans !== 0)
+                        writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.commonSpans);
+                    if (message.matchedTokens != null && $Object.hasOwnProperty.call(message, "matchedTokens") && message.matchedTokens !== 0)
+                        writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.matchedTokens);
+                    if (message.totalTokens != null && $Object.hasOwnProperty.call(message, "totalTokens") && message.totalTokens !== 0)
+                        writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.totalTokens);
+                    if (message.work != null && $Object.hasOwnProperty.call(message, "work") && (typeof message.work === "object" ? message.work.low || message.work.high : message.work !== 0))
+                        writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.work);
+                    if (message.datanets != null && message.datanets.length)
+                        for (let i = 0; i < message.datanets.length; ++i)
+                            $root.openledger.attribution.v1.DatanetWeight.encode(message.datanets[i], writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryExplainResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryExplainResponse & openledger.attribution.v1.QueryExplainResponse.$Shape} QueryExplainResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryExplainResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.QueryExplainResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.rows && message.rows.length))
+                                    message.rows = [];
+                                message.rows.push($root.openledger.attribution.v1.ExplainRow.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.spans && message.spans.length))
+                                    message.spans = [];
+                                message.spans.push($root.openledger.attribution.v1.ExplainSpan.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.commonSpans = value;
+                                else
+                                    delete message.commonSpans;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.matchedTokens = value;
+                                else
+                                    delete message.matchedTokens;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.totalTokens = value;
+                                else
+                                    delete message.totalTokens;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.work = value;
+                                else
+                                    delete message.work;
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.datanets && message.datanets.length))
+                                    message.datanets = [];
+                                message.datanets.push($root.openledger.attribution.v1.DatanetWeight.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryExplainResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.QueryExplainResponse} QueryExplainResponse
+                 */
+                QueryExplainResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.QueryExplainResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.QueryExplainResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.QueryExplainResponse();
+                    if (object.rows) {
+                        if (!$Array.isArray(object.rows))
+                            throw $TypeError(".openledger.attribution.v1.QueryExplainResponse.rows: array expected");
+                        message.rows = $Array(object.rows.length);
+                        for (let i = 0; i < object.rows.length; ++i) {
+                            if (!$util.isObject(object.rows[i]))
+                                throw $TypeError(".openledger.attribution.v1.QueryExplainResponse.rows: object expected");
+                            message.rows[i] = $root.openledger.attribution.v1.ExplainRow.fromObject(object.rows[i], _depth + 1);
+                        }
+                    }
+                    if (object.spans) {
+                        if (!$Array.isArray(object.spans))
+                            throw $TypeError(".openledger.attribution.v1.QueryExplainResponse.spans: array expected");
+                        message.spans = $Array(object.spans.length);
+                        for (let i = 0; i < object.spans.length; ++i) {
+                            if (!$util.isObject(object.spans[i]))
+                                throw $TypeError(".openledger.attribution.v1.QueryExplainResponse.spans: object expected");
+                            message.spans[i] = $root.openledger.attribution.v1.ExplainSpan.fromObject(object.spans[i], _depth + 1);
+                        }
+                    }
+                    if (object.commonSpans != null)
+                        if ($Number(object.commonSpans) !== 0)
+                            message.commonSpans = object.commonSpans >>> 0;
+                    if (object.matchedTokens != null)
+                        if ($Number(object.matchedTokens) !== 0)
+                            message.matchedTokens = object.matchedTokens >>> 0;
+                    if (object.totalTokens != null)
+                        if ($Number(object.totalTokens) !== 0)
+                            message.totalTokens = object.totalTokens >>> 0;
+                    if (object.work != null)
+                        if (typeof object.work === "object" ? object.work.low || object.work.high : $Number(object.work) !== 0)
+                            if ($util.Long)
+                                message.work = $util.Long.fromValue(object.work, true);
+                            else if (typeof object.work === "string")
+                                message.work = $parseInt(object.work, 10);
+                            else if (typeof object.work === "number")
+                                message.work = object.work;
+                            else if (typeof object.work === "object")
+                                message.work = new $util.LongBits(object.work.low >>> 0, object.work.high >>> 0).toNumber(true);
+                    if (object.datanets) {
+                        if (!$Array.isArray(object.datanets))
+                            throw $TypeError(".openledger.attribution.v1.QueryExplainResponse.datanets: array expected");
+                        message.datanets = $Array(object.datanets.length);
+                        for (let i = 0; i < object.datanets.length; ++i) {
+                            if (!$util.isObject(object.datanets[i]))
+                                throw $TypeError(".openledger.attribution.v1.QueryExplainResponse.datanets: object expected");
+                            message.datanets[i] = $root.openledger.attribution.v1.DatanetWeight.fromObject(object.datanets[i], _depth + 1);
+                        }
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryExplainResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @static
+                 * @param {openledger.attribution.v1.QueryExplainResponse} message QueryExplainResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryExplainResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.arrays || options.defaults) {
+                        object.rows = [];
+                        object.spans = [];
+                        object.datanets = [];
+                    }
+                    if (options.defaults) {
+                        object.commonSpans = 0;
+                        object.matchedTokens = 0;
+                        object.totalTokens = 0;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.work = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.work = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    }
+                    if (message.rows && message.rows.length) {
+                        object.rows = $Array(message.rows.length);
+                        for (let j = 0; j < message.rows.length; ++j)
+                            object.rows[j] = $root.openledger.attribution.v1.ExplainRow.toObject(message.rows[j], options, _depth + 1);
+                    }
+                    if (message.spans && message.spans.length) {
+                        object.spans = $Array(message.spans.length);
+                        for (let j = 0; j < message.spans.length; ++j)
+                            object.spans[j] = $root.openledger.attribution.v1.ExplainSpan.toObject(message.spans[j], options, _depth + 1);
+                    }
+                    if (message.commonSpans != null && $Object.hasOwnProperty.call(message, "commonSpans"))
+                        object.commonSpans = message.commonSpans;
+                    if (message.matchedTokens != null && $Object.hasOwnProperty.call(message, "matchedTokens"))
+                        object.matchedTokens = message.matchedTokens;
+                    if (message.totalTokens != null && $Object.hasOwnProperty.call(message, "totalTokens"))
+                        object.totalTokens = message.totalTokens;
+                    if (message.work != null && $Object.hasOwnProperty.call(message, "work"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.work = typeof message.work === "number" ? $BigInt(message.work) : $util.Long.fromBits(message.work.low >>> 0, message.work.high >>> 0, true).toBigInt();
+                        else if (typeof message.work === "number")
+                            object.work = options.longs === $String ? $String(message.work) : message.work;
+                        else
+                            object.work = options.longs === $String ? $util.Long.prototype.toString.call(message.work) : options.longs === $Number ? new $util.LongBits(message.work.low >>> 0, message.work.high >>> 0).toNumber(true) : message.work;
+                    if (message.datanets && message.datanets.length) {
+                        object.datanets = $Array(message.datanets.length);
+                        for (let j = 0; j < message.datanets.length; ++j)
+                            object.datanets[j] = $root.openledger.attribution.v1.DatanetWeight.toObject(message.datanets[j], options, _depth + 1);
+                    }
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryExplainResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryExplainResponse.prototype.toJSON = function() {
+                    return QueryExplainResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryExplainResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.QueryExplainResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryExplainResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.QueryExplainResponse";
+                };
+
+                return QueryExplainResponse;
+            })();
+
+            v1.MsgDepositCredit = (function() {
+
+                /**
+                 * Properties of a MsgDepositCredit.
+                 * @typedef {Object} openledger.attribution.v1.MsgDepositCredit.$Properties
+                 * @property {string|null} [requester] MsgDepositCredit requester
+                 * @property {string|null} [operator] MsgDepositCredit operator
+                 * @property {cosmos.base.v1beta1.Coin.$Properties|null} [amount] MsgDepositCredit amount
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a MsgDepositCredit.
+                 * @memberof openledger.attribution.v1
+                 * @interface IMsgDepositCredit
+                 * @augments openledger.attribution.v1.MsgDepositCredit.$Properties
+                 * @deprecated Use openledger.attribution.v1.MsgDepositCredit.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a MsgDepositCredit.
+                 * @typedef {openledger.attribution.v1.MsgDepositCredit.$Properties} openledger.attribution.v1.MsgDepositCredit.$Shape
+                 */
+
+                /**
+                 * Constructs a new MsgDepositCredit.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a MsgDepositCredit.
+                 * @constructor
+                 * @param {openledger.attribution.v1.MsgDepositCredit.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const MsgDepositCredit = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * MsgDepositCredit requester.
+                 * @member {string} requester
+                 * @memberof openledger.attribution.v1.MsgDepositCredit
+                 * @instance
+                 */
+                MsgDepositCredit.prototype.requester = "";
+
+                /**
+                 * MsgDepositCredit operator.
+                 * @member {string} operator
+                 * @memberof openledger.attribution.v1.MsgDepositCredit
+                 * @instance
+                 */
+                MsgDepositCredit.prototype.operator = "";
+
+                /**
+                 * MsgDepositCredit amount.
+                 * @member {cosmos.base.v1beta1.Coin.$Properties|null|undefined} amount
+                 * @memberof openledger.attribution.v1.MsgDepositCredit
+                 * @instance
+                 */
+                MsgDepositCredit.prototype.amount = null;
+
+                /**
+                 * Creates a new MsgDepositCredit instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.MsgDepositCredit
+                 * @static
+                 * @param {openledger.attribution.v1.MsgDepositCredit.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.MsgDepositCredit} MsgDepositCredit instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.MsgDepositCredit.$Shape): openledger.attribution.v1.MsgDepositCredit & openledger.attribution.v1.MsgDepositCredit.$Shape;
+                 *   (properties?: openledger.attribution.v1.MsgDepositCredit.$Properties): openledger.attribution.v1.MsgDepositCredit;
+                 * }}
+                 */
+                MsgDepositCredit.create = function(properties) {
+                    return new MsgDepositCredit(properties);
+                };
+
+                /**
+                 * Encodes the specified MsgDepositCredit message. Does not implicitly {@link openledger.attribution.v1.MsgDepositCredit.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.MsgDepositCredit
+                 * @static
+                 * @param {openledger.attribution.v1.MsgDepositCredit.$Properties} message MsgDepositCredit message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                MsgDepositCredit.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester") && message.requester !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.requester);
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator") && message.operator !== "")
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.operator);
+                    if (message.amount != null && $Object.hasOwnProperty.call(message, "amount"))
+                        $root.cosmos.base.v1beta1.Coin.encode(message.amount, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a MsgDepositCredit message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.MsgDepositCredit
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgDepositCredit & openledger.attribution.v1.MsgDepositCredit.$Shape} MsgDepositCredit
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                MsgDepositCredit.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.MsgDepositCredit();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.requester = value;
+                                else
+                                    delete message.requester;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.operator = value;
+                                else
+                                    delete message.operator;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                message.amount = $root.cosmos.base.v1beta1.Coin.decode(reader, reader.size(), $undefined, _depth + 1, message.amount);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a MsgDepositCredit message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.MsgDepositCredit
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.MsgDepositCredit} MsgDepositCredit
+                 */
+                MsgDepositCredit.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.MsgDepositCredit)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.MsgDepositCredit: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.MsgDepositCredit();
+                    if (object.requester != null)
+                        if (typeof object.requester !== "string" || object.requester.length)
+                            message.requester = $String(object.requester);
+                    if (object.operator != null)
+                        if (typeof object.operator !== "string" || object.operator.length)
+                            message.operator = $String(object.operator);
+                    if (object.amount != null) {
+                        if (!$util.isObject(object.amount))
+                            throw $TypeError(".openledger.attribution.v1.MsgDepositCredit.amount: object expected");
+                        message.amount = $root.cosmos.base.v1beta1.Coin.fromObject(object.amount, _depth + 1);
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a MsgDepositCredit message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.MsgDepositCredit
+                 * @static
+                 * @param {openledger.attribution.v1.MsgDepositCredit} message MsgDepositCredit
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                MsgDepositCredit.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.requester = "";
+                        object.operator = "";
+                        object.amount = null;
+                    }
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester"))
+                        object.requester = message.requester;
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator"))
+                        object.operator = message.operator;
+                    if (message.amount != null && $Object.hasOwnProperty.call(message, "amount"))
+                        object.amount = $root.cosmos.base.v1beta1.Coin.toObject(message.amount, options, _depth + 1);
+                    return object;
+                };
+
+                /**
+                 * Converts this MsgDepositCredit to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.MsgDepositCredit
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                MsgDepositCredit.prototype.toJSON = function() {
+                    return MsgDepositCredit.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for MsgDepositCredit
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.MsgDepositCredit
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                MsgDepositCredit.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.MsgDepositCredit";
+                };
+
+                return MsgDepositCredit;
+            })();
+
+            v1.MsgDepositCreditResponse = (function() {
+
+                /**
+                 * Properties of a MsgDepositCreditResponse.
+                 * @typedef {Object} openledger.attribution.v1.MsgDepositCreditResponse.$Properties
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a MsgDepositCreditResponse.
+                 * @memberof openledger.attribution.v1
+                 * @interface IMsgDepositCreditResponse
+                 * @augments openledger.attribution.v1.MsgDepositCreditResponse.$Properties
+                 * @deprecated Use openledger.attribution.v1.MsgDepositCreditResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a MsgDepositCreditResponse.
+                 * @typedef {openledger.attribution.v1.MsgDepositCreditResponse.$Properties} openledger.attribution.v1.MsgDepositCreditResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new MsgDepositCreditResponse.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a MsgDepositCreditResponse.
+                 * @constructor
+                 * @param {openledger.attribution.v1.MsgDepositCreditResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const MsgDepositCreditResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * Creates a new MsgDepositCreditResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.MsgDepositCreditResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgDepositCreditResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.MsgDepositCreditResponse} MsgDepositCreditResponse instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.MsgDepositCreditResponse.$Shape): openledger.attribution.v1.MsgDepositCreditResponse & openledger.attribution.v1.MsgDepositCreditResponse.$Shape;
+                 *   (properties?: openledger.attribution.v1.MsgDepositCreditResponse.$Properties): openledger.attribution.v1.MsgDepositCreditResponse;
+                 * }}
+                 */
+                MsgDepositCreditResponse.create = function(properties) {
+                    return new MsgDepositCreditResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified MsgDepositCreditResponse message. Does not implicitly {@link openledger.attribution.v1.MsgDepositCreditResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.MsgDepositCreditResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgDepositCreditResponse.$Properties} message MsgDepositCreditResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                MsgDepositCreditResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a MsgDepositCreditResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.MsgDepositCreditResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgDepositCreditResponse & openledger.attribution.v1.MsgDepositCreditResponse.$Shape} MsgDepositCreditResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                MsgDepositCreditResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.MsgDepositCreditResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        reader.skipType(tag & 7, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a MsgDepositCreditResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.MsgDepositCreditResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.MsgDepositCreditResponse} MsgDepositCreditResponse
+                 */
+                MsgDepositCreditResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.MsgDepositCreditResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.MsgDepositCreditResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    return new $root.openledger.attribution.v1.MsgDepositCreditResponse();
+                };
+
+                /**
+                 * Creates a plain object from a MsgDepositCreditResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.MsgDepositCreditResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgDepositCreditResponse} message MsgDepositCreditResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                MsgDepositCreditResponse.toObject = function () {
+                    return {};
+                };
+
+                /**
+                 * Converts this MsgDepositCreditResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.MsgDepositCreditResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                MsgDepositCreditResponse.prototype.toJSON = function() {
+                    return MsgDepositCreditResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for MsgDepositCreditResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.MsgDepositCreditResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                MsgDepositCreditResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.MsgDepositCreditResponse";
+                };
+
+                return MsgDepositCreditResponse;
+            })();
+
+            v1.MsgWithdrawCredit = (function() {
+
+                /**
+                 * Properties of a MsgWithdrawCredit.
+                 * @typedef {Object} openledger.attribution.v1.MsgWithdrawCredit.$Properties
+                 * @property {string|null} [requester] MsgWithdrawCredit requester
+                 * @property {string|null} [operator] MsgWithdrawCredit operator
+                 * @property {cosmos.base.v1beta1.Coin.$Properties|null} [amount] MsgWithdrawCredit amount
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a MsgWithdrawCredit.
+                 * @memberof openledger.attribution.v1
+                 * @interface IMsgWithdrawCredit
+                 * @augments openledger.attribution.v1.MsgWithdrawCredit.$Properties
+                 * @deprecated Use openledger.attribution.v1.MsgWithdrawCredit.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a MsgWithdrawCredit.
+                 * @typedef {openledger.attribution.v1.MsgWithdrawCredit.$Properties} openledger.attribution.v1.MsgWithdrawCredit.$Shape
+                 */
+
+                /**
+                 * Constructs a new MsgWithdrawCredit.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a MsgWithdrawCredit.
+                 * @constructor
+                 * @param {openledger.attribution.v1.MsgWithdrawCredit.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const MsgWithdrawCredit = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * MsgWithdrawCredit requester.
+                 * @member {string} requester
+                 * @memberof openledger.attribution.v1.MsgWithdrawCredit
+                 * @instance
+                 */
+                MsgWithdrawCredit.prototype.requester = "";
+
+                /**
+                 * MsgWithdrawCredit operator.
+                 * @member {string} operator
+                 * @memberof openledger.attribution.v1.MsgWithdrawCredit
+                 * @instance
+                 */
+                MsgWithdrawCredit.prototype.operator = "";
+
+                /**
+                 * MsgWithdrawCredit amount.
+                 * @member {cosmos.base.v1beta1.Coin.$Properties|null|undefined} amount
+                 * @memberof openledger.attribution.v1.MsgWithdrawCredit
+                 * @instance
+                 */
+                MsgWithdrawCredit.prototype.amount = null;
+
+                /**
+                 * Creates a new MsgWithdrawCredit instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.MsgWithdrawCredit
+                 * @static
+                 * @param {openledger.attribution.v1.MsgWithdrawCredit.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.MsgWithdrawCredit} MsgWithdrawCredit instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.MsgWithdrawCredit.$Shape): openledger.attribution.v1.MsgWithdrawCredit & openledger.attribution.v1.MsgWithdrawCredit.$Shape;
+                 *   (properties?: openledger.attribution.v1.MsgWithdrawCredit.$Properties): openledger.attribution.v1.MsgWithdrawCredit;
+                 * }}
+                 */
+                MsgWithdrawCredit.create = function(properties) {
+                    return new MsgWithdrawCredit(properties);
+                };
+
+                /**
+                 * Encodes the specified MsgWithdrawCredit message. Does not implicitly {@link openledger.attribution.v1.MsgWithdrawCredit.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.MsgWithdrawCredit
+                 * @static
+                 * @param {openledger.attribution.v1.MsgWithdrawCredit.$Properties} message MsgWithdrawCredit message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                MsgWithdrawCredit.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester") && message.requester !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.requester);
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator") && message.operator !== "")
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.operator);
+                    if (message.amount != null && $Object.hasOwnProperty.call(message, "amount"))
+                        $root.cosmos.base.v1beta1.Coin.encode(message.amount, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a MsgWithdrawCredit message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.MsgWithdrawCredit
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgWithdrawCredit & openledger.attribution.v1.MsgWithdrawCredit.$Shape} MsgWithdrawCredit
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                MsgWithdrawCredit.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.MsgWithdrawCredit();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.requester = value;
+                                else
+                                    delete message.requester;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.operator = value;
+                                else
+                                    delete message.operator;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                message.amount = $root.cosmos.base.v1beta1.Coin.decode(reader, reader.size(), $undefined, _depth + 1, message.amount);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a MsgWithdrawCredit message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.MsgWithdrawCredit
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.MsgWithdrawCredit} MsgWithdrawCredit
+                 */
+                MsgWithdrawCredit.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.MsgWithdrawCredit)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.MsgWithdrawCredit: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.MsgWithdrawCredit();
+                    if (object.requester != null)
+                        if (typeof object.requester !== "string" || object.requester.length)
+                            message.requester = $String(object.requester);
+                    if (object.operator != null)
+                        if (typeof object.operator !== "string" || object.operator.length)
+                            message.operator = $String(object.operator);
+                    if (object.amount != null) {
+                        if (!$util.isObject(object.amount))
+                            throw $TypeError(".openledger.attribution.v1.MsgWithdrawCredit.amount: object expected");
+                        message.amount = $root.cosmos.base.v1beta1.Coin.fromObject(object.amount, _depth + 1);
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a MsgWithdrawCredit message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.MsgWithdrawCredit
+                 * @static
+                 * @param {openledger.attribution.v1.MsgWithdrawCredit} message MsgWithdrawCredit
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                MsgWithdrawCredit.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.requester = "";
+                        object.operator = "";
+                        object.amount = null;
+                    }
+                    if (message.requester != null && $Object.hasOwnProperty.call(message, "requester"))
+                        object.requester = message.requester;
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator"))
+                        object.operator = message.operator;
+                    if (message.amount != null && $Object.hasOwnProperty.call(message, "amount"))
+                        object.amount = $root.cosmos.base.v1beta1.Coin.toObject(message.amount, options, _depth + 1);
+                    return object;
+                };
+
+                /**
+                 * Converts this MsgWithdrawCredit to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.MsgWithdrawCredit
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                MsgWithdrawCredit.prototype.toJSON = function() {
+                    return MsgWithdrawCredit.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for MsgWithdrawCredit
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.MsgWithdrawCredit
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                MsgWithdrawCredit.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.MsgWithdrawCredit";
+                };
+
+                return MsgWithdrawCredit;
+            })();
+
+            v1.MsgWithdrawCreditResponse = (function() {
+
+                /**
+                 * Properties of a MsgWithdrawCreditResponse.
+                 * @typedef {Object} openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties
+                 * @property {number|Long|null} [unlockHeight] MsgWithdrawCreditResponse unlockHeight
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a MsgWithdrawCreditResponse.
+                 * @memberof openledger.attribution.v1
+                 * @interface IMsgWithdrawCreditResponse
+                 * @augments openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties
+                 * @deprecated Use openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a MsgWithdrawCreditResponse.
+                 * @typedef {openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties} openledger.attribution.v1.MsgWithdrawCreditResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new MsgWithdrawCreditResponse.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a MsgWithdrawCreditResponse.
+                 * @constructor
+                 * @param {openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const MsgWithdrawCreditResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * MsgWithdrawCreditResponse unlockHeight.
+                 * @member {number|Long} unlockHeight
+                 * @memberof openledger.attribution.v1.MsgWithdrawCreditResponse
+                 * @instance
+                 */
+                MsgWithdrawCreditResponse.prototype.unlockHeight = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+                /**
+                 * Creates a new MsgWithdrawCreditResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.MsgWithdrawCreditResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.MsgWithdrawCreditResponse} MsgWithdrawCreditResponse instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.MsgWithdrawCreditResponse.$Shape): openledger.attribution.v1.MsgWithdrawCreditResponse & openledger.attribution.v1.MsgWithdrawCreditResponse.$Shape;
+                 *   (properties?: openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties): openledger.attribution.v1.MsgWithdrawCreditResponse;
+                 * }}
+                 */
+                MsgWithdrawCreditResponse.create = function(properties) {
+                    return new MsgWithdrawCreditResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified MsgWithdrawCreditResponse message. Does not implicitly {@link openledger.attribution.v1.MsgWithdrawCreditResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.MsgWithdrawCreditResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties} message MsgWithdrawCreditResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                MsgWithdrawCreditResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.unlockHeight != null && $Object.hasOwnProperty.call(message, "unlockHeight") && (typeof message.unlockHeight === "object" ? message.unlockHeight.low || message.unlockHeight.high : message.unlockHeight !== 0))
+                        writer.uint32(/* id 1, wireType 0 =*/8).int64(message.unlockHeight);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a MsgWithdrawCreditResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.MsgWithdrawCreditResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgWithdrawCreditResponse & openledger.attribution.v1.MsgWithdrawCreditResponse.$Shape} MsgWithdrawCreditResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                MsgWithdrawCreditResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.MsgWithdrawCreditResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.unlockHeight = value;
+                                else
+                                    delete message.unlockHeight;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a MsgWithdrawCreditResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.MsgWithdrawCreditResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.MsgWithdrawCreditResponse} MsgWithdrawCreditResponse
+                 */
+                MsgWithdrawCreditResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.MsgWithdrawCreditResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.MsgWithdrawCreditResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.MsgWithdrawCreditResponse();
+                    if (object.unlockHeight != null)
+                        if (typeof object.unlockHeight === "object" ? object.unlockHeight.low || object.unlockHeight.high : $Number(object.unlockHeight) !== 0)
+                            if ($util.Long)
+                                message.unlockHeight = $util.Long.fromValue(object.unlockHeight, false);
+                            else if (typeof object.unlockHeight === "string")
+                                message.unlockHeight = $parseInt(object.unlockHeight, 10);
+                            else if (typeof object.unlockHeight === "number")
+                                message.unlockHeight = object.unlockHeight;
+                            else if (typeof object.unlockHeight === "object")
+                                message.unlockHeight = new $util.LongBits(object.unlockHeight.low >>> 0, object.unlockHeight.high >>> 0).toNumber();
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a MsgWithdrawCreditResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.MsgWithdrawCreditResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgWithdrawCreditResponse} message MsgWithdrawCreditResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                MsgWithdrawCreditResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, false);
+                            object.unlockHeight = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.unlockHeight = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if (message.unlockHeight != null && $Object.hasOwnProperty.call(message, "unlockHeight"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.unlockHeight = typeof message.unlockHeight === "number" ? $BigInt(message.unlockHeight) : $util.Long.fromBits(message.unlockHeight.low >>> 0, message.unlockHeight.high >>> 0, false).toBigInt();
+                        else if (typeof message.unlockHeight === "number")
+                            object.unlockHeight = options.longs === $String ? $String(message.unlockHeight) : message.unlockHeight;
+                        else
+                            object.unlockHeight = options.longs === $String ? $util.Long.prototype.toString.call(message.unlockHeight) : options.longs === $Number ? new $util.LongBits(message.unlockHeight.low >>> 0, message.unlockHeight.high >>> 0).toNumber() : message.unlockHeight;
+                    return object;
+                };
+
+                /**
+                 * Converts this MsgWithdrawCreditResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.MsgWithdrawCreditResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                MsgWithdrawCreditResponse.prototype.toJSON = function() {
+                    return MsgWithdrawCreditResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for MsgWithdrawCreditResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.MsgWithdrawCreditResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                MsgWithdrawCreditResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.MsgWithdrawCreditResponse";
+                };
+
+                return MsgWithdrawCreditResponse;
+            })();
+
+            v1.MsgSettleInference = (function() {
+
+                /**
+                 * Properties of a MsgSettleInference.
+                 * @typedef {Object} openledger.attribution.v1.MsgSettleInference.$Properties
+                 * @property {string|null} [operator] MsgSettleInference operator
+                 * @property {openledger.attribution.v1.InferenceRequest.$Properties|null} [request] MsgSettleInference request
+                 * @property {Uint8Array|null} [signature] MsgSettleInference signature
+                 * @property {Uint8Array|null} [pubkey] MsgSettleInference pubkey
+                 * @property {number|Long|null} [inputTokens] MsgSettleInference inputTokens
+                 * @property {string|null} [output] MsgSettleInference output
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a MsgSettleInference.
+                 * @memberof openledger.attribution.v1
+                 * @interface IMsgSettleInference
+                 * @augments openledger.attribution.v1.MsgSettleInference.$Properties
+                 * @deprecated Use openledger.attribution.v1.MsgSettleInference.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a MsgSettleInference.
+                 * @typedef {openledger.attribution.v1.MsgSettleInference.$Properties} openledger.attribution.v1.MsgSettleInference.$Shape
+                 */
+
+                /**
+                 * Constructs a new MsgSettleInference.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a MsgSettleInference.
+                 * @constructor
+                 * @param {openledger.attribution.v1.MsgSettleInference.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const MsgSettleInference = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * MsgSettleInference operator.
+                 * @member {string} operator
+                 * @memberof openledger.attribution.v1.MsgSettleInference
+                 * @instance
+                 */
+                MsgSettleInference.prototype.operator = "";
+
+                /**
+                 * MsgSettleInference request.
+                 * @member {openledger.attribution.v1.InferenceRequest.$Properties|null|undefined} request
+                 * @memberof openledger.attribution.v1.MsgSettleInference
+                 * @instance
+                 */
+                MsgSettleInference.prototype.request = null;
+
+                /**
+                 * MsgSettleInference signature.
+                 * @member {Uint8Array} signature
+                 * @memberof openledger.attribution.v1.MsgSettleInference
+                 * @instance
+                 */
+                MsgSettleInference.prototype.signature = $util.newBuffer([]);
+
+                /**
+                 * MsgSettleInference pubkey.
+                 * @member {Uint8Array} pubkey
+                 * @memberof openledger.attribution.v1.MsgSettleInference
+                 * @instance
+                 */
+                MsgSettleInference.prototype.pubkey = $util.newBuffer([]);
+
+                /**
+                 * MsgSettleInference inputTokens.
+                 * @member {number|Long} inputTokens
+                 * @memberof openledger.attribution.v1.MsgSettleInference
+                 * @instance
+                 */
+                MsgSettleInference.prototype.inputTokens = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * MsgSettleInference output.
+                 * @member {string} output
+                 * @memberof openledger.attribution.v1.MsgSettleInference
+                 * @instance
+                 */
+                MsgSettleInference.prototype.output = "";
+
+                /**
+                 * Creates a new MsgSettleInference instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.MsgSettleInference
+                 * @static
+                 * @param {openledger.attribution.v1.MsgSettleInference.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.MsgSettleInference} MsgSettleInference instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.MsgSettleInference.$Shape): openledger.attribution.v1.MsgSettleInference & openledger.attribution.v1.MsgSettleInference.$Shape;
+                 *   (properties?: openledger.attribution.v1.MsgSettleInference.$Properties): openledger.attribution.v1.MsgSettleInference;
+                 * }}
+                 */
+                MsgSettleInference.create = function(properties) {
+                    return new MsgSettleInference(properties);
+                };
+
+                /**
+                 * Encodes the specified MsgSettleInference message. Does not implicitly {@link openledger.attribution.v1.MsgSettleInference.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.MsgSettleInference
+                 * @static
+                 * @param {openledger.attribution.v1.MsgSettleInference.$Properties} message MsgSettleInference message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                MsgSettleInference.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator") && message.operator !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.operator);
+                    if (message.request != null && $Object.hasOwnProperty.call(message, "request"))
+                        $root.openledger.attribution.v1.InferenceRequest.encode(message.request, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                        writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.signature);
+                    if (message.pubkey != null && $Object.hasOwnProperty.call(message, "pubkey") && message.pubkey.length)
+                        writer.uint32(/* id 4, wireType 2 =*/34).bytes(message.pubkey);
+                    if (message.inputTokens != null && $Object.hasOwnProperty.call(message, "inputTokens") && (typeof message.inputTokens === "object" ? message.inputTokens.low || message.inputTokens.high : message.inputTokens !== 0))
+                        writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.inputTokens);
+                    if (message.output != null && $Object.hasOwnProperty.call(message, "output") && message.output !== "")
+                        writer.uint32(/* id 6, wireType 2 =*/50).string(message.output);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a MsgSettleInference message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.MsgSettleInference
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgSettleInference & openledger.attribution.v1.MsgSettleInference.$Shape} MsgSettleInference
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                MsgSettleInference.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.MsgSettleInference();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.operator = value;
+                                else
+                                    delete message.operator;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                message.request = $root.openledger.attribution.v1.InferenceRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.request);
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.signature = value;
+                                else
+                                    delete message.signature;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.pubkey = value;
+                                else
+                                    delete message.pubkey;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.inputTokens = value;
+                                else
+                                    delete message.inputTokens;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.output = value;
+                                else
+                                    delete message.output;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a MsgSettleInference message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.MsgSettleInference
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.MsgSettleInference} MsgSettleInference
+                 */
+                MsgSettleInference.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.MsgSettleInference)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.MsgSettleInference: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.MsgSettleInference();
+                    if (object.operator != null)
+                        if (typeof object.operator !== "string" || object.operator.length)
+                            message.operator = $String(object.operator);
+                    if (object.request != null) {
+                        if (!$util.isObject(object.request))
+                            throw $TypeError(".openledger.attribution.v1.MsgSettleInference.request: object expected");
+                        message.request = $root.openledger.attribution.v1.InferenceRequest.fromObject(object.request, _depth + 1);
+                    }
+                    if (object.signature != null)
+                        if (object.signature.length)
+                            if (typeof object.signature === "string")
+                                $util.base64.decode(object.signature, message.signature = $util.newBuffer($util.base64.length(object.signature)), 0);
+                            else if (object.signature.length >= 0)
+                                message.signature = object.signature;
+                    if (object.pubkey != null)
+                        if (object.pubkey.length)
+                            if (typeof object.pubkey === "string")
+                                $util.base64.decode(object.pubkey, message.pubkey = $util.newBuffer($util.base64.length(object.pubkey)), 0);
+                            else if (object.pubkey.length >= 0)
+                                message.pubkey = object.pubkey;
+                    if (object.inputTokens != null)
+                        if (typeof object.inputTokens === "object" ? object.inputTokens.low || object.inputTokens.high : $Number(object.inputTokens) !== 0)
+                            if ($util.Long)
+                                message.inputTokens = $util.Long.fromValue(object.inputTokens, true);
+                            else if (typeof object.inputTokens === "string")
+                                message.inputTokens = $parseInt(object.inputTokens, 10);
+                            else if (typeof object.inputTokens === "number")
+                                message.inputTokens = object.inputTokens;
+                            else if (typeof object.inputTokens === "object")
+                                message.inputTokens = new $util.LongBits(object.inputTokens.low >>> 0, object.inputTokens.high >>> 0).toNumber(true);
+                    if (object.output != null)
+                        if (typeof object.output !== "string" || object.output.length)
+                            message.output = $String(object.output);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a MsgSettleInference message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.MsgSettleInference
+                 * @static
+                 * @param {openledger.attribution.v1.MsgSettleInference} message MsgSettleInference
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                MsgSettleInference.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.operator = "";
+                        object.request = null;
+                        if (options.bytes === $String)
+                            object.signature = "";
+                        else {
+                            object.signature = [];
+                            if (options.bytes !== $Array)
+                                object.signature = $util.newBuffer(object.signature);
+                        }
+                        if (options.bytes === $String)
+                            object.pubkey = "";
+                        else {
+                            object.pubkey = [];
+                            if (options.bytes !== $Array)
+                                object.pubkey = $util.newBuffer(object.pubkey);
+                        }
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.inputTokens = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.inputTokens = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.output = "";
+                    }
+                    if (message.operator != null && $Object.hasOwnProperty.call(message, "operator"))
+                        object.operator = message.operator;
+                    if (message.request != null && $Object.hasOwnProperty.call(message, "request"))
+                        object.request = $root.openledger.attribution.v1.InferenceRequest.toObject(message.request, options, _depth + 1);
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature"))
+                        object.signature = options.bytes === $String ? $util.base64.encode(message.signature, 0, message.signature.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.signature) : message.signature;
+                    if (message.pubkey != null && $Object.hasOwnProperty.call(message, "pubkey"))
+                        object.pubkey = options.bytes === $String ? $util.base64.encode(message.pubkey, 0, message.pubkey.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.pubkey) : message.pubkey;
+                    if (message.inputTokens != null && $Object.hasOwnProperty.call(message, "inputTokens"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.inputTokens = typeof message.inputTokens === "number" ? $BigInt(message.inputTokens) : $util.Long.fromBits(message.inputTokens.low >>> 0, message.inputTokens.high >>> 0, true).toBigInt();
+                        else if (typeof message.inputTokens === "number")
+                            object.inputTokens = options.longs === $String ? $String(message.inputTokens) : message.inputTokens;
+                        else
+                            object.inputTokens = options.longs === $String ? $util.Long.prototype.toString.call(message.inputTokens) : options.longs === $Number ? new $util.LongBits(message.inputTokens.low >>> 0, message.inputTokens.high >>> 0).toNumber(true) : message.inputTokens;
+                    if (message.output != null && $Object.hasOwnProperty.call(message, "output"))
+                        object.output = message.output;
+                    return object;
+                };
+
+                /**
+                 * Converts this MsgSettleInference to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.MsgSettleInference
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                MsgSettleInference.prototype.toJSON = function() {
+                    return MsgSettleInference.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for MsgSettleInference
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.MsgSettleInference
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                MsgSettleInference.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.MsgSettleInference";
+                };
+
+                return MsgSettleInference;
+            })();
+
+            v1.MsgSettleInferenceResponse = (function() {
+
+                /**
+                 * Properties of a MsgSettleInferenceResponse.
+                 * @typedef {Object} openledger.attribution.v1.MsgSettleInferenceResponse.$Properties
+                 * @property {number|Long|null} [id] MsgSettleInferenceResponse id
+                 * @property {string|null} [fee] MsgSettleInferenceResponse fee
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a MsgSettleInferenceResponse.
+                 * @memberof openledger.attribution.v1
+                 * @interface IMsgSettleInferenceResponse
+                 * @augments openledger.attribution.v1.MsgSettleInferenceResponse.$Properties
+                 * @deprecated Use openledger.attribution.v1.MsgSettleInferenceResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a MsgSettleInferenceResponse.
+                 * @typedef {openledger.attribution.v1.MsgSettleInferenceResponse.$Properties} openledger.attribution.v1.MsgSettleInferenceResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new MsgSettleInferenceResponse.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a MsgSettleInferenceResponse.
+                 * @constructor
+                 * @param {openledger.attribution.v1.MsgSettleInferenceResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const MsgSettleInferenceResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * MsgSettleInferenceResponse id.
+                 * @member {number|Long} id
+                 * @memberof openledger.attribution.v1.MsgSettleInferenceResponse
+                 * @instance
+                 */
+                MsgSettleInferenceResponse.prototype.id = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * MsgSettleInferenceResponse fee.
+                 * @member {string} fee
+                 * @memberof openledger.attribution.v1.MsgSettleInferenceResponse
+                 * @instance
+                 */
+                MsgSettleInferenceResponse.prototype.fee = "";
+
+                /**
+                 * Creates a new MsgSettleInferenceResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.MsgSettleInferenceResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgSettleInferenceResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.MsgSettleInferenceResponse} MsgSettleInferenceResponse instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.MsgSettleInferenceResponse.$Shape): openledger.attribution.v1.MsgSettleInferenceResponse & openledger.attribution.v1.MsgSettleInferenceResponse.$Shape;
+                 *   (properties?: openledger.attribution.v1.MsgSettleInferenceResponse.$Properties): openledger.attribution.v1.MsgSettleInferenceResponse;
+                 * }}
+                 */
+                MsgSettleInferenceResponse.create = function(properties) {
+                    return new MsgSettleInferenceResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified MsgSettleInferenceResponse message. Does not implicitly {@link openledger.attribution.v1.MsgSettleInferenceResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.MsgSettleInferenceResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgSettleInferenceResponse.$Properties} message MsgSettleInferenceResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                MsgSettleInferenceResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.id != null && $Object.hasOwnProperty.call(message, "id") && (typeof message.id === "object" ? message.id.low || message.id.high : message.id !== 0))
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.id);
+                    if (message.fee != null && $Object.hasOwnProperty.call(message, "fee") && message.fee !== "")
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.fee);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a MsgSettleInferenceResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.MsgSettleInferenceResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgSettleInferenceResponse & openledger.attribution.v1.MsgSettleInferenceResponse.$Shape} MsgSettleInferenceResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                MsgSettleInferenceResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.MsgSettleInferenceResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.id = value;
+                                else
+                                    delete message.id;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.fee = value;
+                                else
+                                    delete message.fee;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a MsgSettleInferenceResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.MsgSettleInferenceResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.MsgSettleInferenceResponse} MsgSettleInferenceResponse
+                 */
+                MsgSettleInferenceResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.MsgSettleInferenceResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.MsgSettleInferenceResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.MsgSettleInferenceResponse();
+                    if (object.id != null)
+                        if (typeof object.id === "object" ? object.id.low || object.id.high : $Number(object.id) !== 0)
+                            if ($util.Long)
+                                message.id = $util.Long.fromValue(object.id, true);
+                            else if (typeof object.id === "string")
+                                message.id = $parseInt(object.id, 10);
+                            else if (typeof object.id === "number")
+                                message.id = object.id;
+                            else if (typeof object.id === "object")
+                                message.id = new $util.LongBits(object.id.low >>> 0, object.id.high >>> 0).toNumber(true);
+                    if (object.fee != null)
+                        if (typeof object.fee !== "string" || object.fee.length)
+                            message.fee = $String(object.fee);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a MsgSettleInferenceResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.MsgSettleInferenceResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgSettleInferenceResponse} message MsgSettleInferenceResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                MsgSettleInferenceResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.id = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.id = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.fee = "";
+                    }
+                    if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.id = typeof message.id === "number" ? $BigInt(message.id) : $util.Long.fromBits(message.id.low >>> 0, message.id.high >>> 0, true).toBigInt();
+                        else if (typeof message.id === "number")
+                            object.id = options.longs === $String ? $String(message.id) : message.id;
+                        else
+                            object.id = options.longs === $String ? $util.Long.prototype.toString.call(message.id) : options.longs === $Number ? new $util.LongBits(message.id.low >>> 0, message.id.high >>> 0).toNumber(true) : message.id;
+                    if (message.fee != null && $Object.hasOwnProperty.call(message, "fee"))
+                        object.fee = message.fee;
+                    return object;
+                };
+
+                /**
+                 * Converts this MsgSettleInferenceResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.MsgSettleInferenceResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                MsgSettleInferenceResponse.prototype.toJSON = function() {
+                    return MsgSettleInferenceResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for MsgSettleInferenceResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.MsgSettleInferenceResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                MsgSettleInferenceResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.MsgSettleInferenceResponse";
+                };
+
+                return MsgSettleInferenceResponse;
+            })();
+
+            v1.MsgClaimRewards = (function() {
+
+                /**
+                 * Properties of a MsgClaimRewards.
+                 * @typedef {Object} openledger.attribution.v1.MsgClaimRewards.$Properties
+                 * @property {string|null} [claimant] MsgClaimRewards claimant
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a MsgClaimRewards.
+                 * @memberof openledger.attribution.v1
+                 * @interface IMsgClaimRewards
+                 * @augments openledger.attribution.v1.MsgClaimRewards.$Properties
+                 * @deprecated Use openledger.attribution.v1.MsgClaimRewards.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a MsgClaimRewards.
+                 * @typedef {openledger.attribution.v1.MsgClaimRewards.$Properties} openledger.attribution.v1.MsgClaimRewards.$Shape
+                 */
+
+                /**
+                 * Constructs a new MsgClaimRewards.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a MsgClaimRewards.
+                 * @constructor
+                 * @param {openledger.attribution.v1.MsgClaimRewards.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const MsgClaimRewards = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * MsgClaimRewards claimant.
+                 * @member {string} claimant
+                 * @memberof openledger.attribution.v1.MsgClaimRewards
+                 * @instance
+                 */
+                MsgClaimRewards.prototype.claimant = "";
+
+                /**
+                 * Creates a new MsgClaimRewards instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.MsgClaimRewards
+                 * @static
+                 * @param {openledger.attribution.v1.MsgClaimRewards.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.MsgClaimRewards} MsgClaimRewards instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.MsgClaimRewards.$Shape): openledger.attribution.v1.MsgClaimRewards & openledger.attribution.v1.MsgClaimRewards.$Shape;
+                 *   (properties?: openledger.attribution.v1.MsgClaimRewards.$Properties): openledger.attribution.v1.MsgClaimRewards;
+                 * }}
+                 */
+                MsgClaimRewards.create = function(properties) {
+                    return new MsgClaimRewards(properties);
+                };
+
+                /**
+                 * Encodes the specified MsgClaimRewards message. Does not implicitly {@link openledger.attribution.v1.MsgClaimRewards.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.MsgClaimRewards
+                 * @static
+                 * @param {openledger.attribution.v1.MsgClaimRewards.$Properties} message MsgClaimRewards message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                MsgClaimRewards.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.claimant != null && $Object.hasOwnProperty.call(message, "claimant") && message.claimant !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.claimant);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a MsgClaimRewards message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.MsgClaimRewards
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgClaimRewards & openledger.attribution.v1.MsgClaimRewards.$Shape} MsgClaimRewards
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                MsgClaimRewards.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.MsgClaimRewards();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.claimant = value;
+                                else
+                                    delete message.claimant;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a MsgClaimRewards message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.MsgClaimRewards
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.MsgClaimRewards} MsgClaimRewards
+                 */
+                MsgClaimRewards.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.MsgClaimRewards)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.MsgClaimRewards: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.MsgClaimRewards();
+                    if (object.claimant != null)
+                        if (typeof object.claimant !== "string" || object.claimant.length)
+                            message.claimant = $String(object.claimant);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a MsgClaimRewards message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.MsgClaimRewards
+                 * @static
+                 * @param {openledger.attribution.v1.MsgClaimRewards} message MsgClaimRewards
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                MsgClaimRewards.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        object.claimant = "";
+                    if (message.claimant != null && $Object.hasOwnProperty.call(message, "claimant"))
+                        object.claimant = message.claimant;
+                    return object;
+                };
+
+                /**
+                 * Converts this MsgClaimRewards to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.MsgClaimRewards
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                MsgClaimRewards.prototype.toJSON = function() {
+                    return MsgClaimRewards.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for MsgClaimRewards
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.MsgClaimRewards
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                MsgClaimRewards.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.MsgClaimRewards";
+                };
+
+                return MsgClaimRewards;
+            })();
+
+            v1.MsgClaimRewardsResponse = (function() {
+
+                /**
+                 * Properties of a MsgClaimRewardsResponse.
+                 * @typedef {Object} openledger.attribution.v1.MsgClaimRewardsResponse.$Properties
+                 * @property {cosmos.base.v1beta1.Coin.$Properties|null} [amount] MsgClaimRewardsResponse amount
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a MsgClaimRewardsResponse.
+                 * @memberof openledger.attribution.v1
+                 * @interface IMsgClaimRewardsResponse
+                 * @augments openledger.attribution.v1.MsgClaimRewardsResponse.$Properties
+                 * @deprecated Use openledger.attribution.v1.MsgClaimRewardsResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a MsgClaimRewardsResponse.
+                 * @typedef {openledger.attribution.v1.MsgClaimRewardsResponse.$Properties} openledger.attribution.v1.MsgClaimRewardsResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new MsgClaimRewardsResponse.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a MsgClaimRewardsResponse.
+                 * @constructor
+                 * @param {openledger.attribution.v1.MsgClaimRewardsResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const MsgClaimRewardsResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * MsgClaimRewardsResponse amount.
+                 * @member {cosmos.base.v1beta1.Coin.$Properties|null|undefined} amount
+                 * @memberof openledger.attribution.v1.MsgClaimRewardsResponse
+                 * @instance
+                 */
+                MsgClaimRewardsResponse.prototype.amount = null;
+
+                /**
+                 * Creates a new MsgClaimRewardsResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.MsgClaimRewardsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgClaimRewardsResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.MsgClaimRewardsResponse} MsgClaimRewardsResponse instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.MsgClaimRewardsResponse.$Shape): openledger.attribution.v1.MsgClaimRewardsResponse & openledger.attribution.v1.MsgClaimRewardsResponse.$Shape;
+                 *   (properties?: openledger.attribution.v1.MsgClaimRewardsResponse.$Properties): openledger.attribution.v1.MsgClaimRewardsResponse;
+                 * }}
+                 */
+                MsgClaimRewardsResponse.create = function(properties) {
+                    return new MsgClaimRewardsResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified MsgClaimRewardsResponse message. Does not implicitly {@link openledger.attribution.v1.MsgClaimRewardsResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.MsgClaimRewardsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgClaimRewardsResponse.$Properties} message MsgClaimRewardsResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                MsgClaimRewardsResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.amount != null && $Object.hasOwnProperty.call(message, "amount"))
+                        $root.cosmos.base.v1beta1.Coin.encode(message.amount, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a MsgClaimRewardsResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.MsgClaimRewardsResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgClaimRewardsResponse & openledger.attribution.v1.MsgClaimRewardsResponse.$Shape} MsgClaimRewardsResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                MsgClaimRewardsResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.MsgClaimRewardsResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.amount = $root.cosmos.base.v1beta1.Coin.decode(reader, reader.size(), $undefined, _depth + 1, message.amount);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a MsgClaimRewardsResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.MsgClaimRewardsResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.MsgClaimRewardsResponse} MsgClaimRewardsResponse
+                 */
+                MsgClaimRewardsResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.MsgClaimRewardsResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.MsgClaimRewardsResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.MsgClaimRewardsResponse();
+                    if (object.amount != null) {
+                        if (!$util.isObject(object.amount))
+                            throw $TypeError(".openledger.attribution.v1.MsgClaimRewardsResponse.amount: object expected");
+                        message.amount = $root.cosmos.base.v1beta1.Coin.fromObject(object.amount, _depth + 1);
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a MsgClaimRewardsResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.MsgClaimRewardsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgClaimRewardsResponse} message MsgClaimRewardsResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                MsgClaimRewardsResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        object.amount = null;
+                    if (message.amount != null && $Object.hasOwnProperty.call(message, "amount"))
+                        object.amount = $root.cosmos.base.v1beta1.Coin.toObject(message.amount, options, _depth + 1);
+                    return object;
+                };
+
+                /**
+                 * Converts this MsgClaimRewardsResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.MsgClaimRewardsResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                MsgClaimRewardsResponse.prototype.toJSON = function() {
+                    return MsgClaimRewardsResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for MsgClaimRewardsResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.MsgClaimRewardsResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                MsgClaimRewardsResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.MsgClaimRewardsResponse";
+                };
+
+                return MsgClaimRewardsResponse;
+            })();
+
+            v1.MsgUpdateParams = (function() {
+
+                /**
+                 * Properties of a MsgUpdateParams.
+                 * @typedef {Object} openledger.attribution.v1.MsgUpdateParams.$Properties
+                 * @property {string|null} [authority] MsgUpdateParams authority
+                 * @property {openledger.attribution.v1.Params.$Properties|null} [params] MsgUpdateParams params
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a MsgUpdateParams.
+                 * @memberof openledger.attribution.v1
+                 * @interface IMsgUpdateParams
+                 * @augments openledger.attribution.v1.MsgUpdateParams.$Properties
+                 * @deprecated Use openledger.attribution.v1.MsgUpdateParams.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a MsgUpdateParams.
+                 * @typedef {openledger.attribution.v1.MsgUpdateParams.$Properties} openledger.attribution.v1.MsgUpdateParams.$Shape
+                 */
+
+                /**
+                 * Constructs a new MsgUpdateParams.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a MsgUpdateParams.
+                 * @constructor
+                 * @param {openledger.attribution.v1.MsgUpdateParams.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const MsgUpdateParams = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * MsgUpdateParams authority.
+                 * @member {string} authority
+                 * @memberof openledger.attribution.v1.MsgUpdateParams
+                 * @instance
+                 */
+                MsgUpdateParams.prototype.authority = "";
+
+                /**
+                 * MsgUpdateParams params.
+                 * @member {openledger.attribution.v1.Params.$Properties|null|undefined} params
+                 * @memberof openledger.attribution.v1.MsgUpdateParams
+                 * @instance
+                 */
+                MsgUpdateParams.prototype.params = null;
+
+                /**
+                 * Creates a new MsgUpdateParams instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.MsgUpdateParams
+                 * @static
+                 * @param {openledger.attribution.v1.MsgUpdateParams.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.MsgUpdateParams} MsgUpdateParams instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.MsgUpdateParams.$Shape): openledger.attribution.v1.MsgUpdateParams & openledger.attribution.v1.MsgUpdateParams.$Shape;
+                 *   (properties?: openledger.attribution.v1.MsgUpdateParams.$Properties): openledger.attribution.v1.MsgUpdateParams;
+                 * }}
+                 */
+                MsgUpdateParams.create = function(properties) {
+                    return new MsgUpdateParams(properties);
+                };
+
+                /**
+                 * Encodes the specified MsgUpdateParams message. Does not implicitly {@link openledger.attribution.v1.MsgUpdateParams.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.MsgUpdateParams
+                 * @static
+                 * @param {openledger.attribution.v1.MsgUpdateParams.$Properties} message MsgUpdateParams message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                MsgUpdateParams.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.authority != null && $Object.hasOwnProperty.call(message, "authority") && message.authority !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.authority);
+                    if (message.params != null && $Object.hasOwnProperty.call(message, "params"))
+                        $root.openledger.attribution.v1.Params.encode(message.params, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a MsgUpdateParams message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.MsgUpdateParams
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgUpdateParams & openledger.attribution.v1.MsgUpdateParams.$Shape} MsgUpdateParams
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                MsgUpdateParams.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.MsgUpdateParams();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.authority = value;
+                                else
+                                    delete message.authority;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                message.params = $root.openledger.attribution.v1.Params.decode(reader, reader.size(), $undefined, _depth + 1, message.params);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a MsgUpdateParams message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.MsgUpdateParams
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.MsgUpdateParams} MsgUpdateParams
+                 */
+                MsgUpdateParams.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.MsgUpdateParams)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.MsgUpdateParams: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.attribution.v1.MsgUpdateParams();
+                    if (object.authority != null)
+                        if (typeof object.authority !== "string" || object.authority.length)
+                            message.authority = $String(object.authority);
+                    if (object.params != null) {
+                        if (!$util.isObject(object.params))
+                            throw $TypeError(".openledger.attribution.v1.MsgUpdateParams.params: object expected");
+                        message.params = $root.openledger.attribution.v1.Params.fromObject(object.params, _depth + 1);
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a MsgUpdateParams message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.MsgUpdateParams
+                 * @static
+                 * @param {openledger.attribution.v1.MsgUpdateParams} message MsgUpdateParams
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                MsgUpdateParams.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.authority = "";
+                        object.params = null;
+                    }
+                    if (message.authority != null && $Object.hasOwnProperty.call(message, "authority"))
+                        object.authority = message.authority;
+                    if (message.params != null && $Object.hasOwnProperty.call(message, "params"))
+                        object.params = $root.openledger.attribution.v1.Params.toObject(message.params, options, _depth + 1);
+                    return object;
+                };
+
+                /**
+                 * Converts this MsgUpdateParams to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.MsgUpdateParams
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                MsgUpdateParams.prototype.toJSON = function() {
+                    return MsgUpdateParams.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for MsgUpdateParams
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.MsgUpdateParams
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                MsgUpdateParams.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.MsgUpdateParams";
+                };
+
+                return MsgUpdateParams;
+            })();
+
+            v1.MsgUpdateParamsResponse = (function() {
+
+                /**
+                 * Properties of a MsgUpdateParamsResponse.
+                 * @typedef {Object} openledger.attribution.v1.MsgUpdateParamsResponse.$Properties
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a MsgUpdateParamsResponse.
+                 * @memberof openledger.attribution.v1
+                 * @interface IMsgUpdateParamsResponse
+                 * @augments openledger.attribution.v1.MsgUpdateParamsResponse.$Properties
+                 * @deprecated Use openledger.attribution.v1.MsgUpdateParamsResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a MsgUpdateParamsResponse.
+                 * @typedef {openledger.attribution.v1.MsgUpdateParamsResponse.$Properties} openledger.attribution.v1.MsgUpdateParamsResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new MsgUpdateParamsResponse.
+                 * @memberof openledger.attribution.v1
+                 * @classdesc Represents a MsgUpdateParamsResponse.
+                 * @constructor
+                 * @param {openledger.attribution.v1.MsgUpdateParamsResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const MsgUpdateParamsResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * Creates a new MsgUpdateParamsResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.attribution.v1.MsgUpdateParamsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgUpdateParamsResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.attribution.v1.MsgUpdateParamsResponse} MsgUpdateParamsResponse instance
+                 * @type {{
+                 *   (properties: openledger.attribution.v1.MsgUpdateParamsResponse.$Shape): openledger.attribution.v1.MsgUpdateParamsResponse & openledger.attribution.v1.MsgUpdateParamsResponse.$Shape;
+                 *   (properties?: openledger.attribution.v1.MsgUpdateParamsResponse.$Properties): openledger.attribution.v1.MsgUpdateParamsResponse;
+                 * }}
+                 */
+                MsgUpdateParamsResponse.create = function(properties) {
+                    return new MsgUpdateParamsResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified MsgUpdateParamsResponse message. Does not implicitly {@link openledger.attribution.v1.MsgUpdateParamsResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.attribution.v1.MsgUpdateParamsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgUpdateParamsResponse.$Properties} message MsgUpdateParamsResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                MsgUpdateParamsResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a MsgUpdateParamsResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.attribution.v1.MsgUpdateParamsResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgUpdateParamsResponse & openledger.attribution.v1.MsgUpdateParamsResponse.$Shape} MsgUpdateParamsResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                MsgUpdateParamsResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.attribution.v1.MsgUpdateParamsResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        reader.skipType(tag & 7, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a MsgUpdateParamsResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.attribution.v1.MsgUpdateParamsResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.attribution.v1.MsgUpdateParamsResponse} MsgUpdateParamsResponse
+                 */
+                MsgUpdateParamsResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.attribution.v1.MsgUpdateParamsResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.attribution.v1.MsgUpdateParamsResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    return new $root.openledger.attribution.v1.MsgUpdateParamsResponse();
+                };
+
+                /**
+                 * Creates a plain object from a MsgUpdateParamsResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.attribution.v1.MsgUpdateParamsResponse
+                 * @static
+                 * @param {openledger.attribution.v1.MsgUpdateParamsResponse} message MsgUpdateParamsResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                MsgUpdateParamsResponse.toObject = function () {
+                    return {};
+                };
+
+                /**
+                 * Converts this MsgUpdateParamsResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.attribution.v1.MsgUpdateParamsResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                MsgUpdateParamsResponse.prototype.toJSON = function() {
+                    return MsgUpdateParamsResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for MsgUpdateParamsResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.attribution.v1.MsgUpdateParamsResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                MsgUpdateParamsResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.attribution.v1.MsgUpdateParamsResponse";
+                };
+
+                return MsgUpdateParamsResponse;
+            })();
+
+            return v1;
+        })();
+
+        return attribution;
+    })();
 
     openledger.datanets = (function() {
 

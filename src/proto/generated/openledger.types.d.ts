@@ -5,6 +5,4296 @@ import type Long from "long";
 /** Namespace openledger. */
 export namespace openledger {
 
+    /** Namespace attribution. */
+    namespace attribution {
+
+        /** Namespace v1. */
+        namespace v1 {
+
+            /**
+             * Properties of a UsedNonce.
+             * @deprecated Use openledger.attribution.v1.UsedNonce.$Properties instead.
+             */
+            interface IUsedNonce extends openledger.attribution.v1.UsedNonce.$Properties {
+            }
+
+            /** Represents a UsedNonce. */
+            class UsedNonce {
+
+                /**
+                 * Constructs a new UsedNonce.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.UsedNonce.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** UsedNonce requester. */
+                requester: string;
+
+                /** UsedNonce nonce. */
+                nonce: (number|Long);
+
+                /**
+                 * Creates a new UsedNonce instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns UsedNonce instance
+                 */
+                static create(properties: openledger.attribution.v1.UsedNonce.$Shape): openledger.attribution.v1.UsedNonce & openledger.attribution.v1.UsedNonce.$Shape;
+                static create(properties?: openledger.attribution.v1.UsedNonce.$Properties): openledger.attribution.v1.UsedNonce;
+
+                /**
+                 * Encodes the specified UsedNonce message. Does not implicitly {@link openledger.attribution.v1.UsedNonce.verify|verify} messages.
+                 * @param message UsedNonce message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.UsedNonce.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a UsedNonce message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.UsedNonce & openledger.attribution.v1.UsedNonce.$Shape} UsedNonce
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.UsedNonce & openledger.attribution.v1.UsedNonce.$Shape;
+
+                /**
+                 * Creates a UsedNonce message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns UsedNonce
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.UsedNonce;
+
+                /**
+                 * Creates a plain object from a UsedNonce message. Also converts values to other types if specified.
+                 * @param message UsedNonce
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.UsedNonce, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this UsedNonce to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for UsedNonce
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace UsedNonce {
+
+                /** Properties of a UsedNonce. */
+                interface $Properties {
+
+                    /** UsedNonce requester */
+                    requester?: (string|null);
+
+                    /** UsedNonce nonce */
+                    nonce?: (number|Long|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a UsedNonce. */
+                type $Shape = openledger.attribution.v1.UsedNonce.$Properties;
+            }
+
+            /**
+             * Properties of a GenesisState.
+             * @deprecated Use openledger.attribution.v1.GenesisState.$Properties instead.
+             */
+            interface IGenesisState extends openledger.attribution.v1.GenesisState.$Properties {
+            }
+
+            /** Represents a GenesisState. */
+            class GenesisState {
+
+                /**
+                 * Constructs a new GenesisState.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.GenesisState.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** GenesisState params. */
+                params?: (openledger.attribution.v1.Params.$Properties|null);
+
+                /** GenesisState credits. */
+                credits: openledger.attribution.v1.Credit.$Properties[];
+
+                /** GenesisState inferences. */
+                inferences: openledger.attribution.v1.InferenceRecord.$Properties[];
+
+                /** GenesisState rewards. */
+                rewards: openledger.attribution.v1.RewardAccount.$Properties[];
+
+                /** GenesisState rowEarnings. */
+                rowEarnings: openledger.attribution.v1.RowEarnings.$Properties[];
+
+                /** GenesisState usedNonces. */
+                usedNonces: openledger.attribution.v1.UsedNonce.$Properties[];
+
+                /** GenesisState nextInferenceId. */
+                nextInferenceId: (number|Long);
+
+                /**
+                 * Creates a new GenesisState instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns GenesisState instance
+                 */
+                static create(properties: openledger.attribution.v1.GenesisState.$Shape): openledger.attribution.v1.GenesisState & openledger.attribution.v1.GenesisState.$Shape;
+                static create(properties?: openledger.attribution.v1.GenesisState.$Properties): openledger.attribution.v1.GenesisState;
+
+                /**
+                 * Encodes the specified GenesisState message. Does not implicitly {@link openledger.attribution.v1.GenesisState.verify|verify} messages.
+                 * @param message GenesisState message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.GenesisState.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a GenesisState message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.GenesisState & openledger.attribution.v1.GenesisState.$Shape} GenesisState
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.GenesisState & openledger.attribution.v1.GenesisState.$Shape;
+
+                /**
+                 * Creates a GenesisState message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns GenesisState
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.GenesisState;
+
+                /**
+                 * Creates a plain object from a GenesisState message. Also converts values to other types if specified.
+                 * @param message GenesisState
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.GenesisState, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this GenesisState to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for GenesisState
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace GenesisState {
+
+                /** Properties of a GenesisState. */
+                interface $Properties {
+
+                    /** GenesisState params */
+                    params?: (openledger.attribution.v1.Params.$Properties|null);
+
+                    /** GenesisState credits */
+                    credits?: (openledger.attribution.v1.Credit.$Properties[]|null);
+
+                    /** GenesisState inferences */
+                    inferences?: (openledger.attribution.v1.InferenceRecord.$Properties[]|null);
+
+                    /** GenesisState rewards */
+                    rewards?: (openledger.attribution.v1.RewardAccount.$Properties[]|null);
+
+                    /** GenesisState rowEarnings */
+                    rowEarnings?: (openledger.attribution.v1.RowEarnings.$Properties[]|null);
+
+                    /** GenesisState usedNonces */
+                    usedNonces?: (openledger.attribution.v1.UsedNonce.$Properties[]|null);
+
+                    /** GenesisState nextInferenceId */
+                    nextInferenceId?: (number|Long|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a GenesisState. */
+                type $Shape = openledger.attribution.v1.GenesisState.$Properties;
+            }
+
+            /** UnattributedPolicy enum. */
+            enum UnattributedPolicy {
+
+                /** UNATTRIBUTED_POLICY_UNSPECIFIED value */
+                UNATTRIBUTED_POLICY_UNSPECIFIED = 0,
+
+                /** UNATTRIBUTED_POLICY_CONTRIBUTORS_BY_BYTES value */
+                UNATTRIBUTED_POLICY_CONTRIBUTORS_BY_BYTES = 1,
+
+                /** UNATTRIBUTED_POLICY_DATANET_OWNERS value */
+                UNATTRIBUTED_POLICY_DATANET_OWNERS = 2,
+
+                /** UNATTRIBUTED_POLICY_COMMUNITY_POOL value */
+                UNATTRIBUTED_POLICY_COMMUNITY_POOL = 3
+            }
+
+            /**
+             * Properties of a Params.
+             * @deprecated Use openledger.attribution.v1.Params.$Properties instead.
+             */
+            interface IParams extends openledger.attribution.v1.Params.$Properties {
+            }
+
+            /** Represents a Params. */
+            class Params {
+
+                /**
+                 * Constructs a new Params.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.Params.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** Params platformFee. */
+                platformFee?: (cosmos.base.v1beta1.Coin.$Properties|null);
+
+                /** Params ownerShare. */
+                ownerShare: string;
+
+                /** Params operatorShare. */
+                operatorShare: string;
+
+                /** Params stakersShare. */
+                stakersShare: string;
+
+                /** Params contributorsShare. */
+                contributorsShare: string;
+
+                /** Params minSpanTokens. */
+                minSpanTokens: number;
+
+                /** Params maxSpanRows. */
+                maxSpanRows: number;
+
+                /** Params maxRows. */
+                maxRows: number;
+
+                /** Params unattributedPolicy. */
+                unattributedPolicy: openledger.attribution.v1.UnattributedPolicy;
+
+                /** Params maxOutputBytes. */
+                maxOutputBytes: (number|Long);
+
+                /** Params creditWithdrawalDelay. */
+                creditWithdrawalDelay: (number|Long);
+
+                /** Params gasPerOutputToken. */
+                gasPerOutputToken: (number|Long);
+
+                /** Params gasPerWork. */
+                gasPerWork: (number|Long);
+
+                /**
+                 * Creates a new Params instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns Params instance
+                 */
+                static create(properties: openledger.attribution.v1.Params.$Shape): openledger.attribution.v1.Params & openledger.attribution.v1.Params.$Shape;
+                static create(properties?: openledger.attribution.v1.Params.$Properties): openledger.attribution.v1.Params;
+
+                /**
+                 * Encodes the specified Params message. Does not implicitly {@link openledger.attribution.v1.Params.verify|verify} messages.
+                 * @param message Params message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.Params.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a Params message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.Params & openledger.attribution.v1.Params.$Shape} Params
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.Params & openledger.attribution.v1.Params.$Shape;
+
+                /**
+                 * Creates a Params message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns Params
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.Params;
+
+                /**
+                 * Creates a plain object from a Params message. Also converts values to other types if specified.
+                 * @param message Params
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.Params, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this Params to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for Params
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace Params {
+
+                /** Properties of a Params. */
+                interface $Properties {
+
+                    /** Params platformFee */
+                    platformFee?: (cosmos.base.v1beta1.Coin.$Properties|null);
+
+                    /** Params ownerShare */
+                    ownerShare?: (string|null);
+
+                    /** Params operatorShare */
+                    operatorShare?: (string|null);
+
+                    /** Params stakersShare */
+                    stakersShare?: (string|null);
+
+                    /** Params contributorsShare */
+                    contributorsShare?: (string|null);
+
+                    /** Params minSpanTokens */
+                    minSpanTokens?: (number|null);
+
+                    /** Params maxSpanRows */
+                    maxSpanRows?: (number|null);
+
+                    /** Params maxRows */
+                    maxRows?: (number|null);
+
+                    /** Params unattributedPolicy */
+                    unattributedPolicy?: (openledger.attribution.v1.UnattributedPolicy|null);
+
+                    /** Params maxOutputBytes */
+                    maxOutputBytes?: (number|Long|null);
+
+                    /** Params creditWithdrawalDelay */
+                    creditWithdrawalDelay?: (number|Long|null);
+
+                    /** Params gasPerOutputToken */
+                    gasPerOutputToken?: (number|Long|null);
+
+                    /** Params gasPerWork */
+                    gasPerWork?: (number|Long|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a Params. */
+                type $Shape = openledger.attribution.v1.Params.$Properties;
+            }
+
+            /**
+             * Properties of an InferenceRequest.
+             * @deprecated Use openledger.attribution.v1.InferenceRequest.$Properties instead.
+             */
+            interface IInferenceRequest extends openledger.attribution.v1.InferenceRequest.$Properties {
+            }
+
+            /** Represents an InferenceRequest. */
+            class InferenceRequest {
+
+                /**
+                 * Constructs a new InferenceRequest.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.InferenceRequest.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** InferenceRequest chainId. */
+                chainId: string;
+
+                /** InferenceRequest modelId. */
+                modelId: (number|Long);
+
+                /** InferenceRequest requester. */
+                requester: string;
+
+                /** InferenceRequest promptSha256. */
+                promptSha256: string;
+
+                /** InferenceRequest maxFee. */
+                maxFee: string;
+
+                /** InferenceRequest nonce. */
+                nonce: (number|Long);
+
+                /** InferenceRequest expiryHeight. */
+                expiryHeight: (number|Long);
+
+                /**
+                 * Creates a new InferenceRequest instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns InferenceRequest instance
+                 */
+                static create(properties: openledger.attribution.v1.InferenceRequest.$Shape): openledger.attribution.v1.InferenceRequest & openledger.attribution.v1.InferenceRequest.$Shape;
+                static create(properties?: openledger.attribution.v1.InferenceRequest.$Properties): openledger.attribution.v1.InferenceRequest;
+
+                /**
+                 * Encodes the specified InferenceRequest message. Does not implicitly {@link openledger.attribution.v1.InferenceRequest.verify|verify} messages.
+                 * @param message InferenceRequest message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.InferenceRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes an InferenceRequest message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.InferenceRequest & openledger.attribution.v1.InferenceRequest.$Shape} InferenceRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.InferenceRequest & openledger.attribution.v1.InferenceRequest.$Shape;
+
+                /**
+                 * Creates an InferenceRequest message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns InferenceRequest
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.InferenceRequest;
+
+                /**
+                 * Creates a plain object from an InferenceRequest message. Also converts values to other types if specified.
+                 * @param message InferenceRequest
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.InferenceRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this InferenceRequest to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for InferenceRequest
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace InferenceRequest {
+
+                /** Properties of an InferenceRequest. */
+                interface $Properties {
+
+                    /** InferenceRequest chainId */
+                    chainId?: (string|null);
+
+                    /** InferenceRequest modelId */
+                    modelId?: (number|Long|null);
+
+                    /** InferenceRequest requester */
+                    requester?: (string|null);
+
+                    /** InferenceRequest promptSha256 */
+                    promptSha256?: (string|null);
+
+                    /** InferenceRequest maxFee */
+                    maxFee?: (string|null);
+
+                    /** InferenceRequest nonce */
+                    nonce?: (number|Long|null);
+
+                    /** InferenceRequest expiryHeight */
+                    expiryHeight?: (number|Long|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of an InferenceRequest. */
+                type $Shape = openledger.attribution.v1.InferenceRequest.$Properties;
+            }
+
+            /**
+             * Properties of a Credit.
+             * @deprecated Use openledger.attribution.v1.Credit.$Properties instead.
+             */
+            interface ICredit extends openledger.attribution.v1.Credit.$Properties {
+            }
+
+            /** Represents a Credit. */
+            class Credit {
+
+                /**
+                 * Constructs a new Credit.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.Credit.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** Credit requester. */
+                requester: string;
+
+                /** Credit operator. */
+                operator: string;
+
+                /** Credit amount. */
+                amount: string;
+
+                /** Credit unlocking. */
+                unlocking: string;
+
+                /** Credit unlockHeight. */
+                unlockHeight: (number|Long);
+
+                /**
+                 * Creates a new Credit instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns Credit instance
+                 */
+                static create(properties: openledger.attribution.v1.Credit.$Shape): openledger.attribution.v1.Credit & openledger.attribution.v1.Credit.$Shape;
+                static create(properties?: openledger.attribution.v1.Credit.$Properties): openledger.attribution.v1.Credit;
+
+                /**
+                 * Encodes the specified Credit message. Does not implicitly {@link openledger.attribution.v1.Credit.verify|verify} messages.
+                 * @param message Credit message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.Credit.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a Credit message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.Credit & openledger.attribution.v1.Credit.$Shape} Credit
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.Credit & openledger.attribution.v1.Credit.$Shape;
+
+                /**
+                 * Creates a Credit message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns Credit
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.Credit;
+
+                /**
+                 * Creates a plain object from a Credit message. Also converts values to other types if specified.
+                 * @param message Credit
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.Credit, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this Credit to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for Credit
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace Credit {
+
+                /** Properties of a Credit. */
+                interface $Properties {
+
+                    /** Credit requester */
+                    requester?: (string|null);
+
+                    /** Credit operator */
+                    operator?: (string|null);
+
+                    /** Credit amount */
+                    amount?: (string|null);
+
+                    /** Credit unlocking */
+                    unlocking?: (string|null);
+
+                    /** Credit unlockHeight */
+                    unlockHeight?: (number|Long|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a Credit. */
+                type $Shape = openledger.attribution.v1.Credit.$Properties;
+            }
+
+            /**
+             * Properties of a FeeSplit.
+             * @deprecated Use openledger.attribution.v1.FeeSplit.$Properties instead.
+             */
+            interface IFeeSplit extends openledger.attribution.v1.FeeSplit.$Properties {
+            }
+
+            /** Represents a FeeSplit. */
+            class FeeSplit {
+
+                /**
+                 * Constructs a new FeeSplit.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.FeeSplit.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** FeeSplit platform. */
+                platform: string;
+
+                /** FeeSplit owner. */
+                owner: string;
+
+                /** FeeSplit operator. */
+                operator: string;
+
+                /** FeeSplit stakers. */
+                stakers: string;
+
+                /** FeeSplit contributors. */
+                contributors: string;
+
+                /** FeeSplit penaltyToPool. */
+                penaltyToPool: string;
+
+                /** FeeSplit unattributedToPool. */
+                unattributedToPool: string;
+
+                /**
+                 * Creates a new FeeSplit instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns FeeSplit instance
+                 */
+                static create(properties: openledger.attribution.v1.FeeSplit.$Shape): openledger.attribution.v1.FeeSplit & openledger.attribution.v1.FeeSplit.$Shape;
+                static create(properties?: openledger.attribution.v1.FeeSplit.$Properties): openledger.attribution.v1.FeeSplit;
+
+                /**
+                 * Encodes the specified FeeSplit message. Does not implicitly {@link openledger.attribution.v1.FeeSplit.verify|verify} messages.
+                 * @param message FeeSplit message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.FeeSplit.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a FeeSplit message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.FeeSplit & openledger.attribution.v1.FeeSplit.$Shape} FeeSplit
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.FeeSplit & openledger.attribution.v1.FeeSplit.$Shape;
+
+                /**
+                 * Creates a FeeSplit message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns FeeSplit
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.FeeSplit;
+
+                /**
+                 * Creates a plain object from a FeeSplit message. Also converts values to other types if specified.
+                 * @param message FeeSplit
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.FeeSplit, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this FeeSplit to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for FeeSplit
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace FeeSplit {
+
+                /** Properties of a FeeSplit. */
+                interface $Properties {
+
+                    /** FeeSplit platform */
+                    platform?: (string|null);
+
+                    /** FeeSplit owner */
+                    owner?: (string|null);
+
+                    /** FeeSplit operator */
+                    operator?: (string|null);
+
+                    /** FeeSplit stakers */
+                    stakers?: (string|null);
+
+                    /** FeeSplit contributors */
+                    contributors?: (string|null);
+
+                    /** FeeSplit penaltyToPool */
+                    penaltyToPool?: (string|null);
+
+                    /** FeeSplit unattributedToPool */
+                    unattributedToPool?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a FeeSplit. */
+                type $Shape = openledger.attribution.v1.FeeSplit.$Properties;
+            }
+
+            /**
+             * Properties of a RowWeight.
+             * @deprecated Use openledger.attribution.v1.RowWeight.$Properties instead.
+             */
+            interface IRowWeight extends openledger.attribution.v1.RowWeight.$Properties {
+            }
+
+            /** Represents a RowWeight. */
+            class RowWeight {
+
+                /**
+                 * Constructs a new RowWeight.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.RowWeight.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** RowWeight rowId. */
+                rowId: (number|Long);
+
+                /** RowWeight datanetId. */
+                datanetId: (number|Long);
+
+                /** RowWeight contributor. */
+                contributor: string;
+
+                /** RowWeight ppm. */
+                ppm: number;
+
+                /** RowWeight amount. */
+                amount: string;
+
+                /** RowWeight reduction. */
+                reduction: string;
+
+                /**
+                 * Creates a new RowWeight instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns RowWeight instance
+                 */
+                static create(properties: openledger.attribution.v1.RowWeight.$Shape): openledger.attribution.v1.RowWeight & openledger.attribution.v1.RowWeight.$Shape;
+                static create(properties?: openledger.attribution.v1.RowWeight.$Properties): openledger.attribution.v1.RowWeight;
+
+                /**
+                 * Encodes the specified RowWeight message. Does not implicitly {@link openledger.attribution.v1.RowWeight.verify|verify} messages.
+                 * @param message RowWeight message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.RowWeight.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a RowWeight message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.RowWeight & openledger.attribution.v1.RowWeight.$Shape} RowWeight
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.RowWeight & openledger.attribution.v1.RowWeight.$Shape;
+
+                /**
+                 * Creates a RowWeight message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns RowWeight
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.RowWeight;
+
+                /**
+                 * Creates a plain object from a RowWeight message. Also converts values to other types if specified.
+                 * @param message RowWeight
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.RowWeight, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this RowWeight to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for RowWeight
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace RowWeight {
+
+                /** Properties of a RowWeight. */
+                interface $Properties {
+
+                    /** RowWeight rowId */
+                    rowId?: (number|Long|null);
+
+                    /** RowWeight datanetId */
+                    datanetId?: (number|Long|null);
+
+                    /** RowWeight contributor */
+                    contributor?: (string|null);
+
+                    /** RowWeight ppm */
+                    ppm?: (number|null);
+
+                    /** RowWeight amount */
+                    amount?: (string|null);
+
+                    /** RowWeight reduction */
+                    reduction?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a RowWeight. */
+                type $Shape = openledger.attribution.v1.RowWeight.$Properties;
+            }
+
+            /**
+             * Properties of a DatanetWeight.
+             * @deprecated Use openledger.attribution.v1.DatanetWeight.$Properties instead.
+             */
+            interface IDatanetWeight extends openledger.attribution.v1.DatanetWeight.$Properties {
+            }
+
+            /** Represents a DatanetWeight. */
+            class DatanetWeight {
+
+                /**
+                 * Constructs a new DatanetWeight.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.DatanetWeight.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** DatanetWeight datanetId. */
+                datanetId: (number|Long);
+
+                /** DatanetWeight ppm. */
+                ppm: number;
+
+                /** DatanetWeight amount. */
+                amount: string;
+
+                /**
+                 * Creates a new DatanetWeight instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns DatanetWeight instance
+                 */
+                static create(properties: openledger.attribution.v1.DatanetWeight.$Shape): openledger.attribution.v1.DatanetWeight & openledger.attribution.v1.DatanetWeight.$Shape;
+                static create(properties?: openledger.attribution.v1.DatanetWeight.$Properties): openledger.attribution.v1.DatanetWeight;
+
+                /**
+                 * Encodes the specified DatanetWeight message. Does not implicitly {@link openledger.attribution.v1.DatanetWeight.verify|verify} messages.
+                 * @param message DatanetWeight message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.DatanetWeight.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a DatanetWeight message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.DatanetWeight & openledger.attribution.v1.DatanetWeight.$Shape} DatanetWeight
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.DatanetWeight & openledger.attribution.v1.DatanetWeight.$Shape;
+
+                /**
+                 * Creates a DatanetWeight message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns DatanetWeight
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.DatanetWeight;
+
+                /**
+                 * Creates a plain object from a DatanetWeight message. Also converts values to other types if specified.
+                 * @param message DatanetWeight
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.DatanetWeight, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this DatanetWeight to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for DatanetWeight
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace DatanetWeight {
+
+                /** Properties of a DatanetWeight. */
+                interface $Properties {
+
+                    /** DatanetWeight datanetId */
+                    datanetId?: (number|Long|null);
+
+                    /** DatanetWeight ppm */
+                    ppm?: (number|null);
+
+                    /** DatanetWeight amount */
+                    amount?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a DatanetWeight. */
+                type $Shape = openledger.attribution.v1.DatanetWeight.$Properties;
+            }
+
+            /**
+             * Properties of an InferenceRecord.
+             * @deprecated Use openledger.attribution.v1.InferenceRecord.$Properties instead.
+             */
+            interface IInferenceRecord extends openledger.attribution.v1.InferenceRecord.$Properties {
+            }
+
+            /** Represents an InferenceRecord. */
+            class InferenceRecord {
+
+                /**
+                 * Constructs a new InferenceRecord.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.InferenceRecord.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** InferenceRecord id. */
+                id: (number|Long);
+
+                /** InferenceRecord modelId. */
+                modelId: (number|Long);
+
+                /** InferenceRecord requester. */
+                requester: string;
+
+                /** InferenceRecord operator. */
+                operator: string;
+
+                /** InferenceRecord nonce. */
+                nonce: (number|Long);
+
+                /** InferenceRecord fee. */
+                fee: string;
+
+                /** InferenceRecord split. */
+                split?: (openledger.attribution.v1.FeeSplit.$Properties|null);
+
+                /** InferenceRecord inputTokens. */
+                inputTokens: (number|Long);
+
+                /** InferenceRecord outputTokens. */
+                outputTokens: (number|Long);
+
+                /** InferenceRecord outputSha256. */
+                outputSha256: Uint8Array;
+
+                /** InferenceRecord promptSha256. */
+                promptSha256: Uint8Array;
+
+                /** InferenceRecord rows. */
+                rows: openledger.attribution.v1.RowWeight.$Properties[];
+
+                /** InferenceRecord datanets. */
+                datanets: openledger.attribution.v1.DatanetWeight.$Properties[];
+
+                /** InferenceRecord unattributed. */
+                unattributed: boolean;
+
+                /** InferenceRecord work. */
+                work: (number|Long);
+
+                /** InferenceRecord height. */
+                height: (number|Long);
+
+                /**
+                 * Creates a new InferenceRecord instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns InferenceRecord instance
+                 */
+                static create(properties: openledger.attribution.v1.InferenceRecord.$Shape): openledger.attribution.v1.InferenceRecord & openledger.attribution.v1.InferenceRecord.$Shape;
+                static create(properties?: openledger.attribution.v1.InferenceRecord.$Properties): openledger.attribution.v1.InferenceRecord;
+
+                /**
+                 * Encodes the specified InferenceRecord message. Does not implicitly {@link openledger.attribution.v1.InferenceRecord.verify|verify} messages.
+                 * @param message InferenceRecord message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.InferenceRecord.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes an InferenceRecord message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.InferenceRecord & openledger.attribution.v1.InferenceRecord.$Shape} InferenceRecord
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.InferenceRecord & openledger.attribution.v1.InferenceRecord.$Shape;
+
+                /**
+                 * Creates an InferenceRecord message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns InferenceRecord
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.InferenceRecord;
+
+                /**
+                 * Creates a plain object from an InferenceRecord message. Also converts values to other types if specified.
+                 * @param message InferenceRecord
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.InferenceRecord, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this InferenceRecord to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for InferenceRecord
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace InferenceRecord {
+
+                /** Properties of an InferenceRecord. */
+                interface $Properties {
+
+                    /** InferenceRecord id */
+                    id?: (number|Long|null);
+
+                    /** InferenceRecord modelId */
+                    modelId?: (number|Long|null);
+
+                    /** InferenceRecord requester */
+                    requester?: (string|null);
+
+                    /** InferenceRecord operator */
+                    operator?: (string|null);
+
+                    /** InferenceRecord nonce */
+                    nonce?: (number|Long|null);
+
+                    /** InferenceRecord fee */
+                    fee?: (string|null);
+
+                    /** InferenceRecord split */
+                    split?: (openledger.attribution.v1.FeeSplit.$Properties|null);
+
+                    /** InferenceRecord inputTokens */
+                    inputTokens?: (number|Long|null);
+
+                    /** InferenceRecord outputTokens */
+                    outputTokens?: (number|Long|null);
+
+                    /** InferenceRecord outputSha256 */
+                    outputSha256?: (Uint8Array|null);
+
+                    /** InferenceRecord promptSha256 */
+                    promptSha256?: (Uint8Array|null);
+
+                    /** InferenceRecord rows */
+                    rows?: (openledger.attribution.v1.RowWeight.$Properties[]|null);
+
+                    /** InferenceRecord datanets */
+                    datanets?: (openledger.attribution.v1.DatanetWeight.$Properties[]|null);
+
+                    /** InferenceRecord unattributed */
+                    unattributed?: (boolean|null);
+
+                    /** InferenceRecord work */
+                    work?: (number|Long|null);
+
+                    /** InferenceRecord height */
+                    height?: (number|Long|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of an InferenceRecord. */
+                type $Shape = openledger.attribution.v1.InferenceRecord.$Properties;
+            }
+
+            /**
+             * Properties of a RewardAccount.
+             * @deprecated Use openledger.attribution.v1.RewardAccount.$Properties instead.
+             */
+            interface IRewardAccount extends openledger.attribution.v1.RewardAccount.$Properties {
+            }
+
+            /** Represents a RewardAccount. */
+            class RewardAccount {
+
+                /**
+                 * Constructs a new RewardAccount.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.RewardAccount.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** RewardAccount address. */
+                address: string;
+
+                /** RewardAccount accrued. */
+                accrued: string;
+
+                /** RewardAccount claimed. */
+                claimed: string;
+
+                /**
+                 * Creates a new RewardAccount instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns RewardAccount instance
+                 */
+                static create(properties: openledger.attribution.v1.RewardAccount.$Shape): openledger.attribution.v1.RewardAccount & openledger.attribution.v1.RewardAccount.$Shape;
+                static create(properties?: openledger.attribution.v1.RewardAccount.$Properties): openledger.attribution.v1.RewardAccount;
+
+                /**
+                 * Encodes the specified RewardAccount message. Does not implicitly {@link openledger.attribution.v1.RewardAccount.verify|verify} messages.
+                 * @param message RewardAccount message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.RewardAccount.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a RewardAccount message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.RewardAccount & openledger.attribution.v1.RewardAccount.$Shape} RewardAccount
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.RewardAccount & openledger.attribution.v1.RewardAccount.$Shape;
+
+                /**
+                 * Creates a RewardAccount message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns RewardAccount
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.RewardAccount;
+
+                /**
+                 * Creates a plain object from a RewardAccount message. Also converts values to other types if specified.
+                 * @param message RewardAccount
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.RewardAccount, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this RewardAccount to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for RewardAccount
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace RewardAccount {
+
+                /** Properties of a RewardAccount. */
+                interface $Properties {
+
+                    /** RewardAccount address */
+                    address?: (string|null);
+
+                    /** RewardAccount accrued */
+                    accrued?: (string|null);
+
+                    /** RewardAccount claimed */
+                    claimed?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a RewardAccount. */
+                type $Shape = openledger.attribution.v1.RewardAccount.$Properties;
+            }
+
+            /**
+             * Properties of a RowEarnings.
+             * @deprecated Use openledger.attribution.v1.RowEarnings.$Properties instead.
+             */
+            interface IRowEarnings extends openledger.attribution.v1.RowEarnings.$Properties {
+            }
+
+            /** Represents a RowEarnings. */
+            class RowEarnings {
+
+                /**
+                 * Constructs a new RowEarnings.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.RowEarnings.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** RowEarnings rowId. */
+                rowId: (number|Long);
+
+                /** RowEarnings earned. */
+                earned: string;
+
+                /** RowEarnings inferences. */
+                inferences: (number|Long);
+
+                /**
+                 * Creates a new RowEarnings instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns RowEarnings instance
+                 */
+                static create(properties: openledger.attribution.v1.RowEarnings.$Shape): openledger.attribution.v1.RowEarnings & openledger.attribution.v1.RowEarnings.$Shape;
+                static create(properties?: openledger.attribution.v1.RowEarnings.$Properties): openledger.attribution.v1.RowEarnings;
+
+                /**
+                 * Encodes the specified RowEarnings message. Does not implicitly {@link openledger.attribution.v1.RowEarnings.verify|verify} messages.
+                 * @param message RowEarnings message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.RowEarnings.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a RowEarnings message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.RowEarnings & openledger.attribution.v1.RowEarnings.$Shape} RowEarnings
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.RowEarnings & openledger.attribution.v1.RowEarnings.$Shape;
+
+                /**
+                 * Creates a RowEarnings message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns RowEarnings
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.RowEarnings;
+
+                /**
+                 * Creates a plain object from a RowEarnings message. Also converts values to other types if specified.
+                 * @param message RowEarnings
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.RowEarnings, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this RowEarnings to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for RowEarnings
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace RowEarnings {
+
+                /** Properties of a RowEarnings. */
+                interface $Properties {
+
+                    /** RowEarnings rowId */
+                    rowId?: (number|Long|null);
+
+                    /** RowEarnings earned */
+                    earned?: (string|null);
+
+                    /** RowEarnings inferences */
+                    inferences?: (number|Long|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a RowEarnings. */
+                type $Shape = openledger.attribution.v1.RowEarnings.$Properties;
+            }
+
+            /**
+             * Properties of an ExplainSpan.
+             * @deprecated Use openledger.attribution.v1.ExplainSpan.$Properties instead.
+             */
+            interface IExplainSpan extends openledger.attribution.v1.ExplainSpan.$Properties {
+            }
+
+            /** Represents an ExplainSpan. */
+            class ExplainSpan {
+
+                /**
+                 * Constructs a new ExplainSpan.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.ExplainSpan.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** ExplainSpan start. */
+                start: number;
+
+                /** ExplainSpan end. */
+                end: number;
+
+                /** ExplainSpan charStart. */
+                charStart: number;
+
+                /** ExplainSpan charEnd. */
+                charEnd: number;
+
+                /** ExplainSpan rowIds. */
+                rowIds: (number|Long)[];
+
+                /** ExplainSpan rowOffsets. */
+                rowOffsets: number[];
+
+                /**
+                 * Creates a new ExplainSpan instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns ExplainSpan instance
+                 */
+                static create(properties: openledger.attribution.v1.ExplainSpan.$Shape): openledger.attribution.v1.ExplainSpan & openledger.attribution.v1.ExplainSpan.$Shape;
+                static create(properties?: openledger.attribution.v1.ExplainSpan.$Properties): openledger.attribution.v1.ExplainSpan;
+
+                /**
+                 * Encodes the specified ExplainSpan message. Does not implicitly {@link openledger.attribution.v1.ExplainSpan.verify|verify} messages.
+                 * @param message ExplainSpan message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.ExplainSpan.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes an ExplainSpan message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.ExplainSpan & openledger.attribution.v1.ExplainSpan.$Shape} ExplainSpan
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.ExplainSpan & openledger.attribution.v1.ExplainSpan.$Shape;
+
+                /**
+                 * Creates an ExplainSpan message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns ExplainSpan
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.ExplainSpan;
+
+                /**
+                 * Creates a plain object from an ExplainSpan message. Also converts values to other types if specified.
+                 * @param message ExplainSpan
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.ExplainSpan, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this ExplainSpan to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for ExplainSpan
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace ExplainSpan {
+
+                /** Properties of an ExplainSpan. */
+                interface $Properties {
+
+                    /** ExplainSpan start */
+                    start?: (number|null);
+
+                    /** ExplainSpan end */
+                    end?: (number|null);
+
+                    /** ExplainSpan charStart */
+                    charStart?: (number|null);
+
+                    /** ExplainSpan charEnd */
+                    charEnd?: (number|null);
+
+                    /** ExplainSpan rowIds */
+                    rowIds?: ((number|Long)[]|null);
+
+                    /** ExplainSpan rowOffsets */
+                    rowOffsets?: (number[]|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of an ExplainSpan. */
+                type $Shape = openledger.attribution.v1.ExplainSpan.$Properties;
+            }
+
+            /**
+             * Properties of an ExplainRow.
+             * @deprecated Use openledger.attribution.v1.ExplainRow.$Properties instead.
+             */
+            interface IExplainRow extends openledger.attribution.v1.ExplainRow.$Properties {
+            }
+
+            /** Represents an ExplainRow. */
+            class ExplainRow {
+
+                /**
+                 * Constructs a new ExplainRow.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.ExplainRow.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** ExplainRow rowId. */
+                rowId: (number|Long);
+
+                /** ExplainRow datanetId. */
+                datanetId: (number|Long);
+
+                /** ExplainRow contributor. */
+                contributor: string;
+
+                /** ExplainRow ppm. */
+                ppm: number;
+
+                /** ExplainRow score. */
+                score: string;
+
+                /** ExplainRow spans. */
+                spans: number[];
+
+                /**
+                 * Creates a new ExplainRow instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns ExplainRow instance
+                 */
+                static create(properties: openledger.attribution.v1.ExplainRow.$Shape): openledger.attribution.v1.ExplainRow & openledger.attribution.v1.ExplainRow.$Shape;
+                static create(properties?: openledger.attribution.v1.ExplainRow.$Properties): openledger.attribution.v1.ExplainRow;
+
+                /**
+                 * Encodes the specified ExplainRow message. Does not implicitly {@link openledger.attribution.v1.ExplainRow.verify|verify} messages.
+                 * @param message ExplainRow message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.ExplainRow.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes an ExplainRow message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.ExplainRow & openledger.attribution.v1.ExplainRow.$Shape} ExplainRow
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.ExplainRow & openledger.attribution.v1.ExplainRow.$Shape;
+
+                /**
+                 * Creates an ExplainRow message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns ExplainRow
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.ExplainRow;
+
+                /**
+                 * Creates a plain object from an ExplainRow message. Also converts values to other types if specified.
+                 * @param message ExplainRow
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.ExplainRow, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this ExplainRow to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for ExplainRow
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace ExplainRow {
+
+                /** Properties of an ExplainRow. */
+                interface $Properties {
+
+                    /** ExplainRow rowId */
+                    rowId?: (number|Long|null);
+
+                    /** ExplainRow datanetId */
+                    datanetId?: (number|Long|null);
+
+                    /** ExplainRow contributor */
+                    contributor?: (string|null);
+
+                    /** ExplainRow ppm */
+                    ppm?: (number|null);
+
+                    /** ExplainRow score */
+                    score?: (string|null);
+
+                    /** ExplainRow spans */
+                    spans?: (number[]|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of an ExplainRow. */
+                type $Shape = openledger.attribution.v1.ExplainRow.$Properties;
+            }
+
+            /**
+             * Properties of a QueryParamsRequest.
+             * @deprecated Use openledger.attribution.v1.QueryParamsRequest.$Properties instead.
+             */
+            interface IQueryParamsRequest extends openledger.attribution.v1.QueryParamsRequest.$Properties {
+            }
+
+            /** Represents a QueryParamsRequest. */
+            class QueryParamsRequest {
+
+                /**
+                 * Constructs a new QueryParamsRequest.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryParamsRequest.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /**
+                 * Creates a new QueryParamsRequest instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryParamsRequest instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryParamsRequest.$Shape): openledger.attribution.v1.QueryParamsRequest & openledger.attribution.v1.QueryParamsRequest.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryParamsRequest.$Properties): openledger.attribution.v1.QueryParamsRequest;
+
+                /**
+                 * Encodes the specified QueryParamsRequest message. Does not implicitly {@link openledger.attribution.v1.QueryParamsRequest.verify|verify} messages.
+                 * @param message QueryParamsRequest message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryParamsRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryParamsRequest message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryParamsRequest & openledger.attribution.v1.QueryParamsRequest.$Shape} QueryParamsRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryParamsRequest & openledger.attribution.v1.QueryParamsRequest.$Shape;
+
+                /**
+                 * Creates a QueryParamsRequest message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryParamsRequest
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryParamsRequest;
+
+                /**
+                 * Creates a plain object from a QueryParamsRequest message. Also converts values to other types if specified.
+                 * @param message QueryParamsRequest
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryParamsRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryParamsRequest to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryParamsRequest
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryParamsRequest {
+
+                /** Properties of a QueryParamsRequest. */
+                interface $Properties {
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryParamsRequest. */
+                type $Shape = openledger.attribution.v1.QueryParamsRequest.$Properties;
+            }
+
+            /**
+             * Properties of a QueryParamsResponse.
+             * @deprecated Use openledger.attribution.v1.QueryParamsResponse.$Properties instead.
+             */
+            interface IQueryParamsResponse extends openledger.attribution.v1.QueryParamsResponse.$Properties {
+            }
+
+            /** Represents a QueryParamsResponse. */
+            class QueryParamsResponse {
+
+                /**
+                 * Constructs a new QueryParamsResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryParamsResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryParamsResponse params. */
+                params?: (openledger.attribution.v1.Params.$Properties|null);
+
+                /**
+                 * Creates a new QueryParamsResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryParamsResponse instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryParamsResponse.$Shape): openledger.attribution.v1.QueryParamsResponse & openledger.attribution.v1.QueryParamsResponse.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryParamsResponse.$Properties): openledger.attribution.v1.QueryParamsResponse;
+
+                /**
+                 * Encodes the specified QueryParamsResponse message. Does not implicitly {@link openledger.attribution.v1.QueryParamsResponse.verify|verify} messages.
+                 * @param message QueryParamsResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryParamsResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryParamsResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryParamsResponse & openledger.attribution.v1.QueryParamsResponse.$Shape} QueryParamsResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryParamsResponse & openledger.attribution.v1.QueryParamsResponse.$Shape;
+
+                /**
+                 * Creates a QueryParamsResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryParamsResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryParamsResponse;
+
+                /**
+                 * Creates a plain object from a QueryParamsResponse message. Also converts values to other types if specified.
+                 * @param message QueryParamsResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryParamsResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryParamsResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryParamsResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryParamsResponse {
+
+                /** Properties of a QueryParamsResponse. */
+                interface $Properties {
+
+                    /** QueryParamsResponse params */
+                    params?: (openledger.attribution.v1.Params.$Properties|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryParamsResponse. */
+                type $Shape = openledger.attribution.v1.QueryParamsResponse.$Properties;
+            }
+
+            /**
+             * Properties of a QueryInferenceRequest.
+             * @deprecated Use openledger.attribution.v1.QueryInferenceRequest.$Properties instead.
+             */
+            interface IQueryInferenceRequest extends openledger.attribution.v1.QueryInferenceRequest.$Properties {
+            }
+
+            /** Represents a QueryInferenceRequest. */
+            class QueryInferenceRequest {
+
+                /**
+                 * Constructs a new QueryInferenceRequest.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryInferenceRequest.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryInferenceRequest id. */
+                id: (number|Long);
+
+                /**
+                 * Creates a new QueryInferenceRequest instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryInferenceRequest instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryInferenceRequest.$Shape): openledger.attribution.v1.QueryInferenceRequest & openledger.attribution.v1.QueryInferenceRequest.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryInferenceRequest.$Properties): openledger.attribution.v1.QueryInferenceRequest;
+
+                /**
+                 * Encodes the specified QueryInferenceRequest message. Does not implicitly {@link openledger.attribution.v1.QueryInferenceRequest.verify|verify} messages.
+                 * @param message QueryInferenceRequest message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryInferenceRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryInferenceRequest message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryInferenceRequest & openledger.attribution.v1.QueryInferenceRequest.$Shape} QueryInferenceRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryInferenceRequest & openledger.attribution.v1.QueryInferenceRequest.$Shape;
+
+                /**
+                 * Creates a QueryInferenceRequest message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryInferenceRequest
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryInferenceRequest;
+
+                /**
+                 * Creates a plain object from a QueryInferenceRequest message. Also converts values to other types if specified.
+                 * @param message QueryInferenceRequest
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryInferenceRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryInferenceRequest to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryInferenceRequest
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryInferenceRequest {
+
+                /** Properties of a QueryInferenceRequest. */
+                interface $Properties {
+
+                    /** QueryInferenceRequest id */
+                    id?: (number|Long|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryInferenceRequest. */
+                type $Shape = openledger.attribution.v1.QueryInferenceRequest.$Properties;
+            }
+
+            /**
+             * Properties of a QueryInferenceResponse.
+             * @deprecated Use openledger.attribution.v1.QueryInferenceResponse.$Properties instead.
+             */
+            interface IQueryInferenceResponse extends openledger.attribution.v1.QueryInferenceResponse.$Properties {
+            }
+
+            /** Represents a QueryInferenceResponse. */
+            class QueryInferenceResponse {
+
+                /**
+                 * Constructs a new QueryInferenceResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryInferenceResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryInferenceResponse inference. */
+                inference?: (openledger.attribution.v1.InferenceRecord.$Properties|null);
+
+                /**
+                 * Creates a new QueryInferenceResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryInferenceResponse instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryInferenceResponse.$Shape): openledger.attribution.v1.QueryInferenceResponse & openledger.attribution.v1.QueryInferenceResponse.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryInferenceResponse.$Properties): openledger.attribution.v1.QueryInferenceResponse;
+
+                /**
+                 * Encodes the specified QueryInferenceResponse message. Does not implicitly {@link openledger.attribution.v1.QueryInferenceResponse.verify|verify} messages.
+                 * @param message QueryInferenceResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryInferenceResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryInferenceResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryInferenceResponse & openledger.attribution.v1.QueryInferenceResponse.$Shape} QueryInferenceResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryInferenceResponse & openledger.attribution.v1.QueryInferenceResponse.$Shape;
+
+                /**
+                 * Creates a QueryInferenceResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryInferenceResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryInferenceResponse;
+
+                /**
+                 * Creates a plain object from a QueryInferenceResponse message. Also converts values to other types if specified.
+                 * @param message QueryInferenceResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryInferenceResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryInferenceResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryInferenceResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryInferenceResponse {
+
+                /** Properties of a QueryInferenceResponse. */
+                interface $Properties {
+
+                    /** QueryInferenceResponse inference */
+                    inference?: (openledger.attribution.v1.InferenceRecord.$Properties|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryInferenceResponse. */
+                type $Shape = openledger.attribution.v1.QueryInferenceResponse.$Properties;
+            }
+
+            /**
+             * Properties of a QueryInferencesByModelRequest.
+             * @deprecated Use openledger.attribution.v1.QueryInferencesByModelRequest.$Properties instead.
+             */
+            interface IQueryInferencesByModelRequest extends openledger.attribution.v1.QueryInferencesByModelRequest.$Properties {
+            }
+
+            /** Represents a QueryInferencesByModelRequest. */
+            class QueryInferencesByModelRequest {
+
+                /**
+                 * Constructs a new QueryInferencesByModelRequest.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryInferencesByModelRequest.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryInferencesByModelRequest modelId. */
+                modelId: (number|Long);
+
+                /** QueryInferencesByModelRequest pagination. */
+                pagination?: (cosmos.base.query.v1beta1.PageRequest.$Properties|null);
+
+                /**
+                 * Creates a new QueryInferencesByModelRequest instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryInferencesByModelRequest instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryInferencesByModelRequest.$Shape): openledger.attribution.v1.QueryInferencesByModelRequest & openledger.attribution.v1.QueryInferencesByModelRequest.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryInferencesByModelRequest.$Properties): openledger.attribution.v1.QueryInferencesByModelRequest;
+
+                /**
+                 * Encodes the specified QueryInferencesByModelRequest message. Does not implicitly {@link openledger.attribution.v1.QueryInferencesByModelRequest.verify|verify} messages.
+                 * @param message QueryInferencesByModelRequest message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryInferencesByModelRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryInferencesByModelRequest message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryInferencesByModelRequest & openledger.attribution.v1.QueryInferencesByModelRequest.$Shape} QueryInferencesByModelRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryInferencesByModelRequest & openledger.attribution.v1.QueryInferencesByModelRequest.$Shape;
+
+                /**
+                 * Creates a QueryInferencesByModelRequest message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryInferencesByModelRequest
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryInferencesByModelRequest;
+
+                /**
+                 * Creates a plain object from a QueryInferencesByModelRequest message. Also converts values to other types if specified.
+                 * @param message QueryInferencesByModelRequest
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryInferencesByModelRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryInferencesByModelRequest to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryInferencesByModelRequest
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryInferencesByModelRequest {
+
+                /** Properties of a QueryInferencesByModelRequest. */
+                interface $Properties {
+
+                    /** QueryInferencesByModelRequest modelId */
+                    modelId?: (number|Long|null);
+
+                    /** QueryInferencesByModelRequest pagination */
+                    pagination?: (cosmos.base.query.v1beta1.PageRequest.$Properties|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryInferencesByModelRequest. */
+                type $Shape = openledger.attribution.v1.QueryInferencesByModelRequest.$Properties;
+            }
+
+            /**
+             * Properties of a QueryInferencesByAddressRequest.
+             * @deprecated Use openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties instead.
+             */
+            interface IQueryInferencesByAddressRequest extends openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties {
+            }
+
+            /** Represents a QueryInferencesByAddressRequest. */
+            class QueryInferencesByAddressRequest {
+
+                /**
+                 * Constructs a new QueryInferencesByAddressRequest.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryInferencesByAddressRequest address. */
+                address: string;
+
+                /** QueryInferencesByAddressRequest pagination. */
+                pagination?: (cosmos.base.query.v1beta1.PageRequest.$Properties|null);
+
+                /**
+                 * Creates a new QueryInferencesByAddressRequest instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryInferencesByAddressRequest instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryInferencesByAddressRequest.$Shape): openledger.attribution.v1.QueryInferencesByAddressRequest & openledger.attribution.v1.QueryInferencesByAddressRequest.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties): openledger.attribution.v1.QueryInferencesByAddressRequest;
+
+                /**
+                 * Encodes the specified QueryInferencesByAddressRequest message. Does not implicitly {@link openledger.attribution.v1.QueryInferencesByAddressRequest.verify|verify} messages.
+                 * @param message QueryInferencesByAddressRequest message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryInferencesByAddressRequest message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryInferencesByAddressRequest & openledger.attribution.v1.QueryInferencesByAddressRequest.$Shape} QueryInferencesByAddressRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryInferencesByAddressRequest & openledger.attribution.v1.QueryInferencesByAddressRequest.$Shape;
+
+                /**
+                 * Creates a QueryInferencesByAddressRequest message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryInferencesByAddressRequest
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryInferencesByAddressRequest;
+
+                /**
+                 * Creates a plain object from a QueryInferencesByAddressRequest message. Also converts values to other types if specified.
+                 * @param message QueryInferencesByAddressRequest
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryInferencesByAddressRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryInferencesByAddressRequest to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryInferencesByAddressRequest
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryInferencesByAddressRequest {
+
+                /** Properties of a QueryInferencesByAddressRequest. */
+                interface $Properties {
+
+                    /** QueryInferencesByAddressRequest address */
+                    address?: (string|null);
+
+                    /** QueryInferencesByAddressRequest pagination */
+                    pagination?: (cosmos.base.query.v1beta1.PageRequest.$Properties|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryInferencesByAddressRequest. */
+                type $Shape = openledger.attribution.v1.QueryInferencesByAddressRequest.$Properties;
+            }
+
+            /**
+             * Properties of a QueryInferencesResponse.
+             * @deprecated Use openledger.attribution.v1.QueryInferencesResponse.$Properties instead.
+             */
+            interface IQueryInferencesResponse extends openledger.attribution.v1.QueryInferencesResponse.$Properties {
+            }
+
+            /** Represents a QueryInferencesResponse. */
+            class QueryInferencesResponse {
+
+                /**
+                 * Constructs a new QueryInferencesResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryInferencesResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryInferencesResponse inferences. */
+                inferences: openledger.attribution.v1.InferenceRecord.$Properties[];
+
+                /** QueryInferencesResponse pagination. */
+                pagination?: (cosmos.base.query.v1beta1.PageResponse.$Properties|null);
+
+                /**
+                 * Creates a new QueryInferencesResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryInferencesResponse instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryInferencesResponse.$Shape): openledger.attribution.v1.QueryInferencesResponse & openledger.attribution.v1.QueryInferencesResponse.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryInferencesResponse.$Properties): openledger.attribution.v1.QueryInferencesResponse;
+
+                /**
+                 * Encodes the specified QueryInferencesResponse message. Does not implicitly {@link openledger.attribution.v1.QueryInferencesResponse.verify|verify} messages.
+                 * @param message QueryInferencesResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryInferencesResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryInferencesResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryInferencesResponse & openledger.attribution.v1.QueryInferencesResponse.$Shape} QueryInferencesResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryInferencesResponse & openledger.attribution.v1.QueryInferencesResponse.$Shape;
+
+                /**
+                 * Creates a QueryInferencesResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryInferencesResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryInferencesResponse;
+
+                /**
+                 * Creates a plain object from a QueryInferencesResponse message. Also converts values to other types if specified.
+                 * @param message QueryInferencesResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryInferencesResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryInferencesResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryInferencesResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryInferencesResponse {
+
+                /** Properties of a QueryInferencesResponse. */
+                interface $Properties {
+
+                    /** QueryInferencesResponse inferences */
+                    inferences?: (openledger.attribution.v1.InferenceRecord.$Properties[]|null);
+
+                    /** QueryInferencesResponse pagination */
+                    pagination?: (cosmos.base.query.v1beta1.PageResponse.$Properties|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryInferencesResponse. */
+                type $Shape = openledger.attribution.v1.QueryInferencesResponse.$Properties;
+            }
+
+            /**
+             * Properties of a QueryRewardsRequest.
+             * @deprecated Use openledger.attribution.v1.QueryRewardsRequest.$Properties instead.
+             */
+            interface IQueryRewardsRequest extends openledger.attribution.v1.QueryRewardsRequest.$Properties {
+            }
+
+            /** Represents a QueryRewardsRequest. */
+            class QueryRewardsRequest {
+
+                /**
+                 * Constructs a new QueryRewardsRequest.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryRewardsRequest.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryRewardsRequest address. */
+                address: string;
+
+                /**
+                 * Creates a new QueryRewardsRequest instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryRewardsRequest instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryRewardsRequest.$Shape): openledger.attribution.v1.QueryRewardsRequest & openledger.attribution.v1.QueryRewardsRequest.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryRewardsRequest.$Properties): openledger.attribution.v1.QueryRewardsRequest;
+
+                /**
+                 * Encodes the specified QueryRewardsRequest message. Does not implicitly {@link openledger.attribution.v1.QueryRewardsRequest.verify|verify} messages.
+                 * @param message QueryRewardsRequest message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryRewardsRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryRewardsRequest message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryRewardsRequest & openledger.attribution.v1.QueryRewardsRequest.$Shape} QueryRewardsRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryRewardsRequest & openledger.attribution.v1.QueryRewardsRequest.$Shape;
+
+                /**
+                 * Creates a QueryRewardsRequest message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryRewardsRequest
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryRewardsRequest;
+
+                /**
+                 * Creates a plain object from a QueryRewardsRequest message. Also converts values to other types if specified.
+                 * @param message QueryRewardsRequest
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryRewardsRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryRewardsRequest to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryRewardsRequest
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryRewardsRequest {
+
+                /** Properties of a QueryRewardsRequest. */
+                interface $Properties {
+
+                    /** QueryRewardsRequest address */
+                    address?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryRewardsRequest. */
+                type $Shape = openledger.attribution.v1.QueryRewardsRequest.$Properties;
+            }
+
+            /**
+             * Properties of a QueryRewardsResponse.
+             * @deprecated Use openledger.attribution.v1.QueryRewardsResponse.$Properties instead.
+             */
+            interface IQueryRewardsResponse extends openledger.attribution.v1.QueryRewardsResponse.$Properties {
+            }
+
+            /** Represents a QueryRewardsResponse. */
+            class QueryRewardsResponse {
+
+                /**
+                 * Constructs a new QueryRewardsResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryRewardsResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryRewardsResponse rewards. */
+                rewards?: (openledger.attribution.v1.RewardAccount.$Properties|null);
+
+                /**
+                 * Creates a new QueryRewardsResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryRewardsResponse instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryRewardsResponse.$Shape): openledger.attribution.v1.QueryRewardsResponse & openledger.attribution.v1.QueryRewardsResponse.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryRewardsResponse.$Properties): openledger.attribution.v1.QueryRewardsResponse;
+
+                /**
+                 * Encodes the specified QueryRewardsResponse message. Does not implicitly {@link openledger.attribution.v1.QueryRewardsResponse.verify|verify} messages.
+                 * @param message QueryRewardsResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryRewardsResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryRewardsResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryRewardsResponse & openledger.attribution.v1.QueryRewardsResponse.$Shape} QueryRewardsResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryRewardsResponse & openledger.attribution.v1.QueryRewardsResponse.$Shape;
+
+                /**
+                 * Creates a QueryRewardsResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryRewardsResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryRewardsResponse;
+
+                /**
+                 * Creates a plain object from a QueryRewardsResponse message. Also converts values to other types if specified.
+                 * @param message QueryRewardsResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryRewardsResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryRewardsResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryRewardsResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryRewardsResponse {
+
+                /** Properties of a QueryRewardsResponse. */
+                interface $Properties {
+
+                    /** QueryRewardsResponse rewards */
+                    rewards?: (openledger.attribution.v1.RewardAccount.$Properties|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryRewardsResponse. */
+                type $Shape = openledger.attribution.v1.QueryRewardsResponse.$Properties;
+            }
+
+            /**
+             * Properties of a QueryRowEarningsRequest.
+             * @deprecated Use openledger.attribution.v1.QueryRowEarningsRequest.$Properties instead.
+             */
+            interface IQueryRowEarningsRequest extends openledger.attribution.v1.QueryRowEarningsRequest.$Properties {
+            }
+
+            /** Represents a QueryRowEarningsRequest. */
+            class QueryRowEarningsRequest {
+
+                /**
+                 * Constructs a new QueryRowEarningsRequest.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryRowEarningsRequest.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryRowEarningsRequest rowId. */
+                rowId: (number|Long);
+
+                /**
+                 * Creates a new QueryRowEarningsRequest instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryRowEarningsRequest instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryRowEarningsRequest.$Shape): openledger.attribution.v1.QueryRowEarningsRequest & openledger.attribution.v1.QueryRowEarningsRequest.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryRowEarningsRequest.$Properties): openledger.attribution.v1.QueryRowEarningsRequest;
+
+                /**
+                 * Encodes the specified QueryRowEarningsRequest message. Does not implicitly {@link openledger.attribution.v1.QueryRowEarningsRequest.verify|verify} messages.
+                 * @param message QueryRowEarningsRequest message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryRowEarningsRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryRowEarningsRequest message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryRowEarningsRequest & openledger.attribution.v1.QueryRowEarningsRequest.$Shape} QueryRowEarningsRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryRowEarningsRequest & openledger.attribution.v1.QueryRowEarningsRequest.$Shape;
+
+                /**
+                 * Creates a QueryRowEarningsRequest message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryRowEarningsRequest
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryRowEarningsRequest;
+
+                /**
+                 * Creates a plain object from a QueryRowEarningsRequest message. Also converts values to other types if specified.
+                 * @param message QueryRowEarningsRequest
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryRowEarningsRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryRowEarningsRequest to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryRowEarningsRequest
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryRowEarningsRequest {
+
+                /** Properties of a QueryRowEarningsRequest. */
+                interface $Properties {
+
+                    /** QueryRowEarningsRequest rowId */
+                    rowId?: (number|Long|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryRowEarningsRequest. */
+                type $Shape = openledger.attribution.v1.QueryRowEarningsRequest.$Properties;
+            }
+
+            /**
+             * Properties of a QueryRowEarningsResponse.
+             * @deprecated Use openledger.attribution.v1.QueryRowEarningsResponse.$Properties instead.
+             */
+            interface IQueryRowEarningsResponse extends openledger.attribution.v1.QueryRowEarningsResponse.$Properties {
+            }
+
+            /** Represents a QueryRowEarningsResponse. */
+            class QueryRowEarningsResponse {
+
+                /**
+                 * Constructs a new QueryRowEarningsResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryRowEarningsResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryRowEarningsResponse earnings. */
+                earnings?: (openledger.attribution.v1.RowEarnings.$Properties|null);
+
+                /**
+                 * Creates a new QueryRowEarningsResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryRowEarningsResponse instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryRowEarningsResponse.$Shape): openledger.attribution.v1.QueryRowEarningsResponse & openledger.attribution.v1.QueryRowEarningsResponse.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryRowEarningsResponse.$Properties): openledger.attribution.v1.QueryRowEarningsResponse;
+
+                /**
+                 * Encodes the specified QueryRowEarningsResponse message. Does not implicitly {@link openledger.attribution.v1.QueryRowEarningsResponse.verify|verify} messages.
+                 * @param message QueryRowEarningsResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryRowEarningsResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryRowEarningsResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryRowEarningsResponse & openledger.attribution.v1.QueryRowEarningsResponse.$Shape} QueryRowEarningsResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryRowEarningsResponse & openledger.attribution.v1.QueryRowEarningsResponse.$Shape;
+
+                /**
+                 * Creates a QueryRowEarningsResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryRowEarningsResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryRowEarningsResponse;
+
+                /**
+                 * Creates a plain object from a QueryRowEarningsResponse message. Also converts values to other types if specified.
+                 * @param message QueryRowEarningsResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryRowEarningsResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryRowEarningsResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryRowEarningsResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryRowEarningsResponse {
+
+                /** Properties of a QueryRowEarningsResponse. */
+                interface $Properties {
+
+                    /** QueryRowEarningsResponse earnings */
+                    earnings?: (openledger.attribution.v1.RowEarnings.$Properties|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryRowEarningsResponse. */
+                type $Shape = openledger.attribution.v1.QueryRowEarningsResponse.$Properties;
+            }
+
+            /**
+             * Properties of a QueryCreditRequest.
+             * @deprecated Use openledger.attribution.v1.QueryCreditRequest.$Properties instead.
+             */
+            interface IQueryCreditRequest extends openledger.attribution.v1.QueryCreditRequest.$Properties {
+            }
+
+            /** Represents a QueryCreditRequest. */
+            class QueryCreditRequest {
+
+                /**
+                 * Constructs a new QueryCreditRequest.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryCreditRequest.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryCreditRequest requester. */
+                requester: string;
+
+                /** QueryCreditRequest operator. */
+                operator: string;
+
+                /**
+                 * Creates a new QueryCreditRequest instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryCreditRequest instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryCreditRequest.$Shape): openledger.attribution.v1.QueryCreditRequest & openledger.attribution.v1.QueryCreditRequest.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryCreditRequest.$Properties): openledger.attribution.v1.QueryCreditRequest;
+
+                /**
+                 * Encodes the specified QueryCreditRequest message. Does not implicitly {@link openledger.attribution.v1.QueryCreditRequest.verify|verify} messages.
+                 * @param message QueryCreditRequest message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryCreditRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryCreditRequest message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryCreditRequest & openledger.attribution.v1.QueryCreditRequest.$Shape} QueryCreditRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryCreditRequest & openledger.attribution.v1.QueryCreditRequest.$Shape;
+
+                /**
+                 * Creates a QueryCreditRequest message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryCreditRequest
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryCreditRequest;
+
+                /**
+                 * Creates a plain object from a QueryCreditRequest message. Also converts values to other types if specified.
+                 * @param message QueryCreditRequest
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryCreditRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryCreditRequest to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryCreditRequest
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryCreditRequest {
+
+                /** Properties of a QueryCreditRequest. */
+                interface $Properties {
+
+                    /** QueryCreditRequest requester */
+                    requester?: (string|null);
+
+                    /** QueryCreditRequest operator */
+                    operator?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryCreditRequest. */
+                type $Shape = openledger.attribution.v1.QueryCreditRequest.$Properties;
+            }
+
+            /**
+             * Properties of a QueryCreditResponse.
+             * @deprecated Use openledger.attribution.v1.QueryCreditResponse.$Properties instead.
+             */
+            interface IQueryCreditResponse extends openledger.attribution.v1.QueryCreditResponse.$Properties {
+            }
+
+            /** Represents a QueryCreditResponse. */
+            class QueryCreditResponse {
+
+                /**
+                 * Constructs a new QueryCreditResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryCreditResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryCreditResponse credit. */
+                credit?: (openledger.attribution.v1.Credit.$Properties|null);
+
+                /**
+                 * Creates a new QueryCreditResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryCreditResponse instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryCreditResponse.$Shape): openledger.attribution.v1.QueryCreditResponse & openledger.attribution.v1.QueryCreditResponse.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryCreditResponse.$Properties): openledger.attribution.v1.QueryCreditResponse;
+
+                /**
+                 * Encodes the specified QueryCreditResponse message. Does not implicitly {@link openledger.attribution.v1.QueryCreditResponse.verify|verify} messages.
+                 * @param message QueryCreditResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryCreditResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryCreditResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryCreditResponse & openledger.attribution.v1.QueryCreditResponse.$Shape} QueryCreditResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryCreditResponse & openledger.attribution.v1.QueryCreditResponse.$Shape;
+
+                /**
+                 * Creates a QueryCreditResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryCreditResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryCreditResponse;
+
+                /**
+                 * Creates a plain object from a QueryCreditResponse message. Also converts values to other types if specified.
+                 * @param message QueryCreditResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryCreditResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryCreditResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryCreditResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryCreditResponse {
+
+                /** Properties of a QueryCreditResponse. */
+                interface $Properties {
+
+                    /** QueryCreditResponse credit */
+                    credit?: (openledger.attribution.v1.Credit.$Properties|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryCreditResponse. */
+                type $Shape = openledger.attribution.v1.QueryCreditResponse.$Properties;
+            }
+
+            /**
+             * Properties of a QueryNonceUsedRequest.
+             * @deprecated Use openledger.attribution.v1.QueryNonceUsedRequest.$Properties instead.
+             */
+            interface IQueryNonceUsedRequest extends openledger.attribution.v1.QueryNonceUsedRequest.$Properties {
+            }
+
+            /** Represents a QueryNonceUsedRequest. */
+            class QueryNonceUsedRequest {
+
+                /**
+                 * Constructs a new QueryNonceUsedRequest.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryNonceUsedRequest.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryNonceUsedRequest requester. */
+                requester: string;
+
+                /** QueryNonceUsedRequest nonce. */
+                nonce: (number|Long);
+
+                /**
+                 * Creates a new QueryNonceUsedRequest instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryNonceUsedRequest instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryNonceUsedRequest.$Shape): openledger.attribution.v1.QueryNonceUsedRequest & openledger.attribution.v1.QueryNonceUsedRequest.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryNonceUsedRequest.$Properties): openledger.attribution.v1.QueryNonceUsedRequest;
+
+                /**
+                 * Encodes the specified QueryNonceUsedRequest message. Does not implicitly {@link openledger.attribution.v1.QueryNonceUsedRequest.verify|verify} messages.
+                 * @param message QueryNonceUsedRequest message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryNonceUsedRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryNonceUsedRequest message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryNonceUsedRequest & openledger.attribution.v1.QueryNonceUsedRequest.$Shape} QueryNonceUsedRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryNonceUsedRequest & openledger.attribution.v1.QueryNonceUsedRequest.$Shape;
+
+                /**
+                 * Creates a QueryNonceUsedRequest message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryNonceUsedRequest
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryNonceUsedRequest;
+
+                /**
+                 * Creates a plain object from a QueryNonceUsedRequest message. Also converts values to other types if specified.
+                 * @param message QueryNonceUsedRequest
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryNonceUsedRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryNonceUsedRequest to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryNonceUsedRequest
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryNonceUsedRequest {
+
+                /** Properties of a QueryNonceUsedRequest. */
+                interface $Properties {
+
+                    /** QueryNonceUsedRequest requester */
+                    requester?: (string|null);
+
+                    /** QueryNonceUsedRequest nonce */
+                    nonce?: (number|Long|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryNonceUsedRequest. */
+                type $Shape = openledger.attribution.v1.QueryNonceUsedRequest.$Properties;
+            }
+
+            /**
+             * Properties of a QueryNonceUsedResponse.
+             * @deprecated Use openledger.attribution.v1.QueryNonceUsedResponse.$Properties instead.
+             */
+            interface IQueryNonceUsedResponse extends openledger.attribution.v1.QueryNonceUsedResponse.$Properties {
+            }
+
+            /** Represents a QueryNonceUsedResponse. */
+            class QueryNonceUsedResponse {
+
+                /**
+                 * Constructs a new QueryNonceUsedResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryNonceUsedResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryNonceUsedResponse used. */
+                used: boolean;
+
+                /**
+                 * Creates a new QueryNonceUsedResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryNonceUsedResponse instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryNonceUsedResponse.$Shape): openledger.attribution.v1.QueryNonceUsedResponse & openledger.attribution.v1.QueryNonceUsedResponse.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryNonceUsedResponse.$Properties): openledger.attribution.v1.QueryNonceUsedResponse;
+
+                /**
+                 * Encodes the specified QueryNonceUsedResponse message. Does not implicitly {@link openledger.attribution.v1.QueryNonceUsedResponse.verify|verify} messages.
+                 * @param message QueryNonceUsedResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryNonceUsedResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryNonceUsedResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryNonceUsedResponse & openledger.attribution.v1.QueryNonceUsedResponse.$Shape} QueryNonceUsedResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryNonceUsedResponse & openledger.attribution.v1.QueryNonceUsedResponse.$Shape;
+
+                /**
+                 * Creates a QueryNonceUsedResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryNonceUsedResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryNonceUsedResponse;
+
+                /**
+                 * Creates a plain object from a QueryNonceUsedResponse message. Also converts values to other types if specified.
+                 * @param message QueryNonceUsedResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryNonceUsedResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryNonceUsedResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryNonceUsedResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryNonceUsedResponse {
+
+                /** Properties of a QueryNonceUsedResponse. */
+                interface $Properties {
+
+                    /** QueryNonceUsedResponse used */
+                    used?: (boolean|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryNonceUsedResponse. */
+                type $Shape = openledger.attribution.v1.QueryNonceUsedResponse.$Properties;
+            }
+
+            /**
+             * Properties of a QueryExplainRequest.
+             * @deprecated Use openledger.attribution.v1.QueryExplainRequest.$Properties instead.
+             */
+            interface IQueryExplainRequest extends openledger.attribution.v1.QueryExplainRequest.$Properties {
+            }
+
+            /** Represents a QueryExplainRequest. */
+            class QueryExplainRequest {
+
+                /**
+                 * Constructs a new QueryExplainRequest.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryExplainRequest.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryExplainRequest modelId. */
+                modelId: (number|Long);
+
+                /** QueryExplainRequest text. */
+                text: string;
+
+                /**
+                 * Creates a new QueryExplainRequest instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryExplainRequest instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryExplainRequest.$Shape): openledger.attribution.v1.QueryExplainRequest & openledger.attribution.v1.QueryExplainRequest.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryExplainRequest.$Properties): openledger.attribution.v1.QueryExplainRequest;
+
+                /**
+                 * Encodes the specified QueryExplainRequest message. Does not implicitly {@link openledger.attribution.v1.QueryExplainRequest.verify|verify} messages.
+                 * @param message QueryExplainRequest message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryExplainRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryExplainRequest message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryExplainRequest & openledger.attribution.v1.QueryExplainRequest.$Shape} QueryExplainRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryExplainRequest & openledger.attribution.v1.QueryExplainRequest.$Shape;
+
+                /**
+                 * Creates a QueryExplainRequest message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryExplainRequest
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryExplainRequest;
+
+                /**
+                 * Creates a plain object from a QueryExplainRequest message. Also converts values to other types if specified.
+                 * @param message QueryExplainRequest
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryExplainRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryExplainRequest to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryExplainRequest
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryExplainRequest {
+
+                /** Properties of a QueryExplainRequest. */
+                interface $Properties {
+
+                    /** QueryExplainRequest modelId */
+                    modelId?: (number|Long|null);
+
+                    /** QueryExplainRequest text */
+                    text?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryExplainRequest. */
+                type $Shape = openledger.attribution.v1.QueryExplainRequest.$Properties;
+            }
+
+            /**
+             * Properties of a QueryExplainResponse.
+             * @deprecated Use openledger.attribution.v1.QueryExplainResponse.$Properties instead.
+             */
+            interface IQueryExplainResponse extends openledger.attribution.v1.QueryExplainResponse.$Properties {
+            }
+
+            /** Represents a QueryExplainResponse. */
+            class QueryExplainResponse {
+
+                /**
+                 * Constructs a new QueryExplainResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.QueryExplainResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryExplainResponse rows. */
+                rows: openledger.attribution.v1.ExplainRow.$Properties[];
+
+                /** QueryExplainResponse spans. */
+                spans: openledger.attribution.v1.ExplainSpan.$Properties[];
+
+                /** QueryExplainResponse commonSpans. */
+                commonSpans: number;
+
+                /** QueryExplainResponse matchedTokens. */
+                matchedTokens: number;
+
+                /** QueryExplainResponse totalTokens. */
+                totalTokens: number;
+
+                /** QueryExplainResponse work. */
+                work: (number|Long);
+
+                /** QueryExplainResponse datanets. */
+                datanets: openledger.attribution.v1.DatanetWeight.$Properties[];
+
+                /**
+                 * Creates a new QueryExplainResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryExplainResponse instance
+                 */
+                static create(properties: openledger.attribution.v1.QueryExplainResponse.$Shape): openledger.attribution.v1.QueryExplainResponse & openledger.attribution.v1.QueryExplainResponse.$Shape;
+                static create(properties?: openledger.attribution.v1.QueryExplainResponse.$Properties): openledger.attribution.v1.QueryExplainResponse;
+
+                /**
+                 * Encodes the specified QueryExplainResponse message. Does not implicitly {@link openledger.attribution.v1.QueryExplainResponse.verify|verify} messages.
+                 * @param message QueryExplainResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.QueryExplainResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryExplainResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.QueryExplainResponse & openledger.attribution.v1.QueryExplainResponse.$Shape} QueryExplainResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.QueryExplainResponse & openledger.attribution.v1.QueryExplainResponse.$Shape;
+
+                /**
+                 * Creates a QueryExplainResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryExplainResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.QueryExplainResponse;
+
+                /**
+                 * Creates a plain object from a QueryExplainResponse message. Also converts values to other types if specified.
+                 * @param message QueryExplainResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.QueryExplainResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryExplainResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryExplainResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryExplainResponse {
+
+                /** Properties of a QueryExplainResponse. */
+                interface $Properties {
+
+                    /** QueryExplainResponse rows */
+                    rows?: (openledger.attribution.v1.ExplainRow.$Properties[]|null);
+
+                    /** QueryExplainResponse spans */
+                    spans?: (openledger.attribution.v1.ExplainSpan.$Properties[]|null);
+
+                    /** QueryExplainResponse commonSpans */
+                    commonSpans?: (number|null);
+
+                    /** QueryExplainResponse matchedTokens */
+                    matchedTokens?: (number|null);
+
+                    /** QueryExplainResponse totalTokens */
+                    totalTokens?: (number|null);
+
+                    /** QueryExplainResponse work */
+                    work?: (number|Long|null);
+
+                    /** QueryExplainResponse datanets */
+                    datanets?: (openledger.attribution.v1.DatanetWeight.$Properties[]|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryExplainResponse. */
+                type $Shape = openledger.attribution.v1.QueryExplainResponse.$Properties;
+            }
+
+            /**
+             * Properties of a MsgDepositCredit.
+             * @deprecated Use openledger.attribution.v1.MsgDepositCredit.$Properties instead.
+             */
+            interface IMsgDepositCredit extends openledger.attribution.v1.MsgDepositCredit.$Properties {
+            }
+
+            /** Represents a MsgDepositCredit. */
+            class MsgDepositCredit {
+
+                /**
+                 * Constructs a new MsgDepositCredit.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.MsgDepositCredit.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** MsgDepositCredit requester. */
+                requester: string;
+
+                /** MsgDepositCredit operator. */
+                operator: string;
+
+                /** MsgDepositCredit amount. */
+                amount?: (cosmos.base.v1beta1.Coin.$Properties|null);
+
+                /**
+                 * Creates a new MsgDepositCredit instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns MsgDepositCredit instance
+                 */
+                static create(properties: openledger.attribution.v1.MsgDepositCredit.$Shape): openledger.attribution.v1.MsgDepositCredit & openledger.attribution.v1.MsgDepositCredit.$Shape;
+                static create(properties?: openledger.attribution.v1.MsgDepositCredit.$Properties): openledger.attribution.v1.MsgDepositCredit;
+
+                /**
+                 * Encodes the specified MsgDepositCredit message. Does not implicitly {@link openledger.attribution.v1.MsgDepositCredit.verify|verify} messages.
+                 * @param message MsgDepositCredit message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.MsgDepositCredit.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a MsgDepositCredit message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgDepositCredit & openledger.attribution.v1.MsgDepositCredit.$Shape} MsgDepositCredit
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.MsgDepositCredit & openledger.attribution.v1.MsgDepositCredit.$Shape;
+
+                /**
+                 * Creates a MsgDepositCredit message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns MsgDepositCredit
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.MsgDepositCredit;
+
+                /**
+                 * Creates a plain object from a MsgDepositCredit message. Also converts values to other types if specified.
+                 * @param message MsgDepositCredit
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.MsgDepositCredit, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this MsgDepositCredit to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for MsgDepositCredit
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace MsgDepositCredit {
+
+                /** Properties of a MsgDepositCredit. */
+                interface $Properties {
+
+                    /** MsgDepositCredit requester */
+                    requester?: (string|null);
+
+                    /** MsgDepositCredit operator */
+                    operator?: (string|null);
+
+                    /** MsgDepositCredit amount */
+                    amount?: (cosmos.base.v1beta1.Coin.$Properties|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a MsgDepositCredit. */
+                type $Shape = openledger.attribution.v1.MsgDepositCredit.$Properties;
+            }
+
+            /**
+             * Properties of a MsgDepositCreditResponse.
+             * @deprecated Use openledger.attribution.v1.MsgDepositCreditResponse.$Properties instead.
+             */
+            interface IMsgDepositCreditResponse extends openledger.attribution.v1.MsgDepositCreditResponse.$Properties {
+            }
+
+            /** Represents a MsgDepositCreditResponse. */
+            class MsgDepositCreditResponse {
+
+                /**
+                 * Constructs a new MsgDepositCreditResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.MsgDepositCreditResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /**
+                 * Creates a new MsgDepositCreditResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns MsgDepositCreditResponse instance
+                 */
+                static create(properties: openledger.attribution.v1.MsgDepositCreditResponse.$Shape): openledger.attribution.v1.MsgDepositCreditResponse & openledger.attribution.v1.MsgDepositCreditResponse.$Shape;
+                static create(properties?: openledger.attribution.v1.MsgDepositCreditResponse.$Properties): openledger.attribution.v1.MsgDepositCreditResponse;
+
+                /**
+                 * Encodes the specified MsgDepositCreditResponse message. Does not implicitly {@link openledger.attribution.v1.MsgDepositCreditResponse.verify|verify} messages.
+                 * @param message MsgDepositCreditResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.MsgDepositCreditResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a MsgDepositCreditResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgDepositCreditResponse & openledger.attribution.v1.MsgDepositCreditResponse.$Shape} MsgDepositCreditResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.MsgDepositCreditResponse & openledger.attribution.v1.MsgDepositCreditResponse.$Shape;
+
+                /**
+                 * Creates a MsgDepositCreditResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns MsgDepositCreditResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.MsgDepositCreditResponse;
+
+                /**
+                 * Creates a plain object from a MsgDepositCreditResponse message. Also converts values to other types if specified.
+                 * @param message MsgDepositCreditResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.MsgDepositCreditResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this MsgDepositCreditResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for MsgDepositCreditResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace MsgDepositCreditResponse {
+
+                /** Properties of a MsgDepositCreditResponse. */
+                interface $Properties {
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a MsgDepositCreditResponse. */
+                type $Shape = openledger.attribution.v1.MsgDepositCreditResponse.$Properties;
+            }
+
+            /**
+             * Properties of a MsgWithdrawCredit.
+             * @deprecated Use openledger.attribution.v1.MsgWithdrawCredit.$Properties instead.
+             */
+            interface IMsgWithdrawCredit extends openledger.attribution.v1.MsgWithdrawCredit.$Properties {
+            }
+
+            /** Represents a MsgWithdrawCredit. */
+            class MsgWithdrawCredit {
+
+                /**
+                 * Constructs a new MsgWithdrawCredit.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.MsgWithdrawCredit.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** MsgWithdrawCredit requester. */
+                requester: string;
+
+                /** MsgWithdrawCredit operator. */
+                operator: string;
+
+                /** MsgWithdrawCredit amount. */
+                amount?: (cosmos.base.v1beta1.Coin.$Properties|null);
+
+                /**
+                 * Creates a new MsgWithdrawCredit instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns MsgWithdrawCredit instance
+                 */
+                static create(properties: openledger.attribution.v1.MsgWithdrawCredit.$Shape): openledger.attribution.v1.MsgWithdrawCredit & openledger.attribution.v1.MsgWithdrawCredit.$Shape;
+                static create(properties?: openledger.attribution.v1.MsgWithdrawCredit.$Properties): openledger.attribution.v1.MsgWithdrawCredit;
+
+                /**
+                 * Encodes the specified MsgWithdrawCredit message. Does not implicitly {@link openledger.attribution.v1.MsgWithdrawCredit.verify|verify} messages.
+                 * @param message MsgWithdrawCredit message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.MsgWithdrawCredit.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a MsgWithdrawCredit message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgWithdrawCredit & openledger.attribution.v1.MsgWithdrawCredit.$Shape} MsgWithdrawCredit
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.MsgWithdrawCredit & openledger.attribution.v1.MsgWithdrawCredit.$Shape;
+
+                /**
+                 * Creates a MsgWithdrawCredit message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns MsgWithdrawCredit
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.MsgWithdrawCredit;
+
+                /**
+                 * Creates a plain object from a MsgWithdrawCredit message. Also converts values to other types if specified.
+                 * @param message MsgWithdrawCredit
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.MsgWithdrawCredit, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this MsgWithdrawCredit to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for MsgWithdrawCredit
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace MsgWithdrawCredit {
+
+                /** Properties of a MsgWithdrawCredit. */
+                interface $Properties {
+
+                    /** MsgWithdrawCredit requester */
+                    requester?: (string|null);
+
+                    /** MsgWithdrawCredit operator */
+                    operator?: (string|null);
+
+                    /** MsgWithdrawCredit amount */
+                    amount?: (cosmos.base.v1beta1.Coin.$Properties|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a MsgWithdrawCredit. */
+                type $Shape = openledger.attribution.v1.MsgWithdrawCredit.$Properties;
+            }
+
+            /**
+             * Properties of a MsgWithdrawCreditResponse.
+             * @deprecated Use openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties instead.
+             */
+            interface IMsgWithdrawCreditResponse extends openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties {
+            }
+
+            /** Represents a MsgWithdrawCreditResponse. */
+            class MsgWithdrawCreditResponse {
+
+                /**
+                 * Constructs a new MsgWithdrawCreditResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** MsgWithdrawCreditResponse unlockHeight. */
+                unlockHeight: (number|Long);
+
+                /**
+                 * Creates a new MsgWithdrawCreditResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns MsgWithdrawCreditResponse instance
+                 */
+                static create(properties: openledger.attribution.v1.MsgWithdrawCreditResponse.$Shape): openledger.attribution.v1.MsgWithdrawCreditResponse & openledger.attribution.v1.MsgWithdrawCreditResponse.$Shape;
+                static create(properties?: openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties): openledger.attribution.v1.MsgWithdrawCreditResponse;
+
+                /**
+                 * Encodes the specified MsgWithdrawCreditResponse message. Does not implicitly {@link openledger.attribution.v1.MsgWithdrawCreditResponse.verify|verify} messages.
+                 * @param message MsgWithdrawCreditResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a MsgWithdrawCreditResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgWithdrawCreditResponse & openledger.attribution.v1.MsgWithdrawCreditResponse.$Shape} MsgWithdrawCreditResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.MsgWithdrawCreditResponse & openledger.attribution.v1.MsgWithdrawCreditResponse.$Shape;
+
+                /**
+                 * Creates a MsgWithdrawCreditResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns MsgWithdrawCreditResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.MsgWithdrawCreditResponse;
+
+                /**
+                 * Creates a plain object from a MsgWithdrawCreditResponse message. Also converts values to other types if specified.
+                 * @param message MsgWithdrawCreditResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.MsgWithdrawCreditResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this MsgWithdrawCreditResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for MsgWithdrawCreditResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace MsgWithdrawCreditResponse {
+
+                /** Properties of a MsgWithdrawCreditResponse. */
+                interface $Properties {
+
+                    /** MsgWithdrawCreditResponse unlockHeight */
+                    unlockHeight?: (number|Long|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a MsgWithdrawCreditResponse. */
+                type $Shape = openledger.attribution.v1.MsgWithdrawCreditResponse.$Properties;
+            }
+
+            /**
+             * Properties of a MsgSettleInference.
+             * @deprecated Use openledger.attribution.v1.MsgSettleInference.$Properties instead.
+             */
+            interface IMsgSettleInference extends openledger.attribution.v1.MsgSettleInference.$Properties {
+            }
+
+            /** Represents a MsgSettleInference. */
+            class MsgSettleInference {
+
+                /**
+                 * Constructs a new MsgSettleInference.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.MsgSettleInference.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** MsgSettleInference operator. */
+                operator: string;
+
+                /** MsgSettleInference request. */
+                request?: (openledger.attribution.v1.InferenceRequest.$Properties|null);
+
+                /** MsgSettleInference signature. */
+                signature: Uint8Array;
+
+                /** MsgSettleInference pubkey. */
+                pubkey: Uint8Array;
+
+                /** MsgSettleInference inputTokens. */
+                inputTokens: (number|Long);
+
+                /** MsgSettleInference output. */
+                output: string;
+
+                /**
+                 * Creates a new MsgSettleInference instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns MsgSettleInference instance
+                 */
+                static create(properties: openledger.attribution.v1.MsgSettleInference.$Shape): openledger.attribution.v1.MsgSettleInference & openledger.attribution.v1.MsgSettleInference.$Shape;
+                static create(properties?: openledger.attribution.v1.MsgSettleInference.$Properties): openledger.attribution.v1.MsgSettleInference;
+
+                /**
+                 * Encodes the specified MsgSettleInference message. Does not implicitly {@link openledger.attribution.v1.MsgSettleInference.verify|verify} messages.
+                 * @param message MsgSettleInference message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.MsgSettleInference.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a MsgSettleInference message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgSettleInference & openledger.attribution.v1.MsgSettleInference.$Shape} MsgSettleInference
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.MsgSettleInference & openledger.attribution.v1.MsgSettleInference.$Shape;
+
+                /**
+                 * Creates a MsgSettleInference message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns MsgSettleInference
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.MsgSettleInference;
+
+                /**
+                 * Creates a plain object from a MsgSettleInference message. Also converts values to other types if specified.
+                 * @param message MsgSettleInference
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.MsgSettleInference, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this MsgSettleInference to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for MsgSettleInference
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace MsgSettleInference {
+
+                /** Properties of a MsgSettleInference. */
+                interface $Properties {
+
+                    /** MsgSettleInference operator */
+                    operator?: (string|null);
+
+                    /** MsgSettleInference request */
+                    request?: (openledger.attribution.v1.InferenceRequest.$Properties|null);
+
+                    /** MsgSettleInference signature */
+                    signature?: (Uint8Array|null);
+
+                    /** MsgSettleInference pubkey */
+                    pubkey?: (Uint8Array|null);
+
+                    /** MsgSettleInference inputTokens */
+                    inputTokens?: (number|Long|null);
+
+                    /** MsgSettleInference output */
+                    output?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a MsgSettleInference. */
+                type $Shape = openledger.attribution.v1.MsgSettleInference.$Properties;
+            }
+
+            /**
+             * Properties of a MsgSettleInferenceResponse.
+             * @deprecated Use openledger.attribution.v1.MsgSettleInferenceResponse.$Properties instead.
+             */
+            interface IMsgSettleInferenceResponse extends openledger.attribution.v1.MsgSettleInferenceResponse.$Properties {
+            }
+
+            /** Represents a MsgSettleInferenceResponse. */
+            class MsgSettleInferenceResponse {
+
+                /**
+                 * Constructs a new MsgSettleInferenceResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.MsgSettleInferenceResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** MsgSettleInferenceResponse id. */
+                id: (number|Long);
+
+                /** MsgSettleInferenceResponse fee. */
+                fee: string;
+
+                /**
+                 * Creates a new MsgSettleInferenceResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns MsgSettleInferenceResponse instance
+                 */
+                static create(properties: openledger.attribution.v1.MsgSettleInferenceResponse.$Shape): openledger.attribution.v1.MsgSettleInferenceResponse & openledger.attribution.v1.MsgSettleInferenceResponse.$Shape;
+                static create(properties?: openledger.attribution.v1.MsgSettleInferenceResponse.$Properties): openledger.attribution.v1.MsgSettleInferenceResponse;
+
+                /**
+                 * Encodes the specified MsgSettleInferenceResponse message. Does not implicitly {@link openledger.attribution.v1.MsgSettleInferenceResponse.verify|verify} messages.
+                 * @param message MsgSettleInferenceResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.MsgSettleInferenceResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a MsgSettleInferenceResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgSettleInferenceResponse & openledger.attribution.v1.MsgSettleInferenceResponse.$Shape} MsgSettleInferenceResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.MsgSettleInferenceResponse & openledger.attribution.v1.MsgSettleInferenceResponse.$Shape;
+
+                /**
+                 * Creates a MsgSettleInferenceResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns MsgSettleInferenceResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.MsgSettleInferenceResponse;
+
+                /**
+                 * Creates a plain object from a MsgSettleInferenceResponse message. Also converts values to other types if specified.
+                 * @param message MsgSettleInferenceResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.MsgSettleInferenceResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this MsgSettleInferenceResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for MsgSettleInferenceResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace MsgSettleInferenceResponse {
+
+                /** Properties of a MsgSettleInferenceResponse. */
+                interface $Properties {
+
+                    /** MsgSettleInferenceResponse id */
+                    id?: (number|Long|null);
+
+                    /** MsgSettleInferenceResponse fee */
+                    fee?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a MsgSettleInferenceResponse. */
+                type $Shape = openledger.attribution.v1.MsgSettleInferenceResponse.$Properties;
+            }
+
+            /**
+             * Properties of a MsgClaimRewards.
+             * @deprecated Use openledger.attribution.v1.MsgClaimRewards.$Properties instead.
+             */
+            interface IMsgClaimRewards extends openledger.attribution.v1.MsgClaimRewards.$Properties {
+            }
+
+            /** Represents a MsgClaimRewards. */
+            class MsgClaimRewards {
+
+                /**
+                 * Constructs a new MsgClaimRewards.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.MsgClaimRewards.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** MsgClaimRewards claimant. */
+                claimant: string;
+
+                /**
+                 * Creates a new MsgClaimRewards instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns MsgClaimRewards instance
+                 */
+                static create(properties: openledger.attribution.v1.MsgClaimRewards.$Shape): openledger.attribution.v1.MsgClaimRewards & openledger.attribution.v1.MsgClaimRewards.$Shape;
+                static create(properties?: openledger.attribution.v1.MsgClaimRewards.$Properties): openledger.attribution.v1.MsgClaimRewards;
+
+                /**
+                 * Encodes the specified MsgClaimRewards message. Does not implicitly {@link openledger.attribution.v1.MsgClaimRewards.verify|verify} messages.
+                 * @param message MsgClaimRewards message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.MsgClaimRewards.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a MsgClaimRewards message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgClaimRewards & openledger.attribution.v1.MsgClaimRewards.$Shape} MsgClaimRewards
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.MsgClaimRewards & openledger.attribution.v1.MsgClaimRewards.$Shape;
+
+                /**
+                 * Creates a MsgClaimRewards message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns MsgClaimRewards
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.MsgClaimRewards;
+
+                /**
+                 * Creates a plain object from a MsgClaimRewards message. Also converts values to other types if specified.
+                 * @param message MsgClaimRewards
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.MsgClaimRewards, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this MsgClaimRewards to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for MsgClaimRewards
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace MsgClaimRewards {
+
+                /** Properties of a MsgClaimRewards. */
+                interface $Properties {
+
+                    /** MsgClaimRewards claimant */
+                    claimant?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a MsgClaimRewards. */
+                type $Shape = openledger.attribution.v1.MsgClaimRewards.$Properties;
+            }
+
+            /**
+             * Properties of a MsgClaimRewardsResponse.
+             * @deprecated Use openledger.attribution.v1.MsgClaimRewardsResponse.$Properties instead.
+             */
+            interface IMsgClaimRewardsResponse extends openledger.attribution.v1.MsgClaimRewardsResponse.$Properties {
+            }
+
+            /** Represents a MsgClaimRewardsResponse. */
+            class MsgClaimRewardsResponse {
+
+                /**
+                 * Constructs a new MsgClaimRewardsResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.MsgClaimRewardsResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** MsgClaimRewardsResponse amount. */
+                amount?: (cosmos.base.v1beta1.Coin.$Properties|null);
+
+                /**
+                 * Creates a new MsgClaimRewardsResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns MsgClaimRewardsResponse instance
+                 */
+                static create(properties: openledger.attribution.v1.MsgClaimRewardsResponse.$Shape): openledger.attribution.v1.MsgClaimRewardsResponse & openledger.attribution.v1.MsgClaimRewardsResponse.$Shape;
+                static create(properties?: openledger.attribution.v1.MsgClaimRewardsResponse.$Properties): openledger.attribution.v1.MsgClaimRewardsResponse;
+
+                /**
+                 * Encodes the specified MsgClaimRewardsResponse message. Does not implicitly {@link openledger.attribution.v1.MsgClaimRewardsResponse.verify|verify} messages.
+                 * @param message MsgClaimRewardsResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.MsgClaimRewardsResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a MsgClaimRewardsResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgClaimRewardsResponse & openledger.attribution.v1.MsgClaimRewardsResponse.$Shape} MsgClaimRewardsResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.MsgClaimRewardsResponse & openledger.attribution.v1.MsgClaimRewardsResponse.$Shape;
+
+                /**
+                 * Creates a MsgClaimRewardsResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns MsgClaimRewardsResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.MsgClaimRewardsResponse;
+
+                /**
+                 * Creates a plain object from a MsgClaimRewardsResponse message. Also converts values to other types if specified.
+                 * @param message MsgClaimRewardsResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.MsgClaimRewardsResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this MsgClaimRewardsResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for MsgClaimRewardsResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace MsgClaimRewardsResponse {
+
+                /** Properties of a MsgClaimRewardsResponse. */
+                interface $Properties {
+
+                    /** MsgClaimRewardsResponse amount */
+                    amount?: (cosmos.base.v1beta1.Coin.$Properties|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a MsgClaimRewardsResponse. */
+                type $Shape = openledger.attribution.v1.MsgClaimRewardsResponse.$Properties;
+            }
+
+            /**
+             * Properties of a MsgUpdateParams.
+             * @deprecated Use openledger.attribution.v1.MsgUpdateParams.$Properties instead.
+             */
+            interface IMsgUpdateParams extends openledger.attribution.v1.MsgUpdateParams.$Properties {
+            }
+
+            /** Represents a MsgUpdateParams. */
+            class MsgUpdateParams {
+
+                /**
+                 * Constructs a new MsgUpdateParams.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.MsgUpdateParams.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** MsgUpdateParams authority. */
+                authority: string;
+
+                /** MsgUpdateParams params. */
+                params?: (openledger.attribution.v1.Params.$Properties|null);
+
+                /**
+                 * Creates a new MsgUpdateParams instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns MsgUpdateParams instance
+                 */
+                static create(properties: openledger.attribution.v1.MsgUpdateParams.$Shape): openledger.attribution.v1.MsgUpdateParams & openledger.attribution.v1.MsgUpdateParams.$Shape;
+                static create(properties?: openledger.attribution.v1.MsgUpdateParams.$Properties): openledger.attribution.v1.MsgUpdateParams;
+
+                /**
+                 * Encodes the specified MsgUpdateParams message. Does not implicitly {@link openledger.attribution.v1.MsgUpdateParams.verify|verify} messages.
+                 * @param message MsgUpdateParams message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.MsgUpdateParams.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a MsgUpdateParams message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgUpdateParams & openledger.attribution.v1.MsgUpdateParams.$Shape} MsgUpdateParams
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.MsgUpdateParams & openledger.attribution.v1.MsgUpdateParams.$Shape;
+
+                /**
+                 * Creates a MsgUpdateParams message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns MsgUpdateParams
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.MsgUpdateParams;
+
+                /**
+                 * Creates a plain object from a MsgUpdateParams message. Also converts values to other types if specified.
+                 * @param message MsgUpdateParams
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.MsgUpdateParams, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this MsgUpdateParams to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for MsgUpdateParams
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace MsgUpdateParams {
+
+                /** Properties of a MsgUpdateParams. */
+                interface $Properties {
+
+                    /** MsgUpdateParams authority */
+                    authority?: (string|null);
+
+                    /** MsgUpdateParams params */
+                    params?: (openledger.attribution.v1.Params.$Properties|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a MsgUpdateParams. */
+                type $Shape = openledger.attribution.v1.MsgUpdateParams.$Properties;
+            }
+
+            /**
+             * Properties of a MsgUpdateParamsResponse.
+             * @deprecated Use openledger.attribution.v1.MsgUpdateParamsResponse.$Properties instead.
+             */
+            interface IMsgUpdateParamsResponse extends openledger.attribution.v1.MsgUpdateParamsResponse.$Properties {
+            }
+
+            /** Represents a MsgUpdateParamsResponse. */
+            class MsgUpdateParamsResponse {
+
+                /**
+                 * Constructs a new MsgUpdateParamsResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.attribution.v1.MsgUpdateParamsResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /**
+                 * Creates a new MsgUpdateParamsResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns MsgUpdateParamsResponse instance
+                 */
+                static create(properties: openledger.attribution.v1.MsgUpdateParamsResponse.$Shape): openledger.attribution.v1.MsgUpdateParamsResponse & openledger.attribution.v1.MsgUpdateParamsResponse.$Shape;
+                static create(properties?: openledger.attribution.v1.MsgUpdateParamsResponse.$Properties): openledger.attribution.v1.MsgUpdateParamsResponse;
+
+                /**
+                 * Encodes the specified MsgUpdateParamsResponse message. Does not implicitly {@link openledger.attribution.v1.MsgUpdateParamsResponse.verify|verify} messages.
+                 * @param message MsgUpdateParamsResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.attribution.v1.MsgUpdateParamsResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a MsgUpdateParamsResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.attribution.v1.MsgUpdateParamsResponse & openledger.attribution.v1.MsgUpdateParamsResponse.$Shape} MsgUpdateParamsResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.attribution.v1.MsgUpdateParamsResponse & openledger.attribution.v1.MsgUpdateParamsResponse.$Shape;
+
+                /**
+                 * Creates a MsgUpdateParamsResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns MsgUpdateParamsResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.attribution.v1.MsgUpdateParamsResponse;
+
+                /**
+                 * Creates a plain object from a MsgUpdateParamsResponse message. Also converts values to other types if specified.
+                 * @param message MsgUpdateParamsResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.attribution.v1.MsgUpdateParamsResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this MsgUpdateParamsResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for MsgUpdateParamsResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace MsgUpdateParamsResponse {
+
+                /** Properties of a MsgUpdateParamsResponse. */
+                interface $Properties {
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a MsgUpdateParamsResponse. */
+                type $Shape = openledger.attribution.v1.MsgUpdateParamsResponse.$Properties;
+            }
+        }
+    }
+
     /** Namespace datanets. */
     namespace datanets {
 

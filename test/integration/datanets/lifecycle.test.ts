@@ -383,6 +383,16 @@ describe("datanets lifecycle", () => {
       v1rows.map((r) => r.content),
       ["d1", "d2"],
     );
+    const deep = await c.query(
+      "Rows",
+      QueryRowsRequest.encode({ datanetId: id, version: 2, pagination: { offset: 2, limit: 1 } }).finish(),
+      (b) => QueryRowsResponse.decode(b),
+    );
+    assert.deepEqual(
+      deep.rows.map((r) => r.content),
+      ["a2"],
+    );
+    assert.equal(deep.pagination!.nextKey!.length, 8);
     const mine = await c.query(
       "Rows",
       QueryRowsRequest.encode({ datanetId: id, contributor: alice.address }).finish(),
