@@ -16,15 +16,20 @@ export function big(v: unknown): bigint {
   return 0n;
 }
 
-/** `1234500000000000000000` aopen → `1,234.5`; at most `digits` fraction digits, trailing zeros cut. */
+/**
+ * `1234500000000000000000` aopen → `1,234.5`: at most `digits` fraction digits (at least 4 significant
+ * ones below 1 OPEN), trailing zeros cut.
+ */
 export function formatOpen(amount: bigint, digits = 6): string {
   const neg = amount < 0n;
   const a = neg ? -amount : amount;
   const int = a / ONE;
-  const frac = (a % ONE).toString().padStart(OPEN_DECIMALS, "0").slice(0, digits).replace(/0+$/, "");
-  let s = group(int.toString()) + (frac ? `.${frac}` : "");
-  if (s === "0" && a > 0n) s = `<0.${"0".repeat(digits - 1)}1`;
-  return (neg ? "-" : "") + s;
+  const all = (a % ONE).toString().padStart(OPEN_DECIMALS, "0");
+  // Below 1 OPEN keep at least 4 significant digits, so tiny amounts never print as 0.
+  const lead = all.length - all.replace(/^0+/, "").length;
+  const keep = int === 0n && a > 0n ? Math.max(digits, Math.min(OPEN_DECIMALS, lead + 4)) : digits;
+  const frac = all.slice(0, keep).replace(/0+$/, "");
+  return (neg ? "-" : "") + group(int.toString()) + (frac ? `.${frac}` : "");
 }
 
 /** A coin as text: `aopen` shown as OPEN, others as `amount denom`. */

@@ -22,6 +22,11 @@ function parseHash(): { parts: string[]; query: URLSearchParams } {
 function Search() {
   const [q, setQ] = useState("");
   const [msg, setMsg] = useState("");
+  useEffect(() => {
+    const clear = () => setMsg("");
+    addEventListener("hashchange", clear);
+    return () => removeEventListener("hashchange", clear);
+  }, []);
   const go = (e: Event) => {
     e.preventDefault();
     const c = classify(q);
@@ -47,12 +52,15 @@ function Search() {
       <input
         name="q"
         value={q}
-        onInput={(e) => setQ((e.target as HTMLInputElement).value)}
+        onInput={(e) => {
+          setQ((e.target as HTMLInputElement).value);
+          setMsg("");
+        }}
         placeholder="Height, tx hash, address, datanet:1, model:1"
         aria-label="search"
       />
       <button type="submit">Search</button>
-      {msg && <span class="muted search-msg">{msg}</span>}
+      {msg && <span class="search-msg">{msg}</span>}
     </form>
   );
 }
@@ -67,7 +75,7 @@ function Route() {
     addEventListener("hashchange", on);
     return () => removeEventListener("hashchange", on);
   }, []);
-  const [page = "", a = "", b = ""] = route.parts;
+  const [page = "", a = ""] = route.parts;
   const q = route.query;
   switch (page) {
     case "":
@@ -97,7 +105,7 @@ function Route() {
     case "model":
       return <ModelPage id={a} />;
     case "inference":
-      return <InferencePage id={a} sub={b} />;
+      return <InferencePage id={a} text={q.get("text") ?? ""} />;
     default:
       return <Empty>No such page: {page}</Empty>;
   }

@@ -82,7 +82,13 @@ export function Id(props: { value: string; href?: string | undefined; full?: boo
     <span class="id" title={props.value}>
       {props.href ? <a href={props.href}>{text}</a> : <code>{text}</code>}
       <button type="button" class="copy" onClick={copy} aria-label="copy" title="copy">
-        {copied ? "✓" : "⧉"}
+        {copied ? (
+          "✓"
+        ) : (
+          <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+            <path d="M5 1h9v10h-2V3H5z M2 5h8v10H2z" fill="currentColor" />
+          </svg>
+        )}
       </button>
     </span>
   );
@@ -145,7 +151,7 @@ export function BarChart(props: { values: number[]; label: string; unit?: string
   const vs = props.values;
   if (vs.length === 0) return <Empty>No data for {props.label}.</Empty>;
   const max = Math.max(...vs, 1e-9);
-  const bw = w / vs.length;
+  const bw = Math.min(w / vs.length, 24);
   const last = vs[vs.length - 1] ?? 0;
   return (
     <figure class="chart">
@@ -179,7 +185,9 @@ export function SplitChart(props: { parts: { label: string; value: bigint; text:
       <svg viewBox="0 0 1000 40" preserveAspectRatio="none" role="img" aria-label="fee split">
         {props.parts.map((p, i) => {
           const width = Number((p.value * 1000n) / total);
-          const r = <rect key={i} x={x} y={0} width={width} height={40} fill={colors[i % colors.length]} />;
+          const r = (
+            <rect key={i} x={x} y={0} width={width} height={40} style={{ fill: colors[i % colors.length] }} />
+          );
           x += width;
           return r;
         })}
@@ -197,7 +205,9 @@ export function SplitChart(props: { parts: { label: string; value: bigint; text:
 }
 
 function fmtNum(v: number): string {
-  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2);
+  if (v === 0) return "0";
+  if (Math.abs(v) >= 100) return v.toFixed(0);
+  return Math.abs(v) >= 0.01 ? v.toFixed(2) : v.toPrecision(3);
 }
 
 /** Table of rows with headers. */

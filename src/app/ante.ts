@@ -59,6 +59,26 @@ export class SignatureCache {
   }
 }
 
+/** Per decoded tx: the cache key of its first signer's DIRECT signature, and what it depends on. */
+const directKeys = new WeakMap<
+  DecodedTx,
+  { accountNumber: bigint; chainId: string; pubKey: Uint8Array; key: string }
+>();
+
+/**
+ * Remember `key` as the signature-cache key of `tx`'s first (DIRECT) signature under this account
+ * number, chain id and pubkey (for a caller that computed it before the ante handler runs).
+ */
+export function rememberDirectSigKey(
+  tx: DecodedTx,
+  accountNumber: bigint,
+  chainId: string,
+  pubKey: Uint8Array,
+  key: string,
+): void {
+  directKeys.set(tx, { accountNumber, chainId, pubKey, key });
+}
+
 /** The `SignatureCache` key of a (sign bytes, pubkey, signature) triple. */
 export function sigCacheKey(signBytes: Uint8Array, pubKey: Uint8Array, signature: Uint8Array): string {
   return Buffer.from(sha256Parts(signBytes, pubKey, signature)).toString("latin1");
@@ -265,8 +285,27 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
       const single = info.modeInfo?.single;
       if (!single) throw unauthorized("signature verification failed; multisig signers are not supported");
       let signBytes: Uint8Array;
+      const sig = tx.signatures[i]!;
       if (single.mode === SignMode.SIGN_MODE_DIRECT) {
+        // The key of a verified DIRECT signature is kept on the decoded tx: CheckTx, re-checks and
+        // FinalizeBlock then find it in the cache without re-encoding and re-hashing the sign doc.
+        const memo = i === 0 ? directKeys.get(tx) : undefined;
+        if (
+          memo !== undefined &&
+          memo.accountNumber === acc.accountNumber &&
+          memo.chainId === ctx.header.chainId &&
+          equalBytes(memo.pubKey, pubKey!) &&
+          deps.sigCache.has(memo.key)
+        ) {
+          if (!acc.pubKey && pubKey) acc.pubKey = pubKey;
+          accounts.push(acc);
+          continue;
+        }
         signBytes = encodeSignDoc(tx.bodyBytes, tx.authInfoBytes, ctx.header.chainId, acc.accountNumber);
+        if (i === 0 && pubKey) {
+          const key = sigCacheKey(signBytes, pubKey, sig);
+          directKeys.set(tx, { accountNumber: acc.accountNumber, chainId: ctx.header.chainId, pubKey, key });
+        }
       } else if (single.mode === SignMode.SIGN_MODE_LEGACY_AMINO_JSON) {
         if (!isCanonical(tx)) {
           throw new CodedError(
@@ -293,7 +332,6 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
       } else {
         throw unauthorized(`signature verification failed; unsupported sign mode ${single.mode}`);
       }
-      const sig = tx.signatures[i]!;
       const key = sigCacheKey(signBytes, pubKey!, sig);
       if (!deps.sigCache.has(key)) {
         if (!secp256k1VerifyDigest(sha256(signBytes), sig, pubKey!)) {

@@ -39,7 +39,7 @@ import type { KVStore } from "../store/types.js";
 import { fromUtf8, utf8 } from "../types/bytes.js";
 import { CodedError, SDK, SdkCode, toCodedError } from "../types/errors.js";
 import { bech32Of, moduleAddressOf } from "./addressCache.js";
-import { type AnteDeps, runAnte, SignatureCache, sigCacheKey } from "./ante.js";
+import { type AnteDeps, rememberDirectSigKey, runAnte, SignatureCache, sigCacheKey } from "./ante.js";
 import { type DecCoin, parseDecCoins } from "./coins.js";
 import { EventManager, makeEvent } from "./events.js";
 import { GasKVStore, GasMeter } from "./gas.js";
@@ -71,8 +71,16 @@ export const SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate";
 const BASEAPP_PREFIX = storePrefix("baseapp");
 const CONFIG_KEY = utf8("config");
 const EMPTY = new Uint8Array();
-/** Decoded txs kept for reuse between CheckTx, proposals and FinalizeBlock. */
-const DECODE_CACHE_SIZE = 50_000;
+/**
+ * Decoded txs kept by hash for reuse between CheckTx, proposals and FinalizeBlock when the bytes
+ * arrive as a new object (a peer's proposal, replay); the usual path finds them by object identity.
+ */
+const DECODE_CACHE_SIZE = 20_000;
+/**
+ * …and at most this many raw bytes of them: a decoded tx takes ~10-20× its raw size in objects, so
+ * a few large txs (multi-sends) must not pin hundreds of MB.
+ */
+const DECODE_CACHE_BYTES = 4 * 1024 * 1024;
 
 /** Construction options. */
 export interface AppOptions {
@@ -164,6 +172,10 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
   private lastHeader: BlockHeader;
   private pendingHeight = 0;
   private readonly decoded = new Map<string, DecodedTx>();
+  /** Sum of the raw sizes of the txs in `decoded`. */
+  private decodedBytes = 0;
+  /** Decoded txs by the identity of their (never mutated) bytes object. */
+  private readonly decodedByRef = new WeakMap<Uint8Array, DecodedTx>();
   private readonly lookup = (typeUrl: string): MsgDef<unknown> | undefined => this.msgRoutes.get(typeUrl);
 
   /** Build the app over a committed store; auth and bank are always present. */
@@ -301,8 +313,10 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
     let signBytes: Uint8Array;
     let pubKey: Uint8Array | undefined;
     let sig: Uint8Array;
+    let tx: DecodedTx;
+    let accountNumber: bigint;
     try {
-      const tx = this.decodeCached(raw);
+      tx = this.decodeCached(raw);
       const infos = tx.authInfo.signerInfos;
       if (infos.length !== 1 || tx.signatures.length !== 1 || tx.msgs.length === 0) return;
       const single = infos[0]!.modeInfo?.single;
@@ -317,11 +331,13 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
       pubKey = pk ? decodePubKeyAny(pk) : acc.pubKey;
       if (!pubKey) return;
       sig = tx.signatures[0]!;
-      signBytes = encodeSignDoc(tx.bodyBytes, tx.authInfoBytes, this.chainId, acc.accountNumber);
+      accountNumber = acc.accountNumber;
+      signBytes = encodeSignDoc(tx.bodyBytes, tx.authInfoBytes, this.chainId, accountNumber);
     } catch {
       return;
     }
     const key = sigCacheKey(signBytes, pubKey, sig);
+    rememberDirectSigKey(tx, accountNumber, this.chainId, pubKey, key);
     if (this.sigCache.has(key)) return;
     if (await verify(sha256(signBytes), sig, pubKey)) this.sigCache.add(key);
   }
@@ -549,17 +565,33 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
 
   /** Decode through a bounded cache keyed by tx hash, so a tx seen in CheckTx is not decoded again. */
   private decodeCached(bytes: Uint8Array): DecodedTx {
+    // The same bytes object usually travels RPC → mempool → CheckTx → proposal → FinalizeBlock:
+    // recognise it without hashing it again.
+    const same = this.decodedByRef.get(bytes);
+    if (same) return same;
+    const tx = this.decodeByHash(bytes);
+    this.decodedByRef.set(bytes, tx);
+    return tx;
+  }
+
+  private decodeByHash(bytes: Uint8Array): DecodedTx {
     if (bytes.length > this.maxTxBytes) return decodeTx(bytes, this.lookup, this.maxTxBytes);
     const hash = sha256(bytes);
     const key = Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString("latin1");
     const hit = this.decoded.get(key);
     if (hit) return hit;
     const tx = decodeTx(bytes, this.lookup, this.maxTxBytes, hash);
-    if (this.decoded.size >= DECODE_CACHE_SIZE) {
-      const first = this.decoded.keys().next();
-      if (!first.done) this.decoded.delete(first.value);
+    while (
+      this.decoded.size > 0 &&
+      (this.decoded.size >= DECODE_CACHE_SIZE || this.decodedBytes + bytes.length > DECODE_CACHE_BYTES)
+    ) {
+      const first = this.decoded.entries().next();
+      if (first.done) break;
+      this.decoded.delete(first.value[0]);
+      this.decodedBytes -= first.value[1].bytes.length;
     }
     this.decoded.set(key, tx);
+    this.decodedBytes += bytes.length;
     return tx;
   }
 

@@ -344,6 +344,9 @@ export class BlockSync {
       nextConsensusParams: nextParams,
     });
     await events.beforeCommit?.(block, blockId, results);
+    // Lock the mempool around Commit (as consensus does): no CheckTx against the fresh check state
+    // before `update` re-checks the held txs into it.
+    await mempool.lock?.();
     await app.commit();
     this.state = {
       height,

@@ -54,6 +54,7 @@ import {
 } from "./messages.js";
 import { PartSetBuilder } from "./partSet.js";
 import { commitInfo, MAX_BLOCK_SIZE_BYTES, maxDataBytesFor, medianTime } from "./producer.js";
+import { fastLastResultsHash } from "./resultsHash.js";
 import {
   type Clock,
   CONSENSUS_CODESPACE,
@@ -136,9 +137,24 @@ export interface RoundStateView {
   validRound: number;
   validBlockHash: Uint8Array | undefined;
   commitRound: number;
-  /** Per round: which validators' prevotes and precommits are in. */
-  votes: { round: number; prevotes: boolean[]; precommits: boolean[] }[];
+  /** Per round: which validators' prevotes and precommits are in, and the votes (by validator index). */
+  votes: {
+    round: number;
+    prevotes: boolean[];
+    precommits: boolean[];
+    prevoteVotes: (Vote | undefined)[];
+    precommitVotes: (Vote | undefined)[];
+  }[];
   lastCommit: boolean[];
+  /** When the last block was committed (+2/3 precommits seen); the start time before the first. */
+  commitTime: Timestamp;
+  /** Index of the proposer in `validators` (-1 without validators). */
+  proposerIndex: number;
+  /** Validator set of the previous height (empty at the initial height). */
+  lastValidators: Validator[];
+  /** The commit of the previous height (absent at the initial height). */
+  lastCommitCertificate: Commit | undefined;
+  triggeredTimeoutPrecommit: boolean;
 }
 
 /** CometBFT `state.State` trimmed to what consensus needs. */
@@ -188,6 +204,8 @@ export class TendermintEngine implements ConsensusEngine {
   private step = RoundStep.NewHeight;
   private startTime: Timestamp = { seconds: 0n, nanos: 0 };
   private commitTime: Timestamp | undefined;
+  /** Commit time of the last committed height (RoundState.CommitTime once the height moved on). */
+  private lastCommitTime: Timestamp | undefined;
   private validators!: ValidatorSet;
   private proposal: Proposal | undefined;
   private proposalBlock: Block | undefined;
@@ -329,6 +347,7 @@ export class TendermintEngine implements ConsensusEngine {
   /** A read-only snapshot of the round state. */
   roundState(): RoundStateView {
     const rounds = this.votes?.trackedRounds() ?? [];
+    const n = this.validators?.size ?? 0;
     return {
       height: this.rsHeight,
       round: this.round,
@@ -349,8 +368,22 @@ export class TendermintEngine implements ConsensusEngine {
         round: r,
         prevotes: this.votes.prevotes(r)?.bitArray() ?? [],
         precommits: this.votes.precommits(r)?.bitArray() ?? [],
+        prevoteVotes: votesByIndex(this.votes.prevotes(r), n),
+        precommitVotes: votesByIndex(this.votes.precommits(r), n),
       })),
       lastCommit: this.lastCommit?.bitArray() ?? [],
+      commitTime: this.lastCommitTime ?? this.startTime,
+      proposerIndex:
+        this.validators && this.validators.size > 0
+          ? this.validators.getByAddress(this.validators.getProposer().address).index
+          : -1,
+      lastValidators: this.state?.lastValidators?.validators.map((v) => ({ ...v })) ?? [],
+      lastCommitCertificate: this.lastCommit?.hasTwoThirdsMajority()
+        ? this.lastCommit.makeCommit()
+        : this.state !== undefined && this.state.lastCommit.signatures.length > 0
+          ? this.state.lastCommit
+          : undefined,
+      triggeredTimeoutPrecommit: this.triggeredTimeoutPrecommit,
     };
   }
 
@@ -920,7 +953,9 @@ export class TendermintEngine implements ConsensusEngine {
     const block = this.proposalBlock as Block;
     const parts = this.proposalBlockParts as PartSetBuilder;
     // +2/3 committed it: an invalid block here means more than 1/3 is faulty; refuse to go on
-    await this.validateBlock(block);
+    // (validation is a function of state and block: skip it when this block passed against this state)
+    if (this.validated?.block !== block || this.validated.state !== this.state)
+      await this.validateBlock(block);
     await this.applyBlock(block, blockId, parts, precommits.makeCommit());
   }
 
@@ -963,6 +998,9 @@ export class TendermintEngine implements ConsensusEngine {
       nextConsensusParams: nextParams,
     });
     await events.beforeCommit?.(block, blockId, results);
+    // CometBFT locks the mempool around Commit: no CheckTx against the fresh check state until
+    // `update` has re-checked the mempool's own txs into it (update releases the lock).
+    await this.deps.mempool.lock?.();
     await app.commit();
     await this.deps.wal.endHeight(height);
     const newState: ChainState = {
@@ -977,7 +1015,7 @@ export class TendermintEngine implements ConsensusEngine {
       nextValidatorsBase: nextNextBase,
       consensusParams: nextParams,
       appHash: results.appHash,
-      lastResultsHash: lastResultsHash(results.txResults),
+      lastResultsHash: fastLastResultsHash(results.txResults),
     };
     await this.deps.mempool.update(height, block.data.txs, results.txResults);
     const pool = this.deps.evidencePool;
@@ -1015,6 +1053,7 @@ export class TendermintEngine implements ConsensusEngine {
     this.rsHeight = state.lastHeight + 1;
     this.updateRoundStep(0, RoundStep.NewHeight);
     const base = this.commitTime ?? this.deps.clock.now();
+    this.lastCommitTime = base;
     this.startTime = addMillis(base, this.options.timeouts.commitMs);
     this.commitTime = undefined;
     this.validators = state.validators.copy();
@@ -1109,6 +1148,7 @@ export class TendermintEngine implements ConsensusEngine {
     if (parts.isComplete) {
       try {
         this.proposalBlock = parts.assemble();
+        this.blockSizes.set(this.proposalBlock, parts.byteSize);
       } catch (e) {
         this.proposalBlockParts = undefined;
         throw consensusError(ConsensusErrorCode.InvalidBlock, `cannot decode proposal block: ${errMsg(e)}`);
@@ -1300,7 +1340,7 @@ export class TendermintEngine implements ConsensusEngine {
     if (!s.validators.hasAddress(h.proposerAddress)) fail("proposer is not a validator");
     const maxBytes =
       s.consensusParams.block.maxBytes < 0 ? MAX_BLOCK_SIZE_BYTES : s.consensusParams.block.maxBytes;
-    if (encodeBlock(block).length > maxBytes) fail("block too big");
+    if ((this.blockSizes.get(block) ?? encodeBlock(block).length) > maxBytes) fail("block too big");
     if (h.height === this.options.genesis.initialHeight) {
       if (block.lastCommit.signatures.length !== 0) fail("the initial block must have an empty last commit");
       if (compareTimestamps(h.time, s.lastBlockTime) !== 0)
@@ -1314,7 +1354,11 @@ export class TendermintEngine implements ConsensusEngine {
     }
     const seen = new Set<string>();
     for (const ev of block.evidence) await this.verifyEvidence(ev, h.height, seen);
+    this.validated = { block, state: s };
   }
+
+  /** The last block that passed `validateBlock`, and the state it was checked against. */
+  private validated: { block: Block; state: ChainState } | undefined;
 
   private async verifyEvidence(ev: Evidence, height: number, seen: Set<string>): Promise<void> {
     const fail = (m: string): never => {
@@ -1392,7 +1436,9 @@ export class TendermintEngine implements ConsensusEngine {
         parts = this.lastBlockParts;
       } else {
         if (st.height < this.options.genesis.initialHeight) return;
-        const commit = await this.deps.blockStore.loadSeenCommit(st.height);
+        // the canonical commit (block h+1's last_commit): seen commits are kept for the tip only
+        const bs = this.deps.blockStore;
+        const commit = (await bs.loadCommit?.(st.height)) ?? (await bs.loadSeenCommit(st.height));
         const vals = await this.deps.blockStore.loadValidators(st.height);
         if (commit === undefined || vals === undefined) return;
         commitVotes = this.commitToVoteSet(commit, ValidatorSet.fromStored(vals)).list();
@@ -1550,13 +1596,15 @@ export class TendermintEngine implements ConsensusEngine {
       nextValidatorsBase: nextBase,
       consensusParams: params,
       appHash: results.appHash,
-      lastResultsHash: lastResultsHash(results.txResults),
+      lastResultsHash: fastLastResultsHash(results.txResults),
     };
   }
 
   // ---- misc ----
 
   private readonly hashCache = new WeakMap<Block, Uint8Array>();
+  /** Encoded sizes of blocks assembled from (or cut into) parts: the part set is the encoding. */
+  private readonly blockSizes = new WeakMap<Block, number>();
 
   private blockHash(block: Block): Uint8Array {
     let h = this.hashCache.get(block);
@@ -1574,6 +1622,12 @@ export class TendermintEngine implements ConsensusEngine {
 
 // ---------------------------------------------------------------------------------------------
 // Private helpers
+
+function votesByIndex(set: VoteSet | undefined, n: number): (Vote | undefined)[] {
+  const out: (Vote | undefined)[] = [];
+  for (let i = 0; i < n; i++) out.push(set?.getByIndex(i));
+  return out;
+}
 
 function walWorthy(msg: ConsensusMessage): boolean {
   return msg.kind === "proposal" || msg.kind === "blockPart" || msg.kind === "vote";

@@ -95,8 +95,13 @@ export interface ConsensusBlockStore {
   loadBlock(height: number): Promise<Block | undefined>;
   /** The BlockID of the block at `height`. */
   loadBlockId(height: number): Promise<BlockID | undefined>;
-  /** The commit this node saw for `height` (staged with the block). */
+  /** The commit this node saw for `height` (staged with the block; block stores keep it for the tip only). */
   loadSeenCommit(height: number): Promise<Commit | undefined>;
+  /**
+   * The canonical commit for `height`: block height+1's `last_commit`, or at the tip the seen commit.
+   * Optional for compatibility; the engine falls back to `loadSeenCommit` without it.
+   */
+  loadCommit?(height: number): Promise<Commit | undefined>;
   /** FinalizeBlock results of `height`. */
   loadResults(height: number): Promise<FinalizeBlockResponse | undefined>;
   /** Validator set of `height` (available up to the stored height + 1). */

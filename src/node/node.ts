@@ -13,9 +13,14 @@ import { type GenesisDoc, genesisToInitChain, genesisToJson, readGenesis } from 
 import { systemClock } from "../consensus/clock.js";
 import { TendermintEngine } from "../consensus/engine.js";
 import { MemoryEvidencePool } from "../consensus/evidence.js";
+import { createFastEd25519Verifier } from "../consensus/fastVerify.js";
 import { applyValidatorUpdates, BlockProducer } from "../consensus/producer.js";
-import type { ConsensusEngine, ConsensusEventSink, NewBlockEvent } from "../consensus/types.js";
-import { ed25519Verify } from "../crypto/ed25519.js";
+import type {
+  ConsensusEngine,
+  ConsensusEventSink,
+  NewBlockEvent,
+  SignatureVerifier,
+} from "../consensus/types.js";
 import { sha256 } from "../crypto/hash.js";
 import { EventBus } from "../events/bus.js";
 import { TxIndexer } from "../indexer/index.js";
@@ -45,6 +50,7 @@ import { equalBytes, toHex } from "../types/bytes.js";
 import { CodedError } from "../types/errors.js";
 import { FileWAL } from "../wal/fileWal.js";
 import { FileSegmentStore } from "./attributionIndex.js";
+import { tendermintRoundState } from "./consensusState.js";
 import { homePaths, isInitialised } from "./home.js";
 import { Logger } from "./logger.js";
 import { loadNodeKey, type NodeKey } from "./nodeKey.js";
@@ -104,6 +110,8 @@ export class OpenLedgerNode {
     readonly p2p: P2PNode,
     /** Folder of the consensus write-ahead log (`data/cs.wal`). */
     walDir: string,
+    /** The ed25519 check shared by the p2p pre-relay check and the engine (one cache of verified votes). */
+    consensusVerify: SignatureVerifier = createFastEd25519Verifier(),
   ) {
     const genesisPoint = {
       height: 0,
@@ -160,8 +168,8 @@ export class OpenLedgerNode {
           network: p2p,
           wal: new FileWAL(walDir),
           evidencePool: new MemoryEvidencePool(),
-          // SignatureVerifier takes (pubKey, message, signature); ed25519Verify (signature, message, pubKey).
-          verifySignature: (pubKey, message, signature) => ed25519Verify(signature, message, pubKey),
+          // (pubKey, message, signature), ed25519Verify's results; votes the p2p check verified are cached
+          verifySignature: consensusVerify,
           log: (m) => log.debug(m, { module: "consensus" }),
         },
       );
@@ -220,10 +228,19 @@ export class OpenLedgerNode {
       staking: () => pos.staking,
       router: (u) => app.msgDef(u),
     });
-    const datanets = new DatanetsModule({ bank: (): BankKeeper => app.bankKeeper });
+    // Fees and slashes of OpenLedger's modules fund the distribution module's community pool.
+    const datanets = new DatanetsModule({
+      bank: (): BankKeeper => app.bankKeeper,
+      communityPool: {
+        fundFromAccount: (ctx, from, coins) => pos.distribution.fundCommunityPool(ctx, from, coins),
+        fundFromModule: (ctx, module, coins) =>
+          pos.distribution.fundCommunityPoolFromModule(ctx, module, coins),
+      },
+    });
     const models = new ModelsModule({
       bank: (): BankKeeper => app.bankKeeper,
       datanets: () => datanets.keeper,
+      communityPool: () => pos.distribution,
       escrowBalance: (ctx, addr, denom) => app.bankKeeper.getBalance(ctx, addr, denom),
     });
     // Attribution's segment index lives in data/attribution (derived data, rebuilt from state when missing).
@@ -257,6 +274,7 @@ export class OpenLedgerNode {
       // New txs' signatures are verified on a worker thread before CheckTx (see SignatureVerifyPool).
       { app, preverify: (tx) => app.preverifyTx(tx, (d, sig, pk) => verifyPool.verify(d, sig, pk)) },
     );
+    const consensusVerify = createFastEd25519Verifier();
     const p2p = await P2PNode.create(
       {
         chainId: genesis.chainId,
@@ -280,10 +298,15 @@ export class OpenLedgerNode {
             return e instanceof CodedError && e.code === 19 ? "known" : "rejected";
           }
         },
-        checkConsensus: consensusChecker(genesis.chainId, blockStore, {
-          initialHeight: genesis.initialHeight,
-          validators: applyValidatorUpdates([], genesisToInitChain(genesis).validators),
-        }),
+        checkConsensus: consensusChecker(
+          genesis.chainId,
+          blockStore,
+          {
+            initialHeight: genesis.initialHeight,
+            validators: applyValidatorUpdates([], genesisToInitChain(genesis).validators),
+          },
+          consensusVerify,
+        ),
       },
     );
     const genesisJson = JSON.stringify(genesisToJson(genesis));
@@ -305,6 +328,7 @@ export class OpenLedgerNode {
       onFatal,
       p2p,
       join(paths.data, "cs.wal"),
+      consensusVerify,
     );
   }
 
@@ -539,8 +563,9 @@ export class OpenLedgerNode {
     };
   }
 
-  /** The engine's round state when it exposes one (the producer's `roundState()`). */
+  /** The engine's round state when it exposes one (the producer's `roundState()`, or the Tendermint engine's adapted). */
   private roundState(): RpcRoundState | undefined {
+    if (this.consensus instanceof TendermintEngine) return tendermintRoundState(this.consensus.roundState());
     const engine: ConsensusEngine & { roundState?: () => RpcRoundState | undefined } = this.consensus;
     return engine.roundState?.();
   }

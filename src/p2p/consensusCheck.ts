@@ -6,7 +6,10 @@
  * passed `validateBasic` is accepted. The engine verifies everything again. On an empty store the
  * genesis set stands in for the first height's.
  */
+
+import type { FastVerifier } from "../consensus/fastVerify.js";
 import type { ConsensusMessage } from "../consensus/messages.js";
+import type { SignatureVerifier } from "../consensus/types.js";
 import { ed25519Verify } from "../crypto/ed25519.js";
 import { proposalSignBytes, type Validator, voteSignBytes } from "../types/block.js";
 import { equalBytes } from "../types/bytes.js";
@@ -24,6 +27,8 @@ export function consensusChecker(
   chainId: string,
   source: ValidatorSource,
   genesis: { initialHeight: number; validators: Validator[] },
+  /** Signature check (pubKey, message, signature); default `ed25519Verify`. Share the engine's to reuse its cache. */
+  verify: SignatureVerifier = (pubKey, message, signature) => ed25519Verify(signature, message, pubKey),
 ): (msg: ConsensusMessage) => Promise<Verdict> {
   const cache = new Map<number, Validator[]>();
   const load = async (height: number): Promise<Validator[] | undefined> => {
@@ -46,14 +51,17 @@ export function consensusChecker(
       if (!set) return unknown(v.height);
       const val = set[v.validatorIndex];
       if (!val || !equalBytes(val.address, v.validatorAddress)) return "reject";
-      return ed25519Verify(v.signature, voteSignBytes(chainId, v), val.pubKey) ? "accept" : "reject";
+      return verify(val.pubKey, voteSignBytes(chainId, v), v.signature) ? "accept" : "reject";
     }
     if (msg.kind === "proposal") {
       const p = msg.proposal;
       const set = await load(p.height);
       if (!set) return unknown(p.height);
       const bytes = proposalSignBytes(chainId, p);
-      return set.some((val) => ed25519Verify(p.signature, bytes, val.pubKey)) ? "accept" : "reject";
+      // the proposer is one of the set: cheap tries first (a fast verifier's `quick`), then the full check
+      const quick = (verify as Partial<FastVerifier>).quick;
+      if (quick !== undefined && set.some((val) => quick(val.pubKey, bytes, p.signature))) return "accept";
+      return set.some((val) => verify(val.pubKey, bytes, p.signature)) ? "accept" : "reject";
     }
     return "accept";
   };

@@ -378,19 +378,21 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
     }
     const add = this.deps.addTx;
     if (!add) return TopicValidatorResult.Ignore;
-    let added = 0;
-    for (const tx of m.txs) {
-      const key = Buffer.from(sha256(tx)).toString("hex");
-      this.gossipedTxs.add(key);
-      let r: "added" | "known" | "rejected";
-      try {
-        r = await add(tx);
-      } catch {
-        r = "rejected";
-      }
-      if (r !== "added") this.gossipedTxs.delete(key);
-      if (r === "added") added++;
-    }
+    // Hand the whole batch to the mempool at once, in order: it keeps CheckTx in call order (so a
+    // sender's sequences stay ordered) while the txs' signatures are pre-verified together.
+    const verdicts = await Promise.all(
+      m.txs.map((tx) => {
+        const key = Buffer.from(sha256(tx)).toString("hex");
+        this.gossipedTxs.add(key);
+        return add(tx)
+          .catch((): "rejected" => "rejected")
+          .then((r) => {
+            if (r !== "added") this.gossipedTxs.delete(key);
+            return r;
+          });
+      }),
+    );
+    const added = verdicts.filter((r) => r === "added").length;
     if (this.gossipedTxs.size > 100_000) this.gossipedTxs.clear();
     return added > 0 ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore;
   }

@@ -13,7 +13,7 @@ import type {
   QueryResponse,
   Timestamp,
 } from "../abci/types.js";
-import type { Block, BlockMeta, Commit, Validator } from "../types/block.js";
+import type { Block, BlockMeta, Commit, Proposal, Validator, Vote } from "../types/block.js";
 
 /** Identity of this node as `status.node_info` reports it. */
 export interface RpcNodeInfo {
@@ -110,6 +110,31 @@ export interface RpcRoundState {
   lastValidators: Validator[];
   /** The commit of `height - 1` (absent before the first block). */
   lastCommit?: Commit;
+  /**
+   * Optional (multi-validator engine): the votes of each round of `height` by validator index
+   * (undefined = absent), for `height_vote_set` / `votes`.
+   */
+  votes?: RpcRoundVotes[];
+  /** The proposal of the current round, once received. */
+  proposal?: Proposal;
+  /** Hash of the complete proposal block. */
+  proposalBlockHash?: Uint8Array;
+  /** Round of the lock (-1: none) and the locked block's hash. */
+  lockedRound?: number;
+  lockedBlockHash?: Uint8Array;
+  /** Round of the valid value (-1: none) and its block's hash. */
+  validRound?: number;
+  validBlockHash?: Uint8Array;
+  /** Round in which +2/3 precommitted a block (-1: not yet). */
+  commitRound?: number;
+  triggeredTimeoutPrecommit?: boolean;
+}
+
+/** One round's votes by validator index (undefined: no vote from that validator yet). */
+export interface RpcRoundVotes {
+  round: number;
+  prevotes: (Vote | undefined)[];
+  precommits: (Vote | undefined)[];
 }
 
 /** Everything the RPC reads or asks of the node. Async methods may hit LevelDB. */

@@ -5,12 +5,20 @@
  */
 import type { CheckTxResponse } from "../abci/types.js";
 import { sha256 } from "../crypto/hash.js";
-import { txHash, type Validator, zeroBlockId } from "../types/block.js";
+import {
+  type Proposal,
+  SignedMsgType,
+  txHash,
+  type Validator,
+  type Vote,
+  zeroBlockId,
+} from "../types/block.js";
 import { toBase64, toHexUpper, utf8 } from "../types/bytes.js";
 import { proofsFromByteSlices } from "../types/merkle.js";
 import {
   emptyExecTxResult,
   encodeAbciInfo,
+  encodeBlockId,
   encodeBlockMeta,
   encodeBlockResults,
   encodeBroadcastTx,
@@ -526,10 +534,10 @@ async function consensusState(ctx: RouteContext): Promise<Json> {
     round_state: {
       "height/round/step": `${rs.height}/${rs.round}/${rs.step}`,
       start_time: rfc3339Nano(rs.startTime),
-      proposal_block_hash: "",
-      locked_block_hash: "",
-      valid_block_hash: "",
-      height_vote_set: [emptyRoundVotes(rs.round, rs.validators.length, total)],
+      proposal_block_hash: optHex(rs.proposalBlockHash),
+      locked_block_hash: optHex(rs.lockedBlockHash),
+      valid_block_hash: optHex(rs.validBlockHash),
+      height_vote_set: heightVoteSet(rs, total),
       proposer: {
         address: proposer === undefined ? "" : hexBytes(proposer.address),
         index: rs.proposerIndex,
@@ -556,17 +564,17 @@ async function dumpConsensusState(ctx: RouteContext): Promise<Json> {
       start_time: rfc3339Nano(rs.startTime),
       commit_time: rfc3339Nano(rs.commitTime),
       validators: validatorSet(rs.validators, proposer),
-      proposal: null,
+      proposal: rs.proposal === undefined ? null : encodeProposal(rs.proposal),
       proposal_block: null,
       proposal_block_parts: null,
-      locked_round: -1,
+      locked_round: rs.lockedRound ?? -1,
       locked_block: null,
       locked_block_parts: null,
-      valid_round: -1,
+      valid_round: rs.validRound ?? -1,
       valid_block: null,
       valid_block_parts: null,
-      votes: [emptyRoundVotes(rs.round, rs.validators.length, total)],
-      commit_round: -1,
+      votes: heightVoteSet(rs, total),
+      commit_round: rs.commitRound ?? -1,
       last_commit:
         lastCommit === undefined
           ? null
@@ -580,7 +588,7 @@ async function dumpConsensusState(ctx: RouteContext): Promise<Json> {
               peer_maj_23s: {},
             },
       last_validators: validatorSet(rs.lastValidators, lastProposer),
-      triggered_timeout_precommit: false,
+      triggered_timeout_precommit: rs.triggeredTimeoutPrecommit ?? false,
     },
     peers: [],
   };
@@ -599,6 +607,70 @@ function totalPower(vals: readonly Validator[]): bigint {
 /** CometBFT's `BitArray.String()`: `BA{n:x_x}`. */
 function bitArray(bits: readonly boolean[]): string {
   return `BA{${bits.length}:${bits.map((b) => (b ? "x" : "_")).join("")}}`;
+}
+
+function optHex(b: Uint8Array | undefined): string {
+  return b === undefined ? "" : hexBytes(b);
+}
+
+/** CometBFT `Proposal` JSON. */
+function encodeProposal(p: Proposal): Json {
+  return {
+    type: 32,
+    height: int64(p.height),
+    round: p.round,
+    pol_round: p.polRound,
+    block_id: encodeBlockId(p.blockId),
+    timestamp: rfc3339Nano(p.timestamp),
+    signature: toBase64(p.signature),
+  };
+}
+
+/** CometBFT `Fingerprint`: the first 6 bytes, zero-padded, as upper-case hex. */
+function fingerprint(b: Uint8Array): string {
+  const out = new Uint8Array(6);
+  out.set(b.subarray(0, 6));
+  return toHexUpper(out);
+}
+
+/** CometBFT `Vote.String()`; an absent vote is `nil-Vote`, a nil vote has a zero block hash. */
+function voteString(v: Vote | undefined): string {
+  if (v === undefined) return "nil-Vote";
+  const type =
+    v.type === SignedMsgType.Prevote
+      ? "SIGNED_MSG_TYPE_PREVOTE(Prevote)"
+      : v.type === SignedMsgType.Precommit
+        ? "SIGNED_MSG_TYPE_PRECOMMIT(Precommit)"
+        : `${v.type}(Unknown)`;
+  return `Vote{${v.validatorIndex}:${fingerprint(v.validatorAddress)} ${v.height}/${String(v.round).padStart(2, "0")}/${type} ${fingerprint(v.blockId.hash)} ${fingerprint(v.signature)} ${fingerprint(new Uint8Array(0))} @ ${rfc3339Nano(v.timestamp)}}`;
+}
+
+/** CometBFT `VoteSet.BitArrayString()`: `BA{n:x_} sum/total = frac` (power of the votes received). */
+function voteSetSummary(
+  votes: readonly (Vote | undefined)[],
+  vals: readonly Validator[],
+  total: bigint,
+): string {
+  let sum = 0n;
+  votes.forEach((v, i) => {
+    if (v !== undefined) sum += vals[i]?.votingPower ?? 0n;
+  });
+  const frac = total === 0n ? "0.00" : (Number((sum * 10000n) / total) / 10000).toFixed(2);
+  return `${bitArray(votes.map((v) => v !== undefined))} ${sum}/${total} = ${frac}`;
+}
+
+/** `HeightVoteSet.MarshalJSON`: every tracked round (rounds 0..round+1), or the current one empty. */
+function heightVoteSet(rs: RpcRoundState, total: bigint): Json {
+  if (rs.votes === undefined || rs.votes.length === 0) {
+    return [emptyRoundVotes(rs.round, rs.validators.length, total)];
+  }
+  return rs.votes.map((r) => ({
+    round: r.round,
+    prevotes: r.prevotes.map(voteString),
+    prevotes_bit_array: voteSetSummary(r.prevotes, rs.validators, total),
+    precommits: r.precommits.map(voteString),
+    precommits_bit_array: voteSetSummary(r.precommits, rs.validators, total),
+  }));
 }
 
 /** One round's (empty) vote sets as `HeightVoteSet.MarshalJSON` prints them. */

@@ -183,12 +183,20 @@ export function attributionTxExtras(): { registry: Registry; aminoTypes: AminoTy
   };
 }
 
+/** Fees of settlement txs. */
+export interface SettleFeeOptions {
+  /** Gas limit, or `auto` to simulate (default). */
+  gas?: bigint | "auto";
+  /** Fee = gas × price (e.g. the node's minimum gas price). */
+  gasPrice?: { denom: string; price: { numerator: bigint; scale: number } };
+}
+
 /** A settler signing with the operator's key over `client` (settlements run one at a time). */
 export function chainSettler(
   client: ChainClient,
   operatorKey: Uint8Array,
   operator: string,
-  gas: bigint = 5_000_000n,
+  fees: SettleFeeOptions = {},
 ): Settler {
   let queue: Promise<unknown> = Promise.resolve();
   const extras = attributionTxExtras();
@@ -208,7 +216,8 @@ export function chainSettler(
           },
         },
       ],
-      gas,
+      gas: fees.gas ?? "auto",
+      ...(fees.gasPrice ? { gasPrice: fees.gasPrice } : {}),
       broadcastMode: "block",
       ...extras,
     });

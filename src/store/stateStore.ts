@@ -46,6 +46,8 @@ import type { CommitStore, KVPair, KVReader, KVStore, ProvenRead } from "./types
 export const DEFAULT_KEEP_RECENT = 100;
 /** Default parsed-node cache size (records). */
 export const DEFAULT_CACHE_SIZE = 100_000;
+/** Latest committed values kept in memory for working reads (entries). */
+const FLAT_CACHE_SIZE = 65_536;
 /** Default serialised-record cache size (bytes): holds the whole tree of ~1M keys. */
 export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 
@@ -104,6 +106,11 @@ export class StateStore implements CommitStore {
   private readonly nodes: NodeStore;
   private readonly keepRecent: number;
   private readonly cache = new SortedMap<WorkingEntry>();
+  /**
+   * Recently read latest committed values (null = absent), FIFO-bounded: repeated reads of hot keys
+   * (accounts, balances) skip LevelDB. Kept exact: a commit updates every key it wrote.
+   */
+  private readonly flatCache = new Map<string, Uint8Array | null>();
   private committedRoot: Node | undefined;
   private committedHash: string;
   private tree: MutableTree | undefined;
@@ -244,9 +251,22 @@ export class StateStore implements CommitStore {
 
   /** @internal Working read: cached write, else the flat index. */
   workingGet(key: Uint8Array): Uint8Array | undefined {
-    const e = this.cache.get(bytesKey(key));
+    const k = bytesKey(key);
+    const e = this.cache.get(k);
     if (e !== undefined) return e.value;
-    return this.db.getSync(bucketKey(Bucket.stateFlat, key));
+    const hit = this.flatCache.get(k);
+    if (hit !== undefined) return hit ?? undefined;
+    const v = this.db.getSync(bucketKey(Bucket.stateFlat, key));
+    this.cacheFlat(k, v);
+    return v;
+  }
+
+  private cacheFlat(k: string, v: Uint8Array | undefined): void {
+    if (this.flatCache.size >= FLAT_CACHE_SIZE && !this.flatCache.has(k)) {
+      const first = this.flatCache.keys().next();
+      if (!first.done) this.flatCache.delete(first.value);
+    }
+    this.flatCache.set(k, v ?? null);
   }
 
   /** @internal Working write (`undefined` = delete). */
@@ -355,6 +375,9 @@ export class StateStore implements CommitStore {
     this.committedHash = hash;
     this.lastVersion = version;
     this.earliest = newEarliest;
+    for (const k of this.cache.sortedKeys()) {
+      if (this.flatCache.has(k)) this.flatCache.set(k, this.cache.get(k)!.value ?? null);
+    }
     this.cache.clear();
     this.tree = undefined;
     this.treeStale = true;

@@ -9,6 +9,7 @@ import {
   closeSync,
   existsSync,
   fstatSync,
+  fsync as fsyncCb,
   fsyncSync,
   ftruncateSync,
   mkdirSync,
@@ -71,11 +72,16 @@ export class FileWAL implements WAL {
     frame.set(data, HEADER);
     try {
       writeSync(this.fd, frame);
-      if (fsync) fsyncSync(this.fd);
     } catch (e) {
       throw walError(`cannot write WAL: ${errMsg(e)}`);
     }
     this.size += frame.length;
+    // fsync off the event loop: the caller waits for durability, the node's gossip does not
+    if (fsync) {
+      await new Promise<void>((resolve, reject) =>
+        fsyncCb(this.fd, (e) => (e ? reject(walError(`cannot fsync WAL: ${errMsg(e)}`)) : resolve())),
+      );
+    }
   }
 
   /** Append the end-height marker (fsynced); rotate when the head file is big. */

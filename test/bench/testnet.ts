@@ -7,6 +7,8 @@
  *   npm run bench -- testnet [--senders 400] [--duration 30] [--idle 10] [--batch 100]
  *
  * OPENLEDGER_CLI overrides the CLI path (default: the repository build, dist/cli/main.js).
+ * OPENLEDGER_E2E_NODE_ARGS passes Node.js flags to the nodes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`),
+ * only to node OPENLEDGER_BENCH_PROFILE_NODE when that is set.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -79,10 +81,15 @@ export default async function main(argv: string[]): Promise<void> {
   }
   const procs: ChildProcess[] = [];
   const logs: string[] = [];
+  // OPENLEDGER_E2E_NODE_ARGS: Node.js flags for every node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`);
+  // OPENLEDGER_BENCH_PROFILE_NODE limits them to one node index.
+  const nodeArgs = (process.env["OPENLEDGER_E2E_NODE_ARGS"] ?? "").split(" ").filter(Boolean);
+  const profiled = process.env["OPENLEDGER_BENCH_PROFILE_NODE"];
   for (let i = 0; i < N; i++) {
     const p = spawn(
       process.execPath,
       [
+        ...(profiled === undefined || Number(profiled) === i ? nodeArgs : []),
         bin,
         "start",
         "--home",
@@ -253,7 +260,24 @@ export default async function main(argv: string[]): Promise<void> {
     );
     throw e;
   } finally {
-    for (const p of procs) p.kill("SIGKILL");
+    // SIGTERM first (a node flushes its `--cpu-prof` profile on a clean exit), SIGKILL after 10 s
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (p.exitCode !== null) return resolve();
+            const timer = setTimeout(() => {
+              p.kill("SIGKILL");
+              resolve();
+            }, 10_000);
+            p.once("exit", () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            p.kill("SIGTERM");
+          }),
+      ),
+    );
     rmSync(root, { recursive: true, force: true });
   }
 }

@@ -1,24 +1,55 @@
 /**
  * Browser e2e of the OpenLedger Explorer: a real `openledgerd dev` node (its REST gateway serves the app
- * at /explorer/), seeded with bank sends and a datanet with rows, driven by headless Debian Chromium.
- * Navigates overview → block → tx → account and datanet → row → contributor, checks that what is shown
+ * at /explorer/), seeded with bank sends, a datanet, a model and a settled inference, driven by headless Debian Chromium.
+ * Navigates overview → block → tx → account and datanet → row → contributor → inference, checks that what is shown
  * equals the chain's own query results, searches by tx hash, checks live updates, the error state for an
  * unreachable node and `openledgerd explorer`'s server. Screenshots go to test-artifacts/explorer/.
  */
 import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { makeCosmoshubPath } from "@cosmjs/amino";
 import { toBech32 } from "@cosmjs/encoding";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { GasPrice, SigningStargateClient } from "@cosmjs/stargate";
 import type { Page } from "playwright-core";
 import { formatOpen } from "../../explorer/src/format.js";
 import { ExplorerServer } from "../../src/explorer/server.js";
-import { DEV_MNEMONIC, NodeProcess, runCli, tempHome } from "../e2e/harness.js";
+import { CLI, DEV_MNEMONIC, freePort, NodeProcess, runCli, tempHome } from "../e2e/harness.js";
 import { ARTIFACTS, launch, requirePrerequisites } from "./browser.js";
 
 type J = Record<string, unknown>;
+
+// Alice's row continues the owner's seed vocabulary, so the model's answer to "alpha bravo" quotes it.
+const SEED = "a seed row that the datanet owner wrote before publishing";
+const ROW_A = "alpha bravo charlie delta echo foxtrot golf hotel";
+
+function hdPath(i: number) {
+  return makeCosmoshubPath(i);
+}
+
+/** Run the CLI without blocking the event loop (so independent signers' txs share blocks). */
+async function cliAsync(args: string[]): Promise<J> {
+  return await new Promise((ok, fail) => {
+    const p = spawn(process.execPath, [CLI, ...args, "--output", "json"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    p.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    p.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    p.once("exit", (code) => {
+      if (code !== 0) fail(new Error(`${args.slice(0, 3).join(" ")} exited ${code}: ${err}${out}`));
+      else ok(JSON.parse(out) as J);
+    });
+  });
+}
 
 describe("explorer in Chromium against a dev node", () => {
   let node: NodeProcess;
@@ -26,13 +57,16 @@ describe("explorer in Chromium against a dev node", () => {
   let page: Page;
   let base: string;
   let rest: string;
-  let alice: string;
-  let bob: string;
+  let sender: string;
+  let gateway: ChildProcess | undefined;
+  let modelId = "";
+  let answer = "";
+  const addr: Record<string, string> = {};
   const hashes: string[] = [];
   let datanetId = "";
 
-  const getRest = async (path: string): Promise<J> => {
-    const r = await fetch(rest + path);
+  const getRest = async (path: string, query: Record<string, string> = {}): Promise<J> => {
+    const r = await fetch(`${rest}${path}?${new URLSearchParams(query)}`);
     assert.equal(r.status, 200, `${path}: HTTP ${r.status}`);
     return (await r.json()) as J;
   };
@@ -47,70 +81,165 @@ describe("explorer in Chromium against a dev node", () => {
     node = await NodeProcess.start();
     rest = `http://127.0.0.1:${node.apiPort}`;
     base = `${rest}/explorer/`;
-    // Seed: two bank sends (CosmJS) and a datanet with three rows (the CLI wallet).
-    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(DEV_MNEMONIC, { prefix: "open" });
-    [alice] = (await wallet.getAccounts()).map((a) => a.address) as [string];
-    bob = toBech32("open", new Uint8Array(20).fill(1));
-    const client = await SigningStargateClient.connectWithSigner(node.rpcUrl, wallet, {
-      gasPrice: GasPrice.fromString("1000000000aopen"),
-    });
-    for (const amount of ["1500000000000000000", "250000000000000000000"]) {
-      const res = await client.sendTokens(alice, bob, [{ denom: "aopen", amount }], "auto", "explorer seed");
-      assert.equal(res.code, 0, res.rawLog);
-      hashes.push(res.transactionHash);
-    }
-    client.disconnect();
     const home = ["--home", node.home, "--keyring-backend", "test"];
-    const k = runCli(["keys", "add", "owner", "--recover", "--index", "0", ...home, "--output", "json"], {
-      input: `${DEV_MNEMONIC}\n`,
+    const at = ["--node", node.rpcUrl];
+    for (const [name, index] of [
+      ["owner", "0"],
+      ["alice", "1"],
+      ["op", "3"],
+      ["user", "4"],
+    ] as const) {
+      const r = runCli(["keys", "add", name, "--recover", "--index", index, ...home, "--output", "json"], {
+        input: `${DEV_MNEMONIC}\n`,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      addr[name] = (JSON.parse(r.stdout) as { address: string }).address;
+    }
+    const tx = (args: string[]) =>
+      cliAsync([
+        "tx",
+        ...args,
+        "--gas",
+        "auto",
+        "--gas-prices",
+        "1000000000aopen",
+        "--yes",
+        "--broadcast-mode",
+        "block",
+        ...at,
+        ...home,
+      ]);
+    const dir = tempHome("openledger-explorer-seed-");
+    const jsonl = (name: string, ...rows: string[]) => {
+      const f = join(dir, name);
+      writeFileSync(f, `${rows.map((text) => JSON.stringify({ text })).join("\n")}\n`);
+      return f;
+    };
+    // Seed (signers in parallel where they are independent): two bank sends (CosmJS, key #5), a published
+    // datanet with the owner's row and Alice's accepted contribution, a model trained on it, an operator
+    // serving it, a requester's credit, and one paid inference settled through the serving gateway.
+    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(DEV_MNEMONIC, {
+      prefix: "open",
+      hdPaths: [hdPath(5)],
     });
-    assert.equal(k.status, 0, k.stderr);
-    const txf = [
-      "--node",
-      node.rpcUrl,
-      ...home,
+    [sender] = (await wallet.getAccounts()).map((x) => x.address) as [string];
+    const bob = toBech32("open", new Uint8Array(20).fill(1));
+    const sends = (async () => {
+      const client = await SigningStargateClient.connectWithSigner(node.rpcUrl, wallet, {
+        gasPrice: GasPrice.fromString("1000000000aopen"),
+      });
+      for (const amount of ["1500000000000000000", "250000000000000000000"]) {
+        const res = await client.sendTokens(
+          sender,
+          bob,
+          [{ denom: "aopen", amount }],
+          "auto",
+          "explorer seed",
+        );
+        assert.equal(res.code, 0, res.rawLog);
+        hashes.push(res.transactionHash);
+      }
+      client.disconnect();
+    })();
+    await Promise.all([
+      sends,
+      tx(["datanets", "create", "--from", "owner", "--name", "phonetic", "--tags", "demo,text"]),
+      tx([
+        "models",
+        "register-operator",
+        "--from",
+        "op",
+        "--endpoint",
+        "http://127.0.0.1:1",
+        "--bond",
+        "100OPEN",
+      ]),
+    ]);
+    datanetId = "1";
+    await tx(["datanets", "add-rows", datanetId, jsonl("seed.jsonl", SEED), "--from", "owner"]);
+    await tx(["datanets", "publish", datanetId, "--from", "owner"]);
+    await Promise.all([
+      tx(["datanets", "contribute", datanetId, jsonl("a.jsonl", ROW_A), "--from", "alice"]),
+      tx(["attribution", "deposit-credit", addr["op"]!, "10OPEN", "--from", "user"]),
+    ]);
+    const pending = (
+      await getRest(`/openledger/datanets/v1/datanets/${datanetId}/rows`, { status: "ROW_STATUS_PENDING" })
+    )["rows"] as J[];
+    assert.equal(pending.length, 1);
+    await tx(["datanets", "review", datanetId, "--accept", String(pending[0]?.["id"]), "--from", "owner"]);
+    const trained = await cliAsync([
+      "factory",
+      "train",
+      "--datanet",
+      `${datanetId}@2`,
+      "--order",
+      "3",
+      "--out",
+      join(dir, "m1"),
+      "--register",
+      "--from",
+      "owner",
+      "--input-price",
+      "1000",
+      "--output-price",
+      "100000000000000",
+      "--gas",
+      "auto",
       "--gas-prices",
       "1000000000aopen",
       "--yes",
-      "--output",
-      "json",
-    ];
-    const created = runCli([
-      "tx",
-      "datanets",
-      "create",
-      "--from",
-      "owner",
-      "--name",
-      "explorer demo",
-      "--tags",
-      "demo,text",
-      "--license",
-      "CC0-1.0",
-      "--gas",
-      "auto",
-      "--broadcast-mode",
-      "block",
-      ...txf,
+      ...at,
+      ...home,
     ]);
-    assert.equal(created.status, 0, created.stderr + created.stdout);
-    const list = await getRest("/openledger/datanets/v1/datanets");
-    datanetId = String(((list["datanets"] as J[])[0] as J)["id"]);
-    const file = join(tempHome("openledger-explorer-rows-"), "rows.jsonl");
-    writeFileSync(
-      file,
-      ["the ledger remembers every row", "attribution pays contributors", "models cite their data"]
-        .map((t, i) => JSON.stringify({ id: i, text: t }))
-        .join("\n") + "\n",
+    modelId = String(trained["model_id"]);
+    await tx(["models", "serve-models", "--from", "op", "--serve", modelId]);
+    const port = await freePort();
+    gateway = spawn(
+      process.execPath,
+      [CLI, "serve", "--node", node.rpcUrl, "--port", String(port), "--data-dir", join(dir, "gw")].concat([
+        "--operator",
+        addr["op"]!,
+        "--settle-from",
+        "op",
+        ...home,
+      ]),
+      { stdio: ["ignore", "pipe", "pipe"] },
     );
-    const added = runCli(["tx", "datanets", "add-rows", datanetId, file, "--from", "owner", ...txf]);
-    assert.equal(added.status, 0, added.stderr + added.stdout);
+    await new Promise<void>((ok, fail) => {
+      let out = "";
+      gateway?.stdout?.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("serving on")) ok();
+      });
+      gateway?.stderr?.on("data", (d: Buffer) => {
+        out += d.toString();
+      });
+      gateway?.once("exit", (code) => fail(new Error(`gateway exited ${code}: ${out}`)));
+    });
+    const inf = await cliAsync([
+      "infer",
+      "--model",
+      modelId,
+      "--prompt",
+      "alpha bravo",
+      "--gateway",
+      `http://127.0.0.1:${port}`,
+      "--from",
+      "user",
+      "--max-tokens",
+      "24",
+      ...at,
+      ...home,
+    ]);
+    answer = String(inf["answer"]);
+    assert.equal((inf["settlement"] as J)["code"], 0, JSON.stringify(inf));
     browser = await launch();
     page = await browser.context.newPage();
     page.setDefaultTimeout(15_000);
   });
 
   after(async () => {
+    gateway?.kill("SIGTERM");
     await browser?.close();
     await node?.destroy();
   });
@@ -171,7 +300,7 @@ describe("explorer in Chromium against a dev node", () => {
     await shot("tx");
     await page.click(`${summary} dd[data-field=Signer] a`);
     await page.waitForSelector("[data-testid=balances] dd[data-field=Balance] .amount");
-    const bal = (await getRest(`/cosmos/bank/v1beta1/balances/${alice}`))["balances"] as J[];
+    const bal = (await getRest(`/cosmos/bank/v1beta1/balances/${sender}`))["balances"] as J[];
     const aopen = bal.find((c) => c["denom"] === "aopen");
     assert.equal(
       await page.locator("[data-testid=balances] .amount").first().getAttribute("data-amount"),
@@ -203,30 +332,87 @@ describe("explorer in Chromium against a dev node", () => {
     assert.match(await text("[data-testid=empty]"), /not found/);
   });
 
-  it("datanet → row → contributor shows the chain's rows", async () => {
+  it("datanet → row → contributor → inference shows the chain's rows, earnings and spans", async () => {
     await page.goto(`${base}#/datanets?tag=demo`);
     await page.waitForSelector("[data-testid=datanets]");
     await page.click(`[data-testid=datanets] a[href="#/datanet/${datanetId}"] >> nth=0`);
     await page.waitForSelector("[data-testid=rows]");
     const rows = (await getRest(`/openledger/datanets/v1/datanets/${datanetId}/rows`))["rows"] as J[];
-    assert.equal(rows.length, 3);
+    assert.equal(rows.length, 2);
     assert.equal(await page.locator("[data-testid=rows] tbody tr").count(), rows.length);
-    assert.equal(await text("[data-testid=datanet] h2"), "explorer demo");
+    assert.equal(await text("[data-testid=datanet] h2"), "phonetic");
+    await page.waitForSelector("[data-testid=versions] tbody tr");
     await shot("datanet");
-    const first = rows[0] as J;
-    await page.click(`[data-testid=rows] a[href="#/row/${String(first["id"])}"]`);
+    const aliceRow = rows.find((r) => r["contributor"] === addr["alice"]) as J;
+    await page.click(`[data-testid=rows] a[href="#/row/${String(aliceRow["id"])}"]`);
     await page.waitForSelector("[data-testid=row]");
-    assert.equal(await text("[data-testid=row] pre.content"), String(first["content"]));
+    assert.equal(await text("[data-testid=row] pre.content"), String(aliceRow["content"]));
     await shot("row");
+    // Contributor: accrued rewards and per-inference earnings equal the chain's.
     await page.click("[data-testid=row] dd[data-field=Contributor] a");
-    await page.waitForSelector("[data-testid=earnings]");
-    await page.waitForSelector("[data-testid=rows]");
-    assert.equal(await page.locator("[data-testid=rows] tbody tr").count(), rows.length);
+    await page.waitForSelector("[data-testid=earned-inferences]");
+    const rewards = (await getRest(`/openledger/attribution/v1/rewards/${addr["alice"]}`))["rewards"] as J;
+    assert.ok(BigInt(String(rewards["accrued"])) > 0n);
+    assert.equal(
+      await page.locator("[data-testid=earnings] dd[data-field=Accrued] .amount").getAttribute("data-amount"),
+      String(rewards["accrued"]),
+    );
+    const infs = (await getRest(`/openledger/attribution/v1/contributors/${addr["alice"]}/inferences`))[
+      "inferences"
+    ] as J[];
+    assert.equal(infs.length, 1);
+    const inf = infs[0] as J;
+    const mine = ((inf["rows"] as J[]) ?? []).filter((w) => w["contributor"] === addr["alice"]);
+    const earned = mine.reduce((acc, w) => acc + BigInt(String(w["amount"])), 0n);
+    assert.equal(earned, BigInt(String(rewards["accrued"])));
+    assert.equal(
+      await page.locator("[data-testid=earned-inferences] .amount").first().getAttribute("data-amount"),
+      earned.toString(),
+    );
+    assert.match(await text("[data-testid=row-earnings] tbody tr"), new RegExp(`${formatOpen(earned)} OPEN`));
     await shot("contributor");
-    for (const p of ["validators", "proposals", "models", "inference/1"]) {
+    // Inference: paid rows and amounts; the answer's highlighted spans equal Explain's.
+    await page.click(`[data-testid=earned-inferences] a[href="#/inference/${String(inf["id"])}"]`);
+    await page.waitForSelector("[data-testid=paid-rows] tbody tr");
+    for (const w of (inf["rows"] as J[]) ?? []) {
+      assert.equal(
+        await page
+          .locator(`[data-testid=paid-rows] tr:has(a[href="#/row/${String(w["row_id"])}"]) .amount`)
+          .getAttribute("data-amount"),
+        String(w["amount"]),
+      );
+    }
+    await page.waitForSelector("[data-testid=split-chart]");
+    await page.fill("textarea[name=answer]", answer);
+    await page.click(".answer-form button");
+    await page.waitForSelector("[data-testid=answer] a.span");
+    assert.match(await text("[data-testid=answer-hash]"), /matches the settled output/);
+    const explain = await getRest(`/openledger/attribution/v1/explain/${modelId}`, { text: answer });
+    const spans = (explain["spans"] as J[]) ?? [];
+    assert.ok(spans.length >= 1);
+    const shown = await page.locator("[data-testid=answer] a.span").all();
+    assert.equal(shown.length, spans.length);
+    for (const [i, sp] of spans.entries()) {
+      const el = shown[i]!;
+      assert.equal(
+        await el.textContent(),
+        answer.slice(Number(sp["char_start"]), Number(sp["char_end"])),
+        `span ${i}`,
+      );
+      assert.equal(
+        await el.getAttribute("data-rows"),
+        ((sp["row_ids"] as unknown[]) ?? []).map(String).join(","),
+      );
+    }
+    assert.ok(((spans[0]?.["row_ids"] as unknown[]) ?? []).map(String).includes(String(aliceRow["id"])));
+    await shot("inference");
+    await page.goto(`${base}#/model/${modelId}`);
+    await page.waitForSelector(`a[href="#/inference/${String(inf["id"])}"]`);
+    await shot("model");
+    for (const p of ["validators", "proposals", "models"]) {
       await page.goto(`${base}#/${p}`);
       await page.waitForFunction('!document.querySelector(".loading")');
-      await shot(p.replace("/", "-"));
+      await shot(p);
     }
   });
 
@@ -256,7 +442,7 @@ describe("explorer in Chromium against a dev node", () => {
       await page.goto(`${srv.url}/`);
       await page.waitForSelector("[data-testid=height] b");
       assert.ok(Number(await text("[data-testid=height] b")) >= 1);
-      await page.goto(`${srv.url}/#/account/${alice}`);
+      await page.goto(`${srv.url}/#/account/${sender}`);
       await page.waitForSelector("[data-testid=balances] .amount");
     } finally {
       await srv.close();

@@ -166,6 +166,29 @@ describe("4-validator testnet", { timeout: 180_000 }, () => {
     client.disconnect();
   });
 
+  it("reports the Tendermint round state over RPC (consensus_state, dump_consensus_state)", async () => {
+    const n0 = nodes[0] as Proc;
+    const cs = await rpc<{ round_state: Record<string, unknown> }>(n0.rpcPort, "consensus_state");
+    const hrs = String(cs.round_state["height/round/step"]);
+    assert.match(hrs, /^\d+\/\d+\/[1-8]$/);
+    assert.ok(Number(hrs.split("/")[0]) >= 2);
+    const hvs = cs.round_state["height_vote_set"] as { prevotes: string[]; prevotes_bit_array: string }[];
+    assert.ok(hvs.length >= 1);
+    for (const r of hvs) {
+      assert.equal(r.prevotes.length, N);
+      for (const v of r.prevotes)
+        assert.match(v, /^(nil-Vote|Vote\{\d:[0-9A-F]{12} \d+\/\d\d\/SIGNED_MSG_TYPE_PREVOTE)/);
+      assert.match(r.prevotes_bit_array, /^BA\{4:[x_]{4}\} \d+\/\d+ = \d\.\d\d$/);
+    }
+    const dump = await rpc<{ round_state: Record<string, unknown> }>(n0.rpcPort, "dump_consensus_state");
+    const rs = dump.round_state;
+    assert.equal((rs["validators"] as { validators: unknown[] }).validators.length, N);
+    assert.equal((rs["last_validators"] as { validators: unknown[] }).validators.length, N);
+    const lc = rs["last_commit"] as { votes_bit_array: string } | null;
+    assert.ok(lc !== null && /^BA\{4:[x_]{4}\}$/.test(lc.votes_bit_array), "the last commit is reported");
+    assert.equal(typeof rs["locked_round"], "number");
+  });
+
   it("goes on after kill -9 of one validator", async () => {
     const n3 = nodes[3] as Proc;
     await stop(n3, "SIGKILL");

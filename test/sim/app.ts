@@ -184,8 +184,14 @@ export class SimBlockStore implements ConsensusBlockStore {
     return this.disk.blocks.get(height)?.blockId;
   }
 
+  /** As the node's block store: the seen commit is kept for the latest height only. */
   async loadSeenCommit(height: number): Promise<Commit | undefined> {
-    return this.disk.blocks.get(height)?.seenCommit;
+    return height === this.height ? this.disk.blocks.get(height)?.seenCommit : undefined;
+  }
+
+  /** The canonical commit (block height+1's `last_commit`), or at the tip the seen commit. */
+  async loadCommit(height: number): Promise<Commit | undefined> {
+    return this.disk.blocks.get(height + 1)?.block.lastCommit ?? (await this.loadSeenCommit(height));
   }
 
   async loadResults(height: number): Promise<FinalizeBlockResponse | undefined> {

@@ -151,6 +151,12 @@ export interface SimOptions {
   hostile?: boolean;
   /** Log engine debug lines. */
   verbose?: boolean;
+  /**
+   * Instead of the seeded faults: cut one validator off from `fromMs` to `toMs` while it keeps
+   * running (equal powers, no loss, crashes or byzantine node), so it falls heights behind and must
+   * catch up from its peers' stored blocks and commits once the network heals at `toMs`.
+   */
+  isolate?: { node: number; fromMs: number; toMs: number };
 }
 
 /** What a run found. */
@@ -169,6 +175,8 @@ export interface SimResult {
   evidenceCommitted: number;
   /** Validator-set changes from FinalizeBlock that took effect exactly two heights later. */
   validatorChanges: number;
+  /** Largest gap seen between the highest and the lowest honest node's committed height. */
+  maxLag: number;
 }
 
 const TIMEOUTS: TendermintTimeouts = {
@@ -224,13 +232,13 @@ export async function runSimulation(opts: SimOptions): Promise<SimResult> {
   const byzIndex = byzantineOn ? rng.int(0, n - 1) : -1;
 
   // scenario
-  const chaosMs = rng.int(300, 4000);
+  let chaosMs = rng.int(300, 4000);
   const hostile = opts.hostile === true;
-  const dropP = hostile ? 0.1 + rng.next() * 0.3 : rng.chance(0.5) ? rng.next() * 0.25 : 0;
-  const dupP = rng.chance(0.5) ? rng.next() * 0.1 : 0;
-  const maxDelay = rng.chance(0.2) ? rng.int(300, 1500) : rng.int(5, 150);
+  let dropP = hostile ? 0.1 + rng.next() * 0.3 : rng.chance(0.5) ? rng.next() * 0.25 : 0;
+  let dupP = rng.chance(0.5) ? rng.next() * 0.1 : 0;
+  let maxDelay = rng.chance(0.2) ? rng.int(300, 1500) : rng.int(5, 150);
   const codecP = 0.05;
-  const partitions: { from: number; to: number; side: Set<number> }[] = [];
+  let partitions: { from: number; to: number; side: Set<number> }[] = [];
   const nPart = hostile ? rng.int(4, 12) : rng.int(0, 2);
   for (let i = 0; i < nPart; i++) {
     const from = rng.int(0, chaosMs);
@@ -243,17 +251,29 @@ export async function runSimulation(opts: SimOptions): Promise<SimResult> {
       side,
     });
   }
-  const crashPlan: { at: number; node: number; downMs: number }[] = [];
+  let crashPlan: { at: number; node: number; downMs: number }[] = [];
   const nCrash = rng.int(0, 3);
   for (let i = 0; i < nCrash; i++) {
     crashPlan.push({ at: rng.int(0, chaosMs), node: rng.int(0, n - 1), downMs: rng.int(50, 2000) });
   }
   const byzantineProposals = byzantineOn && rng.chance(0.6);
-  const valUpdateAt = !byzantineOn && rng.chance(0.2) ? rng.int(1, 3) : -1;
+  let valUpdateAt = !byzantineOn && rng.chance(0.2) ? rng.int(1, 3) : -1;
+  const iso = opts.isolate;
+  if (iso !== undefined) {
+    if (byzantineOn) throw new Error("isolate runs without a byzantine validator (byzantine: false)");
+    chaosMs = iso.toMs;
+    dropP = 0;
+    dupP = 0;
+    maxDelay = 20;
+    partitions = [{ from: iso.fromMs, to: iso.toMs, side: new Set([iso.node]) }];
+    crashPlan = [];
+    valUpdateAt = -1;
+  }
 
   // validators: powers 1..3 (byzantine power kept below 1/3 of the total)
   const powers: bigint[] = [];
   for (let i = 0; i < n; i++) powers.push(BigInt(rng.int(1, 3)));
+  if (iso !== undefined) powers.fill(1n);
   if (byzIndex >= 0) {
     for (let i = 0; i < n; i++) powers[i] = 10n;
     powers[byzIndex] = BigInt(rng.int(1, 9));
@@ -536,6 +556,7 @@ export async function runSimulation(opts: SimOptions): Promise<SimResult> {
   const pendingOps: (() => Promise<void>)[] = [];
 
   let events = 0;
+  let maxLag = 0;
   let healHeight = -1;
   const extra = opts.extraHeights ?? 2;
   const livenessBoundMs = 40_000;
@@ -554,6 +575,8 @@ export async function runSimulation(opts: SimOptions): Promise<SimResult> {
       const eng = e.node >= 0 ? nodes[e.node]?.engine : undefined;
       if (eng !== undefined) await eng.whenIdle();
       if (violation !== undefined) throw new SimFailure(violation);
+      const hs = honest.map((x) => x.engine?.height ?? 0);
+      maxLag = Math.max(maxLag, Math.max(...hs) - Math.min(...hs));
       for (const node of nodes) {
         if (node.engine?.error !== undefined) fail(`node ${node.index} halted: ${String(node.engine.error)}`);
         const r = node.engine?.position().round ?? 0;
@@ -605,6 +628,7 @@ export async function runSimulation(opts: SimOptions): Promise<SimResult> {
     byzantine: byzantineOn,
     evidenceCommitted,
     validatorChanges,
+    maxLag,
   };
   if (failure !== undefined) {
     result.ok = false;

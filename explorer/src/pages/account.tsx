@@ -1,7 +1,7 @@
 /** Account (balances, txs, delegations, rewards, datanet rows, attribution) and contributor earnings. */
 import { type J, rest, restMaybe, rpc } from "../api.js";
 import { big, formatOpen } from "../format.js";
-import { BarChart, Card, Coins, Empty, Id, KV, Show, Table, useLoad } from "../ui.js";
+import { BarChart, Card, Coin, Coins, Empty, Id, KV, Show, Table, useLoad } from "../ui.js";
 
 /** Txs that involve `address` (as sender or transfer recipient), newest first, deduplicated. */
 async function accountTxs(address: string): Promise<J[]> {
@@ -29,9 +29,40 @@ async function contributedRows(address: string): Promise<J[] | undefined> {
   return rows;
 }
 
-/** Attribution rewards of `address`, if the node has the attribution module. */
+/** Attribution rewards (`{accrued, claimed}`) of `address`, if the node has the attribution module. */
 async function attribution(address: string): Promise<J | undefined> {
-  return await restMaybe(`/openledger/attribution/v1/contributors/${address}`);
+  const r = await restMaybe(`/openledger/attribution/v1/rewards/${address}`);
+  return r === undefined ? undefined : ((r["rewards"] as J | undefined) ?? {});
+}
+
+/** What `address` earned per settled inference (ascending height) and per row. */
+async function earnings(
+  address: string,
+  rows: J[],
+): Promise<{ history: { id: string; height: number; amount: bigint }[]; byRow: J[] } | undefined> {
+  const r = await restMaybe(`/openledger/attribution/v1/contributors/${address}/inferences`, {
+    "pagination.limit": 200,
+  });
+  if (r === undefined) return undefined;
+  const history = ((r["inferences"] as J[]) ?? [])
+    .map((inf) => ({
+      id: String(inf["id"]),
+      height: Number(inf["height"]),
+      amount: ((inf["rows"] as J[]) ?? [])
+        .filter((w) => w["contributor"] === address)
+        .reduce((a, w) => a + big(w["amount"]), 0n),
+    }))
+    .sort((a, b) => a.height - b.height);
+  const byRow: J[] = [];
+  for (const row of rows.slice(0, 50)) {
+    const e = await restMaybe(`/openledger/attribution/v1/rows/${String(row["id"])}/earnings`);
+    const x = (e?.["earnings"] as J | undefined) ?? {};
+    byRow.push({ row, earned: big(x["earned"]), inferences: String(x["inferences"] ?? "0") });
+  }
+  byRow.sort((a, b) =>
+    big(b["earned"]) > big(a["earned"]) ? 1 : big(b["earned"]) < big(a["earned"]) ? -1 : 0,
+  );
+  return { history, byRow };
 }
 
 /** Rows table with links. */
@@ -140,11 +171,21 @@ export function AccountPage(props: { address: string }) {
               </Card>
               <Card title="Attribution rewards">
                 {d.attr === undefined ? (
-                  <Empty>The attribution module is not available on this node.</Empty>
+                  <Empty>
+                    No attribution rewards (or the attribution module is not available on this node).
+                  </Empty>
                 ) : (
-                  <p>
-                    <a href={`#/contributor/${a}`}>Earnings of this contributor →</a>
-                  </p>
+                  <>
+                    <KV
+                      rows={[
+                        ["Accrued", <Coin coin={{ amount: d.attr["accrued"] ?? "0", denom: "aopen" }} />],
+                        ["Claimed", <Coin coin={{ amount: d.attr["claimed"] ?? "0", denom: "aopen" }} />],
+                      ]}
+                    />
+                    <p>
+                      <a href={`#/contributor/${a}`}>Earnings of this contributor →</a>
+                    </p>
+                  </>
                 )}
               </Card>
             </>
@@ -155,10 +196,14 @@ export function AccountPage(props: { address: string }) {
   );
 }
 
-/** A contributor's attribution earnings: total, over time, rows by earnings. */
+/** A contributor's attribution earnings: accrued/claimed, earnings over time, rows by earnings. */
 export function ContributorPage(props: { address: string }) {
   const a = props.address;
-  const load = useLoad(async () => ({ attr: await attribution(a), rows: await contributedRows(a) }), [a]);
+  const load = useLoad(async () => {
+    const [attr, rows] = await Promise.all([attribution(a), contributedRows(a)]);
+    const earned = await earnings(a, rows ?? []);
+    return { attr, rows, earned };
+  }, [a]);
   return (
     <>
       <h1>Contributor</h1>
@@ -166,51 +211,72 @@ export function ContributorPage(props: { address: string }) {
         <Id value={a} href={`#/account/${a}`} full />
       </p>
       <Show load={load}>
-        {({ attr, rows }) => {
-          const history = (attr?.["history"] as J[] | undefined) ?? [];
-          const byRow = (attr?.["rows"] as J[] | undefined) ?? [];
-          return (
-            <>
-              <Card title="Earnings" testid="earnings">
-                {attr === undefined ? (
-                  <Empty>
-                    The attribution module is not available on this node, so no earnings are recorded.
-                  </Empty>
-                ) : (
-                  <>
-                    <KV
-                      rows={[
-                        ["Accrued", <Coins coins={attr["accrued"] ?? attr["rewards"]} />],
-                        ["Claimed", <Coins coins={attr["claimed"]} />],
-                      ]}
-                    />
-                    <BarChart
-                      label="earned per block (OPEN)"
-                      values={history.map(
-                        (h) => Number(formatOpen(big(h["amount"]), 6).replace(/,/g, "")) || 0,
-                      )}
-                      labels={history.map((h) => `#${String(h["height"])}`)}
-                    />
+        {({ attr, rows, earned }) => (
+          <>
+            <Card title="Earnings" testid="earnings">
+              {attr === undefined || earned === undefined ? (
+                <Empty>
+                  The attribution module is not available on this node, so no earnings are recorded.
+                </Empty>
+              ) : (
+                <>
+                  <KV
+                    rows={[
+                      ["Accrued", <Coin coin={{ amount: attr["accrued"] ?? "0", denom: "aopen" }} />],
+                      ["Claimed", <Coin coin={{ amount: attr["claimed"] ?? "0", denom: "aopen" }} />],
+                      ["Paid inferences", String(earned.history.length)],
+                    ]}
+                  />
+                  <BarChart
+                    label="earned per inference (OPEN)"
+                    values={earned.history.map((h) => Number(h.amount) / 1e18)}
+                    labels={earned.history.map((h) => `inference ${h.id} @${h.height}`)}
+                  />
+                  {earned.history.length > 0 && (
                     <Table
-                      head={["Row", "Earned"]}
-                      rows={byRow.map((r) => [
-                        <a href={`#/row/${String(r["row_id"])}`}>#{String(r["row_id"])}</a>,
-                        `${formatOpen(big(r["amount"]))} OPEN`,
+                      testid="earned-inferences"
+                      head={["Inference", "Height", "Earned"]}
+                      rows={[...earned.history].reverse().map((h) => [
+                        <a href={`#/inference/${h.id}`}>#{h.id}</a>,
+                        <a href={`#/block/${h.height}`}>{h.height}</a>,
+                        <span class="amount" data-amount={h.amount.toString()}>
+                          {formatOpen(h.amount)} OPEN
+                        </span>,
                       ])}
                     />
-                  </>
-                )}
-              </Card>
-              <Card title="Rows">
-                {rows === undefined ? (
-                  <Empty>The datanets module is not available.</Empty>
-                ) : (
-                  <RowsTable rows={rows} />
-                )}
-              </Card>
-            </>
-          );
-        }}
+                  )}
+                </>
+              )}
+            </Card>
+            <Card title="Rows by earnings" testid="row-earnings">
+              {rows === undefined ? (
+                <Empty>The datanets module is not available.</Empty>
+              ) : rows.length === 0 ? (
+                <Empty>No rows contributed.</Empty>
+              ) : (
+                <Table
+                  testid="rows"
+                  head={["Row", "Datanet", "Status", "Earned", "Inferences", "Content"]}
+                  rows={(earned?.byRow ?? rows.map((row) => ({ row, earned: 0n, inferences: "—" }))).map(
+                    (x) => {
+                      const r = x["row"] as J;
+                      return [
+                        <a href={`#/row/${String(r["id"])}`}>#{String(r["id"])}</a>,
+                        <a href={`#/datanet/${String(r["datanet_id"])}`}>{String(r["datanet_id"])}</a>,
+                        String(r["status"] ?? "")
+                          .replace("ROW_STATUS_", "")
+                          .toLowerCase(),
+                        `${formatOpen(big(x["earned"]))} OPEN`,
+                        String(x["inferences"]),
+                        <span class="clip">{String(r["content"] ?? "")}</span>,
+                      ];
+                    },
+                  )}
+                />
+              )}
+            </Card>
+          </>
+        )}
       </Show>
     </>
   );

@@ -1,6 +1,6 @@
 /** Blocks list (live), block detail, tx detail. */
 import { ApiError, type J, rest, rpc, txHash } from "../api.js";
-import { formatTime } from "../format.js";
+import { formatCoin, formatTime } from "../format.js";
 import { Card, Coins, Empty, Id, Json, KV, Show, Table, useLoad } from "../ui.js";
 import { BlockRows, recentBlocks, useLiveTick } from "./overview.js";
 
@@ -18,6 +18,27 @@ export function BlocksPage() {
   );
 }
 
+const ADDRESS = /^[a-z]+1[02-9ac-hj-np-z]{38,58}$/;
+
+/** An event attribute value: addresses become links, `123aopen` amounts readable OPEN. */
+function EventValue(props: { value: string }) {
+  const v = props.value;
+  if (ADDRESS.test(v) && !v.includes("valoper")) return <a href={`#/account/${v}`}>{v}</a>;
+  const coins = v.split(",");
+  if (coins.every((c) => /^\d+(\.\d+)?[a-z][a-z0-9/]*$/.test(c)))
+    return (
+      <span title={v}>
+        {coins
+          .map((c) => {
+            const [, amount = "0", denom = ""] = /^(\d+)(?:\.\d+)?(.*)$/.exec(c) ?? [];
+            return formatCoin(amount, denom);
+          })
+          .join(", ")}
+      </span>
+    );
+  return <>{v}</>;
+}
+
 /** Events as a compact table. */
 export function Events(props: { events: unknown }) {
   const evs = Array.isArray(props.events) ? (props.events as J[]) : [];
@@ -31,7 +52,9 @@ export function Events(props: { events: unknown }) {
             {((e["attributes"] as J[]) ?? []).map((a, j) => (
               <div key={j}>
                 <dt>{String(a["key"])}</dt>
-                <dd>{String(a["value"] ?? "")}</dd>
+                <dd>
+                  <EventValue value={String(a["value"] ?? "")} />
+                </dd>
               </div>
             ))}
           </dl>

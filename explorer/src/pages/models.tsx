@@ -1,7 +1,10 @@
 /** Models (list, detail with pinned datanet versions, prices, operators) and inferences (spans, fee split). */
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
 import { type J, restMaybe } from "../api.js";
-import { big, formatCoin, formatOpen } from "../format.js";
+import { big, formatCoin, short } from "../format.js";
 import { Card, Empty, Id, KV, Show, SplitChart, Table, useLoad } from "../ui.js";
 
 const MODELS_MISSING = "The models module is not available on this node.";
@@ -50,9 +53,8 @@ export function ModelPage(props: { id: string }) {
     const m = await restMaybe(`/openledger/models/v1/models/${props.id}`);
     if (m === undefined) return undefined;
     const ops = await restMaybe("/openledger/models/v1/operators", { "pagination.limit": 100 });
-    const inf = await restMaybe("/openledger/attribution/v1/inferences", {
-      model_id: props.id,
-      "pagination.limit": 20,
+    const inf = await restMaybe(`/openledger/attribution/v1/models/${props.id}/inferences`, {
+      "pagination.limit": 100,
     });
     return { m: (m["model"] as J) ?? m, ops: (ops?.["operators"] as J[] | undefined) ?? [], inf };
   }, [props.id]);
@@ -70,7 +72,9 @@ export function ModelPage(props: { id: string }) {
           const m = x.m;
           const id = String(m["id"]);
           const operators = x.ops.filter((o) => ((o["models"] as unknown[]) ?? []).map(String).includes(id));
-          const infs = (x.inf?.["inferences"] as J[] | undefined) ?? [];
+          const infs = [...((x.inf?.["inferences"] as J[] | undefined) ?? [])].sort(
+            (p, q) => Number(q["id"]) - Number(p["id"]),
+          );
           return (
             <>
               <Card title={String(m["name"])} testid="model">
@@ -115,18 +119,20 @@ export function ModelPage(props: { id: string }) {
                   />
                 )}
               </Card>
-              <Card title="Inference history">
+              <Card title="Inference history" testid="model-inferences">
                 {x.inf === undefined ? (
                   <Empty>The attribution module is not available on this node.</Empty>
                 ) : infs.length === 0 ? (
                   <Empty>No inferences yet.</Empty>
                 ) : (
                   <Table
-                    head={["Inference", "Height", "Fee"]}
+                    head={["Inference", "Height", "Fee", "Output tokens", "Rows paid"]}
                     rows={infs.map((i) => [
                       <a href={`#/inference/${String(i["id"])}`}>#{String(i["id"])}</a>,
-                      String(i["height"] ?? ""),
-                      formatCoin((i["fee"] as J | undefined)?.["amount"] ?? i["fee"], "aopen"),
+                      <a href={`#/block/${String(i["height"])}`}>{String(i["height"] ?? "")}</a>,
+                      formatCoin(i["fee"], "aopen"),
+                      String(i["output_tokens"] ?? ""),
+                      String(((i["rows"] as unknown[]) ?? []).length),
                     ])}
                   />
                 )}
@@ -139,11 +145,15 @@ export function ModelPage(props: { id: string }) {
   );
 }
 
-/** Split `text` at `spans` (`[start,end)` char offsets) into highlighted parts linked to rows. */
-export function highlight(
-  text: string,
-  spans: { start: number; end: number; rowId: string }[],
-): ComponentChildren[] {
+/** A matched span of an answer: UTF-16 offsets and the rows that hold it. */
+export interface Span {
+  start: number;
+  end: number;
+  rows: string[];
+}
+
+/** Split `text` at `spans` into highlighted parts, each linked to (the first of) the rows it came from. */
+export function highlight(text: string, spans: Span[]): ComponentChildren[] {
   const out: ComponentChildren[] = [];
   let at = 0;
   const sorted = [...spans].sort((a, b) => a.start - b.start);
@@ -153,7 +163,12 @@ export function highlight(
     if (start > at) out.push(text.slice(at, start));
     if (end > start)
       out.push(
-        <a class="span" href={`#/row/${s.rowId}`} title={`row ${s.rowId}`} data-row={s.rowId}>
+        <a
+          class="span"
+          href={`#/row/${s.rows[0] ?? ""}`}
+          title={`from row ${s.rows.join(", row ")}`}
+          data-rows={s.rows.join(",")}
+        >
           <mark>{text.slice(start, end)}</mark>
         </a>,
       );
@@ -163,8 +178,89 @@ export function highlight(
   return out;
 }
 
-/** One settled inference. */
-export function InferencePage(props: { id: string; sub: string }) {
+function b64ToHex(b64: unknown): string {
+  if (typeof b64 !== "string" || b64 === "") return "";
+  const bin = atob(b64);
+  return Array.from(bin, (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
+}
+
+/** The answer of an inference with its attributed spans (the chain stores only the answer's hash). */
+function Answer(props: { modelId: string; outputHash: string; initial: string }) {
+  const [text, setText] = useState(props.initial);
+  const [draft, setDraft] = useState(props.initial);
+  const load = useLoad(async () => {
+    if (text === "") return undefined;
+    const r = await restMaybe(`/openledger/attribution/v1/explain/${props.modelId}`, { text });
+    return r;
+  }, [props.modelId, text]);
+  const hash = text === "" ? "" : bytesToHex(sha256(new TextEncoder().encode(text)));
+  return (
+    <>
+      <form
+        class="answer-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setText(draft);
+        }}
+      >
+        <textarea
+          name="answer"
+          rows={3}
+          value={draft}
+          placeholder="The chain keeps only the answer's sha256: paste the answer to see which rows it came from"
+          onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
+        />
+        <button type="submit">Attribute</button>
+      </form>
+      {text !== "" && (
+        <p data-testid="answer-hash">
+          {props.outputHash === "" ? (
+            <span class="muted">no output hash on chain</span>
+          ) : hash === props.outputHash ? (
+            <span class="ok">✓ matches the settled output (sha256)</span>
+          ) : (
+            <span class="bad">✗ differs from the settled output's sha256</span>
+          )}
+        </p>
+      )}
+      <Show load={load}>
+        {(r) => {
+          if (text === "") return null;
+          if (r === undefined) return <Empty>Explain is not available on this node.</Empty>;
+          const spans = ((r["spans"] as J[]) ?? []).map((s) => ({
+            start: Number(s["char_start"] ?? 0),
+            end: Number(s["char_end"] ?? 0),
+            rows: ((s["row_ids"] as unknown[]) ?? []).map(String),
+          }));
+          return (
+            <>
+              <p class="answer" data-testid="answer">
+                {highlight(text, spans)}
+              </p>
+              <p class="muted">
+                {String(r["matched_tokens"] ?? 0)} of {String(r["total_tokens"] ?? 0)} tokens matched in{" "}
+                {spans.length} spans
+              </p>
+            </>
+          );
+        }}
+      </Show>
+    </>
+  );
+}
+
+const SPLIT_PARTS: [string, string][] = [
+  ["contributors", "contributors"],
+  ["owner", "model owner"],
+  ["operator", "operator"],
+  ["stakers", "stakers"],
+  ["platform", "platform"],
+  ["penalty_to_pool", "penalty → pool"],
+  ["unattributed_to_pool", "unattributed → pool"],
+];
+
+/** One settled inference: record, fee split chart, paid rows, and the answer with its spans. */
+export function InferencePage(props: { id: string; text: string }) {
   const load = useLoad(
     async () => await restMaybe(`/openledger/attribution/v1/inferences/${props.id}`),
     [props.id],
@@ -181,35 +277,64 @@ export function InferencePage(props: { id: string; sub: string }) {
               </Empty>
             );
           const inf = (r["inference"] as J) ?? r;
-          const answer = String(inf["output"] ?? inf["answer"] ?? "");
-          const spans = ((inf["spans"] as J[]) ?? []).map((s) => ({
-            start: Number(s["start"] ?? 0),
-            end: Number(s["end"] ?? 0),
-            rowId: String(s["row_id"] ?? ""),
-          }));
-          const split = ((inf["fee_split"] ?? inf["payouts"]) as J[] | undefined) ?? [];
+          const split = (inf["split"] as J) ?? {};
+          const rows = (inf["rows"] as J[]) ?? [];
           return (
             <>
-              <Card title="Answer" testid="answer">
-                <p class="answer">{highlight(answer, spans)}</p>
+              <Card title="Settlement" testid="inference">
                 <KV
                   rows={[
                     ["Model", <a href={`#/model/${String(inf["model_id"])}`}>{String(inf["model_id"])}</a>],
+                    ["Fee", formatCoin(inf["fee"], "aopen")],
                     [
-                      "Fee",
-                      `${formatOpen(big((inf["fee"] as J | undefined)?.["amount"] ?? inf["fee"]))} OPEN`,
+                      "Requester",
+                      <Id value={String(inf["requester"])} href={`#/account/${String(inf["requester"])}`} />,
                     ],
+                    [
+                      "Operator",
+                      <Id value={String(inf["operator"])} href={`#/account/${String(inf["operator"])}`} />,
+                    ],
+                    ["Tokens in / out", `${String(inf["input_tokens"])} / ${String(inf["output_tokens"])}`],
+                    ["Height", <a href={`#/block/${String(inf["height"])}`}>{String(inf["height"])}</a>],
+                    ["Attributed", inf["unattributed"] ? "no (unattributed)" : "yes"],
                   ]}
+                />
+              </Card>
+              <Card title="Answer">
+                <Answer
+                  modelId={String(inf["model_id"])}
+                  outputHash={b64ToHex(inf["output_sha256"])}
+                  initial={props.text}
                 />
               </Card>
               <Card title="Fee split">
                 <SplitChart
-                  parts={split.map((p) => ({
-                    label: String(p["role"] ?? p["recipient"] ?? p["address"] ?? ""),
-                    value: big(p["amount"]),
-                    text: `${formatOpen(big(p["amount"]))} OPEN`,
-                  }))}
+                  parts={SPLIT_PARTS.map(([k, label]) => ({
+                    label,
+                    value: big(split[k]),
+                    text: formatCoin(split[k] ?? "0", "aopen"),
+                  })).filter((p) => p.value > 0n)}
                 />
+              </Card>
+              <Card title={`Rows paid (${rows.length})`} testid="paid-rows">
+                {rows.length === 0 ? (
+                  <Empty>No rows were credited.</Empty>
+                ) : (
+                  <Table
+                    head={["Row", "Datanet", "Contributor", "Share", "Paid"]}
+                    rows={rows.map((w) => [
+                      <a href={`#/row/${String(w["row_id"])}`}>#{String(w["row_id"])}</a>,
+                      <a href={`#/datanet/${String(w["datanet_id"])}`}>{String(w["datanet_id"])}</a>,
+                      <a href={`#/contributor/${String(w["contributor"])}`}>
+                        {short(String(w["contributor"]), 10)}
+                      </a>,
+                      `${(Number(w["ppm"] ?? 0) / 10000).toFixed(2)}%`,
+                      <span class="amount" data-amount={String(w["amount"])}>
+                        {formatCoin(w["amount"], "aopen")}
+                      </span>,
+                    ])}
+                  />
+                )}
               </Card>
             </>
           );

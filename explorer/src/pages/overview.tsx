@@ -74,7 +74,8 @@ export function OverviewPage() {
   );
   useEffect(() => {
     // First render with chain data: read by test/bench/explorer.ts.
-    if (load.status === "ok" && performance.getEntriesByName(FIRST_RENDER).length === 0) performance.mark(FIRST_RENDER);
+    if (load.status === "ok" && performance.getEntriesByName(FIRST_RENDER).length === 0)
+      performance.mark(FIRST_RENDER);
   }, [load.status]);
   return (
     <Show load={load}>

@@ -60,8 +60,7 @@ export function ValidatorsPage() {
 /** The proposals page (gov v1). */
 export function ProposalsPage() {
   const load = useLoad(
-    async () =>
-      await restMaybe("/cosmos/gov/v1/proposals", { "pagination.limit": 100, "pagination.reverse": "true" }),
+    async () => await restMaybe("/cosmos/gov/v1/proposals", { "pagination.limit": 100 }),
     [],
   );
   return (

@@ -3,11 +3,14 @@
  * `src/serve/gateway.ts`). Runs until SIGINT / SIGTERM.
  */
 import type { Command } from "commander";
+import { parseGasPrice } from "../../client/amount.js";
 import { ChainClient, DEFAULT_NODE, DEFAULT_PREFIX } from "../../client/client.js";
 import { ClientCode, clientError } from "../../client/errors.js";
-import { decodeAddress } from "../../crypto/address.js";
+import { decodeAddress, toBech32 } from "../../crypto/address.js";
 import { Gateway } from "../../serve/gateway.js";
+import { chainSettler, type Settler } from "../../serve/settle.js";
 import { emit, expandHome, runCommand } from "../output.js";
+import { keyringFromFlags } from "./keys.js";
 
 interface ServeFlags {
   node: string;
@@ -20,6 +23,12 @@ interface ServeFlags {
   maxConcurrency: string;
   maxBodyBytes: string;
   allowHttpArtifacts?: boolean;
+  /** Key that signs MsgSettleInference for calls carrying a signed request (attribution). */
+  settleFrom?: string;
+  settleGasPrices: string;
+  keyringBackend?: string;
+  keyringDir?: string;
+  keyringPasswordFile?: string;
 }
 
 function int(s: string, what: string, min: number): number {
@@ -46,6 +55,11 @@ export function registerServeCommand(program: Command): void {
     .option("--max-concurrency <n>", "requests handled at once (more get 429)", "16")
     .option("--max-body-bytes <n>", "largest request body", String(1024 * 1024))
     .option("--allow-http-artifacts", "fetch http(s) artifact URIs")
+    .option("--settle-from <key>", "operator key: settle calls carrying a signed request on chain")
+    .option("--keyring-backend <backend>", "keyring backend (with --settle-from)", "file")
+    .option("--keyring-dir <dir>", "directory holding keyring-<backend>/ (default: --home)")
+    .option("--keyring-password-file <path>", "file keyring password (with --settle-from)")
+    .option("--settle-gas-prices <price>", "gas price of settlement txs", "1000000000aopen")
     .action(async (f: ServeFlags, c: Command) =>
       runCommand(c, async (g) => {
         if (f.operator) {
@@ -57,6 +71,17 @@ export function registerServeCommand(program: Command): void {
         }
         const client = ChainClient.connect(f.node);
         const dataDir = expandHome(f.dataDir ?? `${g.home}/serve`);
+        let settle: Settler | undefined;
+        if (f.settleFrom) {
+          const kr = keyringFromFlags(f, g);
+          const key = await kr.unlock((await kr.find(f.settleFrom)).name);
+          const address = toBech32(DEFAULT_PREFIX, key.address);
+          if (f.operator && f.operator !== address)
+            throw clientError(ClientCode.InvalidArgument, "--settle-from is not the key of --operator");
+          settle = chainSettler(client, key.privateKey, address, {
+            gasPrice: parseGasPrice(f.settleGasPrices),
+          });
+        }
         const gw = await Gateway.start({
           query: (path, data) => client.abciQuery(path, data),
           dataDir,
@@ -68,6 +93,7 @@ export function registerServeCommand(program: Command): void {
           maxConcurrency: int(f.maxConcurrency, "--max-concurrency", 1),
           maxBodyBytes: int(f.maxBodyBytes, "--max-body-bytes", 1),
           allowHttpArtifacts: f.allowHttpArtifacts ?? false,
+          ...(settle ? { settle } : {}),
         });
         const info = { url: gw.url, data_dir: dataDir, operator: f.operator ?? "" };
         emit(g.output, info, () => [`serving on ${gw.url} (data dir ${dataDir})`]);

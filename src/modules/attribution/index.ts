@@ -2,6 +2,12 @@
 export * from "./errors.js";
 export * from "./events.js";
 export * from "./expectedKeepers.js";
+export {
+  defaultAttributionGenesis,
+  exportAttributionGenesis,
+  initAttributionGenesis,
+  parseAttributionGenesis,
+} from "./genesis.js";
 export * from "./indexProvider.js";
 export {
   AttributionKeeper,

@@ -49,7 +49,9 @@ export interface IndexBuildEvent {
 
 /** The meta stored in a segment's header. */
 export function segmentMeta(datanetId: bigint, version: bigint, root: Uint8Array): Uint8Array {
-  return utf8(JSON.stringify({ datanet: datanetId.toString(), version: version.toString(), root: toHex(root) }));
+  return utf8(
+    JSON.stringify({ datanet: datanetId.toString(), version: version.toString(), root: toHex(root) }),
+  );
 }
 
 /** The context's store without gas metering (reads for derived data). */
@@ -127,7 +129,10 @@ export class StateIndexProvider implements IndexProvider {
       segment = buildSegment(rows, { meta });
     } catch (e) {
       if (e instanceof EngineError)
-        throw attributionError(AttributionCode.IndexUnavailable, `index of datanet ${datanetId} v${k}: ${e.message}`);
+        throw attributionError(
+          AttributionCode.IndexUnavailable,
+          `index of datanet ${datanetId} v${k}: ${e.message}`,
+        );
       throw e;
     }
     this.onBuild?.({ datanetId, version: k, rows: rows.length, tokens: segment.tokenCount, reason });

@@ -20,8 +20,9 @@
  *   no rows at all) to the community pool.
  * Claimable rewards stay in the module account until MsgClaimRewards pays them (once).
  */
-import type { BigCoin } from "../../app/coins.js";
+
 import { bech32Of } from "../../app/addressCache.js";
+import type { BigCoin } from "../../app/coins.js";
 import { SIG_VERIFY_COST_SECP256K1 } from "../../app/gas.js";
 import { PrefixReader, PrefixStore } from "../../app/prefixStore.js";
 import type { Context } from "../../app/types.js";
@@ -33,8 +34,8 @@ import {
   type Segment,
   tokenize,
 } from "../../attribution/engine/index.js";
-import { sha256 } from "../../crypto/hash.js";
 import { decodeAddress } from "../../crypto/address.js";
+import { sha256 } from "../../crypto/hash.js";
 import type { KVReader, KVStore } from "../../store/types.js";
 import { fromHex, readUint64BE, toHex, uint64BE } from "../../types/bytes.js";
 import { FEE_COLLECTOR } from "../auth/keys.js";
@@ -205,7 +206,8 @@ export class AttributionKeeper {
     const store = this.store(ctx);
     if (prevUnlock !== undefined && prevUnlock > 0n) store.delete(unlockQueueKey(prevUnlock, r, o));
     const unlock = big(c.unlockHeight);
-    if (BigInt(c.unlocking || "0") > 0n && unlock > 0n) store.set(unlockQueueKey(unlock, r, o), new Uint8Array());
+    if (BigInt(c.unlocking || "0") > 0n && unlock > 0n)
+      store.set(unlockQueueKey(unlock, r, o), new Uint8Array());
     if (BigInt(c.amount || "0") === 0n && BigInt(c.unlocking || "0") === 0n) store.delete(creditKey(r, o));
     else store.set(creditKey(r, o), Credit.encode(c).finish());
   }
@@ -268,7 +270,9 @@ export class AttributionKeeper {
       c.unlockHeight = 0;
       this.putCredit(ctx, c);
       if (amount > 0n) {
-        this.bank().sendCoinsFromModuleToAccount(ctx, MODULE_NAME, r, [{ denom: ctx.chain.bondDenom, amount }]);
+        this.bank().sendCoinsFromModuleToAccount(ctx, MODULE_NAME, r, [
+          { denom: ctx.chain.bondDenom, amount },
+        ]);
       }
       ctx.events.emit(
         attributionEvent(EventType.CreditWithdrawn, [
@@ -289,17 +293,25 @@ export class AttributionKeeper {
     const height = BigInt(ctx.header.height);
     const opAddr = parseAddress(ctx, "operator", m.operator);
     const reqAddr = parseAddress(ctx, "requester", req.requester);
-    if (req.chainId.length === 0 || req.chainId.length > MAX_CHAIN_ID) invalid("request chain id is malformed");
-    if (!/^[0-9a-f]{64}$/.test(req.promptSha256)) invalid("prompt_sha256 must be 64 lowercase hex characters");
+    if (req.chainId.length === 0 || req.chainId.length > MAX_CHAIN_ID)
+      invalid("request chain id is malformed");
+    if (!/^[0-9a-f]{64}$/.test(req.promptSha256))
+      invalid("prompt_sha256 must be 64 lowercase hex characters");
     if (req.maxFee < 0n) invalid("max_fee must be a non-negative integer");
     if (req.modelId === 0n) invalid("model id is required");
     if (req.nonce === 0n) invalid("nonce must be positive");
     if (m.inputTokens > 1_000_000_000n) invalid("input token count is too large");
     if (BigInt(Buffer.byteLength(m.output, "utf8")) > p.maxOutputBytes) {
-      throw attributionError(AttributionCode.OutputTooLarge, `output is longer than ${p.maxOutputBytes} bytes`);
+      throw attributionError(
+        AttributionCode.OutputTooLarge,
+        `output is longer than ${p.maxOutputBytes} bytes`,
+      );
     }
     if (req.chainId !== ctx.header.chainId) {
-      throw attributionError(AttributionCode.WrongChain, `request is for chain ${JSON.stringify(req.chainId)}`);
+      throw attributionError(
+        AttributionCode.WrongChain,
+        `request is for chain ${JSON.stringify(req.chainId)}`,
+      );
     }
     if (height > req.expiryHeight) {
       throw attributionError(AttributionCode.RequestExpired, `request expired at height ${req.expiryHeight}`);
@@ -311,7 +323,8 @@ export class AttributionKeeper {
         throw attributionError(AttributionCode.InvalidSignature, "pubkey does not match the requester");
     } else {
       const k = this.deps.accounts().getAccount(ctx, reqAddr)?.pubKey;
-      if (!k) throw attributionError(AttributionCode.MissingPubKey, `no public key known for ${req.requester}`);
+      if (!k)
+        throw attributionError(AttributionCode.MissingPubKey, `no public key known for ${req.requester}`);
       pubKey = k;
     }
     ctx.gasMeter.consume(SIG_VERIFY_COST_SECP256K1, "attribution: request signature");
@@ -319,7 +332,10 @@ export class AttributionKeeper {
       throw attributionError(AttributionCode.InvalidSignature, "request signature does not verify");
     const store = this.store(ctx);
     if (store.has(nonceKey(reqAddr, req.nonce))) {
-      throw attributionError(AttributionCode.NonceUsed, `nonce ${req.nonce} of ${req.requester} already used`);
+      throw attributionError(
+        AttributionCode.NonceUsed,
+        `nonce ${req.nonce} of ${req.requester} already used`,
+      );
     }
     const models = this.deps.models();
     const model = models.getModel(ctx, req.modelId);
@@ -331,9 +347,18 @@ export class AttributionKeeper {
     const tokens = tokenize(m.output);
     const outTokens = BigInt(tokens.length);
     const prices = models.prices(ctx, req.modelId) ?? { inputPer1k: 0n, outputPer1k: 0n };
-    const fee = inferenceFee(m.inputTokens, outTokens, prices.inputPer1k, prices.outputPer1k, p.platformFee.amount);
+    const fee = inferenceFee(
+      m.inputTokens,
+      outTokens,
+      prices.inputPer1k,
+      prices.outputPer1k,
+      p.platformFee.amount,
+    );
     if (fee > req.maxFee) {
-      throw attributionError(AttributionCode.FeeAboveMax, `fee ${fee} is above the request's max fee ${req.maxFee}`);
+      throw attributionError(
+        AttributionCode.FeeAboveMax,
+        `fee ${fee} is above the request's max fee ${req.maxFee}`,
+      );
     }
     const credit = this.getCredit(ctx, req.requester, m.operator);
     const avail = BigInt(credit.amount || "0");
@@ -423,9 +448,12 @@ export class AttributionKeeper {
       });
     }
     toPool += penalty + unattributedToPool;
-    if (toPool > 0n) this.deps.communityPool().fundCommunityPoolFromModule(ctx, MODULE_NAME, [{ denom, amount: toPool }]);
+    if (toPool > 0n)
+      this.deps.communityPool().fundCommunityPoolFromModule(ctx, MODULE_NAME, [{ denom, amount: toPool }]);
     if (parts.stakers > 0n) {
-      this.bank().sendCoinsFromModuleToModule(ctx, MODULE_NAME, FEE_COLLECTOR, [{ denom, amount: parts.stakers }]);
+      this.bank().sendCoinsFromModuleToModule(ctx, MODULE_NAME, FEE_COLLECTOR, [
+        { denom, amount: parts.stakers },
+      ]);
     }
     this.accrue(ctx, model.owner, parts.owner);
     this.accrue(ctx, m.operator, parts.operator);
@@ -463,7 +491,10 @@ export class AttributionKeeper {
     store.set(byAddressKey(BY_REQUESTER_PREFIX, reqAddr, id), new Uint8Array());
     store.set(byAddressKey(BY_OPERATOR_PREFIX, opAddr, id), new Uint8Array());
     for (const c of [...contributors].sort()) {
-      store.set(byAddressKey(BY_CONTRIBUTOR_PREFIX, parseAddress(ctx, "contributor", c), id), new Uint8Array());
+      store.set(
+        byAddressKey(BY_CONTRIBUTOR_PREFIX, parseAddress(ctx, "contributor", c), id),
+        new Uint8Array(),
+      );
     }
     ctx.events.emit(
       attributionEvent(EventType.InferenceSettled, [
@@ -493,7 +524,8 @@ export class AttributionKeeper {
       throw attributionError(AttributionCode.OutputTooLarge, `text is longer than ${p.maxOutputBytes} bytes`);
     }
     const models = this.deps.models();
-    if (!models.getModel(ctx, modelId)) throw attributionError(AttributionCode.ModelNotFound, `model ${modelId} not found`);
+    if (!models.getModel(ctx, modelId))
+      throw attributionError(AttributionCode.ModelNotFound, `model ${modelId} not found`);
     const segments = this.segmentsOf(ctx, models.pinnedVersions(ctx, modelId));
     try {
       return this.engine(p, segments, text, maxWork);
@@ -514,7 +546,9 @@ export class AttributionKeeper {
   /** Rewards of an address (zeros when none). */
   getRewards(ctx: Context, address: string): RewardAccount {
     const bz = this.store(ctx).get(rewardKey(parseAddress(ctx, "address", address)));
-    return bz === undefined ? RewardAccount.create({ address, accrued: "0", claimed: "0" }) : RewardAccount.decode(bz);
+    return bz === undefined
+      ? RewardAccount.create({ address, accrued: "0", claimed: "0" })
+      : RewardAccount.decode(bz);
   }
 
   /** Write a reward account. */
@@ -527,11 +561,14 @@ export class AttributionKeeper {
     const addr = parseAddress(ctx, "claimant", claimant);
     const r = this.getRewards(ctx, claimant);
     const amount = BigInt(r.accrued || "0");
-    if (amount === 0n) throw attributionError(AttributionCode.NothingToClaim, `${claimant} has nothing to claim`);
+    if (amount === 0n)
+      throw attributionError(AttributionCode.NothingToClaim, `${claimant} has nothing to claim`);
     r.accrued = "0";
     r.claimed = (BigInt(r.claimed || "0") + amount).toString();
     this.putRewards(ctx, r);
-    this.bank().sendCoinsFromModuleToAccount(ctx, MODULE_NAME, addr, [{ denom: ctx.chain.bondDenom, amount }]);
+    this.bank().sendCoinsFromModuleToAccount(ctx, MODULE_NAME, addr, [
+      { denom: ctx.chain.bondDenom, amount },
+    ]);
     ctx.events.emit(
       attributionEvent(EventType.RewardsClaimed, [
         ["claimant", claimant],
@@ -581,10 +618,19 @@ export class AttributionKeeper {
     const id = big(r.id);
     store.set(inferenceKey(id), InferenceRecord.encode(r).finish());
     store.set(byModelKey(big(r.modelId), id), new Uint8Array());
-    store.set(byAddressKey(BY_REQUESTER_PREFIX, parseAddress(ctx, "requester", r.requester), id), new Uint8Array());
-    store.set(byAddressKey(BY_OPERATOR_PREFIX, parseAddress(ctx, "operator", r.operator), id), new Uint8Array());
+    store.set(
+      byAddressKey(BY_REQUESTER_PREFIX, parseAddress(ctx, "requester", r.requester), id),
+      new Uint8Array(),
+    );
+    store.set(
+      byAddressKey(BY_OPERATOR_PREFIX, parseAddress(ctx, "operator", r.operator), id),
+      new Uint8Array(),
+    );
     for (const c of new Set((r.rows ?? []).map((x) => x.contributor ?? "").filter((x) => x))) {
-      store.set(byAddressKey(BY_CONTRIBUTOR_PREFIX, parseAddress(ctx, "contributor", c), id), new Uint8Array());
+      store.set(
+        byAddressKey(BY_CONTRIBUTOR_PREFIX, parseAddress(ctx, "contributor", c), id),
+        new Uint8Array(),
+      );
     }
   }
 
@@ -600,7 +646,8 @@ export class AttributionKeeper {
       const c = Credit.decode(v);
       sum += BigInt(c.amount || "0") + BigInt(c.unlocking || "0");
     }
-    for (const [, v] of this.entries(ctx, REWARD_PREFIX)) sum += BigInt(RewardAccount.decode(v).accrued || "0");
+    for (const [, v] of this.entries(ctx, REWARD_PREFIX))
+      sum += BigInt(RewardAccount.decode(v).accrued || "0");
     return sum;
   }
 
@@ -677,7 +724,9 @@ export class AttributionKeeper {
           const c = row.contributor ?? "";
           per.set(c, (per.get(c) ?? 0n) + BigInt(Buffer.byteLength(row.content ?? "", "utf8")));
         }
-        for (const [address, weight] of [...per.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+        for (const [address, weight] of [...per.entries()].sort((a, b) =>
+          a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0,
+        )) {
           if (weight > 0n && address) out.push({ datanetId: d, address, weight, penalised: true });
         }
       }

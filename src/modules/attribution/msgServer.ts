@@ -56,7 +56,12 @@ export const ATTRIBUTION_MSGS = [
     signer: "operator",
     amino: "openledger/MsgSettleInference",
   },
-  { name: "MsgClaimRewards", codec: MsgClaimRewardsCodec, signer: "claimant", amino: "openledger/MsgClaimRewards" },
+  {
+    name: "MsgClaimRewards",
+    codec: MsgClaimRewardsCodec,
+    signer: "claimant",
+    amino: "openledger/MsgClaimRewards",
+  },
   {
     name: "MsgUpdateParams",
     codec: MsgUpdateParamsCodec,
@@ -124,7 +129,11 @@ export function attributionMsgDefs(keeper: AttributionKeeper): MsgDef<unknown>[]
       decode: (b) => codec.decode(b),
       encode: (m) => codec.encode(m).finish(),
       signers: (m, chain: ChainConfig) => [
-        parseAddress({ chain }, spec.signer, typeof m[spec.signer] === "string" ? (m[spec.signer] as string) : ""),
+        parseAddress(
+          { chain },
+          spec.signer,
+          typeof m[spec.signer] === "string" ? (m[spec.signer] as string) : "",
+        ),
       ],
       amino: aminoConverter(spec.amino, codec),
       handle,

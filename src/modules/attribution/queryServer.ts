@@ -6,7 +6,13 @@ import type { Context, ModuleRegistrar } from "../../app/types.js";
 import { readUint64BE } from "../../types/bytes.js";
 import { CodedError } from "../../types/errors.js";
 import { type AttributionKeeper, parseAddress } from "./keeper.js";
-import { BY_CONTRIBUTOR_PREFIX, BY_OPERATOR_PREFIX, BY_REQUESTER_PREFIX, byAddressKey, byModelKey } from "./keys.js";
+import {
+  BY_CONTRIBUTOR_PREFIX,
+  BY_OPERATOR_PREFIX,
+  BY_REQUESTER_PREFIX,
+  byAddressKey,
+  byModelKey,
+} from "./keys.js";
 import {
   big,
   type InferenceRecord,
@@ -33,7 +39,13 @@ import {
 export const QUERY_SERVICE = "/openledger.attribution.v1.Query";
 
 type ProtoPage =
-  | { key?: Uint8Array | null; offset?: unknown; limit?: unknown; countTotal?: boolean | null; reverse?: boolean | null }
+  | {
+      key?: Uint8Array | null;
+      offset?: unknown;
+      limit?: unknown;
+      countTotal?: boolean | null;
+      reverse?: boolean | null;
+    }
   | null
   | undefined;
 
@@ -52,7 +64,8 @@ function mapCoded<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof CodedError && e.codespace === "attribution" && e.code === 2) throw invalidArgument(e.message);
+    if (e instanceof CodedError && e.codespace === "attribution" && e.code === 2)
+      throw invalidArgument(e.message);
     throw e;
   }
 }
@@ -110,12 +123,16 @@ export function registerAttributionQueries(r: ModuleRegistrar, keeper: Attributi
 
   q("Credit", (ctx, data) => {
     const req = decodeRequest((b) => QueryCreditRequest.decode(b), data);
-    return QueryCreditResponse.encode({ credit: keeper.getCredit(ctx, req.requester, req.operator) }).finish();
+    return QueryCreditResponse.encode({
+      credit: keeper.getCredit(ctx, req.requester, req.operator),
+    }).finish();
   });
 
   q("NonceUsed", (ctx, data) => {
     const req = decodeRequest((b) => QueryNonceUsedRequest.decode(b), data);
-    return QueryNonceUsedResponse.encode({ used: keeper.nonceUsed(ctx, req.requester, big(req.nonce)) }).finish();
+    return QueryNonceUsedResponse.encode({
+      used: keeper.nonceUsed(ctx, req.requester, big(req.nonce)),
+    }).finish();
   });
 
   q("Explain", (ctx, data) => {

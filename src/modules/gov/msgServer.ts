@@ -225,7 +225,7 @@ export function govMsgDefs(keeper: GovKeeper): MsgDef<unknown>[] {
     typeUrl: MsgUpdateTimelockParams.typeUrl,
     module: MODULE_NAME,
     decode: (b) => MsgUpdateTimelockParams.decode(b),
-    encode: (m) => MsgUpdateTimelockParams.encode(m),
+    encode: (m) => MsgUpdateTimelockParams.encode(m).finish(),
     signers: (m, chain) => [addr("authority", m.authority, chain)],
     handle(ctx, m) {
       checkAuthority(ctx, keeper, m.authority);

@@ -15,27 +15,43 @@ export interface MsgUpdateTimelockParams {
   executionDelaySeconds: bigint;
 }
 
-/** Codec of `MsgUpdateTimelockParams`. */
+/** Codec of `MsgUpdateTimelockParams` (shaped like cosmjs-types' codecs, so a CosmJS Registry takes it). */
 export const MsgUpdateTimelockParams = {
   typeUrl: "/openledger.gov.v1.MsgUpdateTimelockParams",
   /** Encode. */
-  encode(m: MsgUpdateTimelockParams): Uint8Array {
-    const w = BinaryWriter.create();
+  encode(m: MsgUpdateTimelockParams, w: BinaryWriter = BinaryWriter.create()): BinaryWriter {
     if (m.authority !== "") w.uint32(10).string(m.authority);
     if (m.executionDelaySeconds !== 0n) w.uint32(16).uint64(m.executionDelaySeconds);
-    return w.finish();
+    return w;
   },
   /** Decode. */
-  decode(b: Uint8Array): MsgUpdateTimelockParams {
-    const r = new BinaryReader(b);
+  decode(b: Uint8Array | BinaryReader, length?: number): MsgUpdateTimelockParams {
+    const r = b instanceof BinaryReader ? b : new BinaryReader(b);
+    const end = length === undefined ? r.len : r.pos + length;
     const m: MsgUpdateTimelockParams = { authority: "", executionDelaySeconds: 0n };
-    while (r.pos < r.len) {
+    while (r.pos < end) {
       const tag = r.uint32();
       if (tag >>> 3 === 1) m.authority = r.string();
       else if (tag >>> 3 === 2) m.executionDelaySeconds = r.uint64();
       else r.skipType(tag & 7);
     }
     return m;
+  },
+  /** From a partial object. */
+  fromPartial(o: Partial<MsgUpdateTimelockParams>): MsgUpdateTimelockParams {
+    return { authority: o.authority ?? "", executionDelaySeconds: BigInt(o.executionDelaySeconds ?? 0n) };
+  },
+  /** From proto JSON (camelCase). */
+  fromJSON(o: unknown): MsgUpdateTimelockParams {
+    const j = (typeof o === "object" && o !== null ? o : {}) as Record<string, unknown>;
+    return {
+      authority: String(j["authority"] ?? ""),
+      executionDelaySeconds: BigInt(String(j["executionDelaySeconds"] ?? "0")),
+    };
+  },
+  /** To proto JSON (camelCase). */
+  toJSON(m: MsgUpdateTimelockParams): Record<string, unknown> {
+    return { authority: m.authority, executionDelaySeconds: m.executionDelaySeconds.toString() };
   },
 };
 

@@ -48,3 +48,9 @@ export interface ModelsReader {
   /** The model's prices, or undefined when it does not exist. */
   prices(ctx: Context, modelId: bigint): ModelPrices | undefined;
 }
+
+/** The distribution module's community pool (fees go there when it is wired; else a module account). */
+export interface ModelsCommunityPool {
+  /** Move `coins` from an account into the community pool. */
+  fundCommunityPool(ctx: Context, from: Uint8Array, coins: readonly BigCoin[]): void;
+}

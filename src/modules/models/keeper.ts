@@ -15,6 +15,7 @@ import {
   COMMUNITY_POOL_MODULE,
   type ModelPrices,
   type ModelsBankKeeper,
+  type ModelsCommunityPool,
   type ModelsDatanetsKeeper,
   type ModelsReader,
 } from "./expectedKeepers.js";
@@ -134,6 +135,7 @@ export class ModelsKeeper implements ModelsReader {
   constructor(
     private readonly bank: () => ModelsBankKeeper,
     private readonly datanets: () => ModelsDatanetsKeeper,
+    private readonly communityPool?: () => ModelsCommunityPool,
   ) {}
 
   /** The store under models' prefix. */
@@ -251,8 +253,11 @@ export class ModelsKeeper implements ModelsReader {
     const ownerBytes = parseAddress(ctx, "owner", owner);
     const m = this.checkModel(ctx, owner, input);
     const fee = this.params(ctx).registrationFee;
-    if (fee.amount > 0n)
-      this.bank().sendCoinsFromAccountToModule(ctx, ownerBytes, COMMUNITY_POOL_MODULE, [fee]);
+    if (fee.amount > 0n) {
+      const pool = this.communityPool?.();
+      if (pool) pool.fundCommunityPool(ctx, ownerBytes, [fee]);
+      else this.bank().sendCoinsFromAccountToModule(ctx, ownerBytes, COMMUNITY_POOL_MODULE, [fee]);
+    }
     return this.createModel(ctx, ownerBytes, m, 0n);
   }
 

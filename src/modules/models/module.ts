@@ -2,7 +2,7 @@
 
 import { moduleAddressOf } from "../../app/addressCache.js";
 import type { AppModule, ChainConfig, Context, Invariant, ModuleRegistrar } from "../../app/types.js";
-import type { ModelsBankKeeper, ModelsDatanetsKeeper } from "./expectedKeepers.js";
+import type { ModelsBankKeeper, ModelsCommunityPool, ModelsDatanetsKeeper } from "./expectedKeepers.js";
 import {
   defaultModelsGenesis,
   exportModelsGenesis,
@@ -22,6 +22,8 @@ export interface ModelsModuleDeps {
   datanets: () => ModelsDatanetsKeeper;
   /** Balance of the `models` module account in the bond denom (for the escrow invariant). */
   escrowBalance?: (ctx: Context, address: Uint8Array, denom: string) => bigint;
+  /** The distribution community pool for registration fees (default: the `community_pool` module account). */
+  communityPool?: () => ModelsCommunityPool;
 }
 
 /** The invariant `models/escrow`: the `models` account holds at least the open bounties and bonds. */
@@ -53,7 +55,7 @@ export class ModelsModule implements AppModule {
 
   /** Build the keeper over the app's bank keeper and the datanets keeper. */
   constructor(deps: ModelsModuleDeps) {
-    this.keeper = new ModelsKeeper(deps.bank, deps.datanets);
+    this.keeper = new ModelsKeeper(deps.bank, deps.datanets, deps.communityPool);
     this.invariants = deps.escrowBalance ? [escrowInvariant(this.keeper, deps.escrowBalance)] : [];
   }
 

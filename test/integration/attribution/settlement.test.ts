@@ -5,12 +5,12 @@ import type { EncodeObject } from "@cosmjs/proto-signing";
 import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import type { ExecTxResult } from "../../../src/abci/types.js";
+import type { OpenLedgerApp } from "../../../src/app/app.js";
 import { EventManager } from "../../../src/app/events.js";
 import { GasMeter } from "../../../src/app/gas.js";
 import { ReadOnlyStore } from "../../../src/app/prefixStore.js";
 import { toProtoNames } from "../../../src/app/protoJson.js";
 import { Context, makeChainConfig } from "../../../src/app/types.js";
-import type { OpenLedgerApp } from "../../../src/app/app.js";
 import { tokenize } from "../../../src/attribution/engine/index.js";
 import {
   ATTRIBUTION,
@@ -20,14 +20,15 @@ import {
   defaultAttributionParams,
   type InferenceRequestData,
   MODULE_NAME,
+  parseAttributionGenesis,
   requestProto,
   signRequest,
 } from "../../../src/modules/attribution/index.js";
 import {
+  Params as AttrParams,
   big,
   MsgClaimRewardsResponse,
   MsgSettleInferenceResponse,
-  Params as AttrParams,
   QueryExplainRequest,
   QueryExplainResponse,
   QueryInferencesByAddressRequest,
@@ -37,13 +38,28 @@ import {
   QueryRowEarningsRequest,
   QueryRowEarningsResponse,
 } from "../../../src/modules/attribution/proto.js";
-import { DatanetsModule, datanetsRegistryTypes, defaultDatanetsParams } from "../../../src/modules/datanets/index.js";
+import {
+  DatanetsModule,
+  datanetsRegistryTypes,
+  defaultDatanetsParams,
+} from "../../../src/modules/datanets/index.js";
 import { Params as DnParams, Visibility } from "../../../src/modules/datanets/proto.js";
 import { defaultModelsParams, ModelsModule, modelsRegistryTypes } from "../../../src/modules/models/index.js";
-import { ModelKind, Params as ModelsParams, ModelStatus, OperatorStatus } from "../../../src/modules/models/proto.js";
+import {
+  ModelKind,
+  ModelStatus,
+  Params as ModelsParams,
+  OperatorStatus,
+} from "../../../src/modules/models/proto.js";
 import type { StakingStack } from "../../../src/modules/staking/stack.js";
 import type { StateStore } from "../../../src/store/index.js";
-import { createTestApp, runBlock, signTx, type TestAccount, testRegistry } from "../../../src/testing/index.js";
+import {
+  createTestApp,
+  runBlock,
+  signTx,
+  type TestAccount,
+  testRegistry,
+} from "../../../src/testing/index.js";
 
 for (const [url, type] of [...datanetsRegistryTypes, ...modelsRegistryTypes, ...attributionRegistryTypes]) {
   if (!testRegistry.lookupType(url)) testRegistry.register(url, type);
@@ -169,7 +185,12 @@ class Chain {
   }
 
   /** The tx fails with the code, and neither attribution state nor any balance changes. */
-  async fails(signer: TestAccount, msgs: EncodeObject[], code: number, codespace = ATTRIBUTION): Promise<void> {
+  async fails(
+    signer: TestAccount,
+    msgs: EncodeObject[],
+    code: number,
+    codespace = ATTRIBUTION,
+  ): Promise<void> {
     const before = this.app.exportGenesis()[MODULE_NAME];
     const dnBefore = this.app.exportGenesis()["datanets"];
     const balances = await this.balances();
@@ -192,15 +213,17 @@ class Chain {
   }
 
   async balances(): Promise<bigint[]> {
-    const addrs = [
-      ...this.accounts.map((a) => a.address),
-      this.app.moduleAccountAddress(MODULE_NAME),
-    ];
+    const addrs = [...this.accounts.map((a) => a.address), this.app.moduleAccountAddress(MODULE_NAME)];
     return Promise.all(addrs.map((a) => this.balance(a)));
   }
 
   async query<T>(path: string, data: Uint8Array, decode: (b: Uint8Array) => T): Promise<T> {
-    const r = await this.app.query({ path: `/openledger.attribution.v1.Query/${path}`, data, height: 0, prove: false });
+    const r = await this.app.query({
+      path: `/openledger.attribution.v1.Query/${path}`,
+      data,
+      height: 0,
+      prove: false,
+    });
     assert.equal(r.code, 0, r.log);
     return decode(r.value);
   }
@@ -218,7 +241,12 @@ class Chain {
       new ReadOnlyStore(this.store.working),
       new GasMeter(undefined),
       new EventManager(),
-      { height: this.height, time: { seconds: 0n, nanos: 0 }, chainId: this.chainId, proposer: new Uint8Array() },
+      {
+        height: this.height,
+        time: { seconds: 0n, nanos: 0 },
+        chainId: this.chainId,
+        proposer: new Uint8Array(),
+      },
       "query",
       makeChainConfig(),
     );
@@ -305,10 +333,14 @@ describe("attribution settlement", () => {
         visibility: Visibility.VISIBILITY_PUBLIC,
       }),
     ]);
-    await c.ok(owner, [dn("MsgAddRows", { owner: owner.address, datanetId: 1, rows: rows("seed row of the owner") })]);
+    await c.ok(owner, [
+      dn("MsgAddRows", { owner: owner.address, datanetId: 1, rows: rows("seed row of the owner") }),
+    ]);
     await c.ok(owner, [dn("MsgPublishDatanet", { owner: owner.address, datanetId: 1 })]);
     await c.ok(alice, [dn("MsgContribute", { contributor: alice.address, datanetId: 1, rows: rows(ROW_A) })]);
-    await c.ok(bob, [dn("MsgContribute", { contributor: bob.address, datanetId: 1, rows: rows(ROW_B, ROW_C) })]);
+    await c.ok(bob, [
+      dn("MsgContribute", { contributor: bob.address, datanetId: 1, rows: rows(ROW_B, ROW_C) }),
+    ]);
     // Rows: 1 owner seed, 2 alice A, 3 bob B, 4 bob C (rejected: bob's penalty score reaches the threshold).
     await c.ok(owner, [
       dn("MsgReviewContributions", {
@@ -334,13 +366,23 @@ describe("attribution settlement", () => {
       }),
     ]);
     const bond = defaultModelsParams().minOperatorBond!;
-    await c.ok(op, [mm("MsgRegisterOperator", { operator: op.address, endpoint: "http://127.0.0.1:2", bond })]);
+    await c.ok(op, [
+      mm("MsgRegisterOperator", { operator: op.address, endpoint: "http://127.0.0.1:2", bond }),
+    ]);
     await c.ok(op, [mm("MsgServeModels", { operator: op.address, serve: [2], stop: [] })]);
     await c.ok(requester, [
-      at("MsgDepositCredit", { requester: requester.address, operator: op.address, amount: aopen(50n * OPEN) }),
+      at("MsgDepositCredit", {
+        requester: requester.address,
+        operator: op.address,
+        amount: aopen(50n * OPEN),
+      }),
     ]);
     await c.ok(requester, [
-      at("MsgDepositCredit", { requester: requester.address, operator: ghostOp.address, amount: aopen(OPEN) }),
+      at("MsgDepositCredit", {
+        requester: requester.address,
+        operator: ghostOp.address,
+        amount: aopen(OPEN),
+      }),
     ]);
     assert.equal(ModelStatus.MODEL_STATUS_ACTIVE, 1);
     assert.equal(OperatorStatus.OPERATOR_STATUS_ACTIVE, 1);
@@ -406,7 +448,15 @@ describe("attribution settlement", () => {
     assert.equal(rec.split!.penaltyToPool, penalty.toString());
     // Every unit accounted for.
     const s = rec.split!;
-    const parts = [s.platform, s.owner, s.operator, s.stakers, s.contributors, s.penaltyToPool, s.unattributedToPool];
+    const parts = [
+      s.platform,
+      s.owner,
+      s.operator,
+      s.stakers,
+      s.contributors,
+      s.penaltyToPool,
+      s.unattributedToPool,
+    ];
     assert.equal(
       parts.reduce((a, b) => a + B(b), 0n),
       fee,
@@ -478,11 +528,47 @@ describe("attribution settlement", () => {
     );
   });
 
+  it("refuses a request for another chain, an oversize output and a malformed request", async () => {
+    await c.fails(op, [settle(op, request({ chainId: "other-chain" }))], AttributionCode.WrongChain);
+    await c.fails(
+      op,
+      [settle(op, request(), { output: "x ".repeat(40_000) })],
+      AttributionCode.OutputTooLarge,
+    );
+    await c.fails(op, [settle(op, request({ promptSha256: "zz" }))], AttributionCode.InvalidRequest);
+    await c.fails(op, [settle(op, request({ modelId: 99n }))], AttributionCode.ModelNotFound);
+  });
+
+  it("runs out of gas, with no state change, when the search needs more work than the gas pays for", async () => {
+    const used = (await c.ok(op, [settle(op, request())])).gasUsed;
+    const before = c.app.exportGenesis()[MODULE_NAME];
+    const seq = c.seqs.get(op.address) ?? 0n;
+    const bytes = signTx(op, [settle(op, request())], {
+      chainId: c.chainId,
+      accountNumber: BigInt(op.index),
+      sequence: seq,
+      // Enough for the ante and the checks, not for the search and the writes.
+      gas: BigInt(used) - 30_000n,
+    });
+    const r = (await runBlock(c.app, [bytes])).txResults[0]!;
+    c.seqs.set(op.address, seq + 1n);
+    assert.equal(r.codespace, "sdk");
+    assert.equal(r.code, 11, r.log);
+    assert.deepEqual(c.app.exportGenesis()[MODULE_NAME], before);
+  });
+
   it("pays the unattributed share to contributors by bytes when nothing matches", async () => {
     const before = B((await c.rewards(alice.address)).accrued);
     const r = await c.ok(op, [settle(op, request(), { output: "zebra quantum xylophone marmalade" })]);
     assert.equal(attrsOf(r, "inference_settled")["unattributed"], "true");
     assert.ok(B((await c.rewards(alice.address)).accrued) > before);
+  });
+
+  it("exports a genesis that validates", () => {
+    const g = c.app.exportGenesis()[MODULE_NAME];
+    const parsed = parseAttributionGenesis(g);
+    assert.ok(parsed.inferences.length >= 3);
+    assert.ok(parsed.usedNonces.length >= 3);
   });
 
   it("claims accrued rewards exactly once", async () => {
@@ -495,7 +581,11 @@ describe("attribution settlement", () => {
     const rw = await c.rewards(alice.address);
     assert.equal(rw.accrued, "0");
     assert.equal(B(rw.claimed), accrued);
-    await c.fails(alice, [at("MsgClaimRewards", { claimant: alice.address })], AttributionCode.NothingToClaim);
+    await c.fails(
+      alice,
+      [at("MsgClaimRewards", { claimant: alice.address })],
+      AttributionCode.NothingToClaim,
+    );
   });
 
   it("withdraws credit after the governed delay", async () => {
@@ -507,7 +597,11 @@ describe("attribution settlement", () => {
     assert.ok(gov.startsWith("open"));
     const bal = await c.balance(requester.address);
     await c.ok(requester, [
-      at("MsgWithdrawCredit", { requester: requester.address, operator: ghostOp.address, amount: aopen(OPEN) }),
+      at("MsgWithdrawCredit", {
+        requester: requester.address,
+        operator: ghostOp.address,
+        amount: aopen(OPEN),
+      }),
     ]);
     assert.equal(await c.balance(requester.address), bal);
     for (let i = 0; i < 101; i++) await runBlock(c.app, []);

@@ -368,3 +368,47 @@ describe("BlockSync", () => {
     assert.equal(n.blockStore.height, 9);
   });
 });
+
+describe("BlockSync and the mempool", () => {
+  it("locks the mempool before each app commit and updates it after", async () => {
+    const source = new FakeSource(new Map([["good", serve(CHAIN_BLOCKS)]]), new Map([["good", 3]]));
+    const db = new MemoryDatabase();
+    const app = new HashApp(db);
+    const order: string[] = [];
+    const commit = app.commit.bind(app);
+    app.commit = async () => {
+      order.push("commit");
+      return commit();
+    };
+    const sync = new BlockSync(
+      { chainId: CHAIN, genesis: GENESIS, pollMs: 5 },
+      {
+        app,
+        blockStore: await BlockStore.open(db),
+        mempool: {
+          reap: () => [],
+          lock: async () => {
+            order.push("lock");
+          },
+          update: async (h) => {
+            order.push(`update${h}`);
+          },
+        },
+        events: {},
+        source,
+      },
+    );
+    assert.equal(await sync.run(), 3);
+    assert.deepEqual(order, [
+      "lock",
+      "commit",
+      "update1",
+      "lock",
+      "commit",
+      "update2",
+      "lock",
+      "commit",
+      "update3",
+    ]);
+  });
+});

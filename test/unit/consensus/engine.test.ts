@@ -2,14 +2,18 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ConsensusParams, Timestamp } from "../../../src/abci/types.js";
 import { BlockIdFlag } from "../../../src/abci/types.js";
-import { TendermintEngine, type TendermintTimeouts } from "../../../src/consensus/engine.js";
+import {
+  ed25519SignatureVerifier,
+  TendermintEngine,
+  type TendermintTimeouts,
+} from "../../../src/consensus/engine.js";
 import { MemoryEvidencePool } from "../../../src/consensus/evidence.js";
 import { MemorySigner, type MemorySignerState, newSignerState } from "../../../src/consensus/memorySigner.js";
 import { type ConsensusMessage, RoundStep } from "../../../src/consensus/messages.js";
 import type { Clock, ConsensusNetwork, NewBlockEvent } from "../../../src/consensus/types.js";
 import { ValidatorSet, verifyCommit } from "../../../src/consensus/validatorSet.js";
 import { MemoryWAL } from "../../../src/consensus/wal.js";
-import { ed25519Verify } from "../../../src/crypto/ed25519.js";
+import { ed25519FromSeed, ed25519Sign, ed25519Verify } from "../../../src/crypto/ed25519.js";
 import { sha256 } from "../../../src/crypto/hash.js";
 import {
   BLOCK_PROTOCOL,
@@ -484,5 +488,57 @@ describe("TendermintEngine", () => {
     assert.equal(follower.height, 3);
     assert.ok(equalBytes(disk2.appHash, disk.appHash), "same app state as the validator");
     await follower.stop();
+  });
+});
+
+describe("TendermintEngine defaults and commit ordering", () => {
+  it("the default signature verifier takes (pubKey, message, signature) and checks real ed25519", () => {
+    const kp = ed25519FromSeed(new Uint8Array(32).fill(5));
+    const msg = utf8("sign bytes");
+    const sig = ed25519Sign(msg, kp.privateKey);
+    assert.equal(ed25519SignatureVerifier(kp.publicKey, msg, sig), true);
+    assert.equal(ed25519SignatureVerifier(kp.publicKey, utf8("other bytes"), sig), false);
+    // ed25519Verify's own order (signature, message, publicKey) must not be what the default expects
+    assert.equal(ed25519SignatureVerifier(sig, msg, kp.publicKey), false);
+  });
+
+  it("locks the mempool before the app's commit and updates it after, at every height", async () => {
+    const signer = MemorySigner.fromSeed(new Uint8Array(32).fill(4));
+    const disk = newDisk();
+    const store = new SimBlockStore(disk);
+    const clock = new ManualClock();
+    const order: string[] = [];
+    const app = new SimApp(disk, store, [signer.pubKey]);
+    const commit = app.commit.bind(app);
+    app.commit = async () => {
+      order.push("commit");
+      return commit();
+    };
+    const sim = new SimMempool(0);
+    const mempool = {
+      reap: () => sim.reap(),
+      lock: async () => {
+        order.push("lock");
+      },
+      update: async (h: number, txs: readonly Uint8Array[]) => {
+        order.push(`update${h}`);
+        await sim.update(h, txs);
+      },
+    };
+    const g = { ...genesis, validators: [{ pubKey: signer.pubKey, power: 5n }] };
+    const net: ConsensusNetwork = { broadcast: () => {}, sendTo: () => {}, setHandler: () => {} };
+    const engine = new TendermintEngine(
+      { genesis: g, timeouts: TIMEOUTS, gossipIntervalMs: 0 },
+      { app, blockStore: store, mempool, signer, clock, events: {}, network: net, wal: new MemoryWAL() },
+    );
+    await engine.start();
+    for (let i = 0; i < 20 && engine.height < 2; i++) {
+      clock.advance(250);
+      await engine.whenIdle();
+    }
+    assert.equal(engine.error, undefined);
+    assert.equal(engine.height, 2, "the default verifier accepted the real signatures");
+    assert.deepEqual(order, ["lock", "commit", "update1", "lock", "commit", "update2"]);
+    await engine.stop();
   });
 });

@@ -400,3 +400,53 @@ describe("Mempool update", () => {
     assert.equal((await mp.add(t("a", 0, 1))).added, true);
   });
 });
+
+describe("Mempool pre-verification", () => {
+  it("runs CheckTx in arrival order even when pre-verifications finish out of order", async () => {
+    const app = new FakeApp();
+    const next = rng(7);
+    const started: string[] = [];
+    const mp = new Mempool(
+      {},
+      {
+        app,
+        preverify: async (tx) => {
+          started.push(fromUtf8(tx));
+          // Finish after a seeded random number of event-loop turns.
+          const turns = Math.floor(next() * 5);
+          for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
+        },
+      },
+    );
+    const sent = Array.from({ length: 40 }, (_, i) => t(`s${i % 4}`, Math.floor(i / 4), 1));
+    const results = await Promise.all(sent.map((x) => mp.add(x)));
+    assert.ok(results.every((r) => r.added));
+    assert.deepEqual(started, sent.map(fromUtf8));
+    assert.deepEqual(
+      app.calls.map((c) => c.tx),
+      sent.map(fromUtf8),
+    );
+  });
+
+  it("checks the tx anyway when pre-verification fails, and keeps the mempool's own errors", async () => {
+    const app = new FakeApp();
+    const mp = new Mempool(
+      { maxTxs: 1 },
+      {
+        app,
+        preverify: async () => {
+          throw new Error("worker gone");
+        },
+      },
+    );
+    assert.equal((await mp.add(t("a", 0, 1))).added, true);
+    await rejects(mp.add(t("a", 0, 1)), SdkCode.TxInMempoolCache);
+    await rejects(mp.add(t("b", 0, 1)), SdkCode.MempoolIsFull);
+    app.banned.add("c");
+    const mp2 = new Mempool({}, { app, preverify: async () => undefined });
+    const r = await mp2.add(t("c", 0, 1));
+    assert.equal(r.added, false);
+    assert.equal(r.response.code, 5);
+    assert.equal(mp2.size, 0);
+  });
+});
