@@ -216,7 +216,7 @@ export default async function main(argv: string[]): Promise<void> {
         while (h < latest) {
           h++;
           const b = (await rpc.call("block", { height: String(h) })) as {
-            block: { header: { time: string }; data: { txs: string[] } };
+            block: { header: { time: string }; data: { txs: string[] }; last_commit: { round: number } };
           };
           const seen = Date.now();
           for (const tx of b.block.data.txs) {
@@ -226,7 +226,7 @@ export default async function main(argv: string[]): Promise<void> {
           blocks.push({ height: h, ms: Date.parse(b.block.header.time), txs: b.block.data.txs.length });
           if (process.env["BENCH_DEBUG"]) {
             console.log(
-              `h=${h} txs=${b.block.data.txs.length} t=${((Date.parse(b.block.header.time) - t0) / 1000).toFixed(1)}s`,
+              `h=${h} txs=${b.block.data.txs.length} t=${((Date.parse(b.block.header.time) - t0) / 1000).toFixed(1)}s prev-round=${b.block.last_commit.round}`,
             );
           }
         }

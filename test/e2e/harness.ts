@@ -101,6 +101,7 @@ export class NodeProcess {
     const nodeArgs = (process.env["OPENLEDGER_E2E_NODE_ARGS"] ?? "").split(" ").filter(Boolean);
     const proc = spawn(process.execPath, [...nodeArgs, CLI, ...this.args], {
       stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, MALLOC_ARENA_MAX: process.env["MALLOC_ARENA_MAX"] ?? "2" },
     });
     this.proc = proc;
     proc.stdout?.on("data", (d: Buffer) => {
