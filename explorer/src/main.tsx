@@ -8,7 +8,7 @@ import { BlockPage, BlocksPage, TxPage } from "./pages/chain.js";
 import { DatanetPage, DatanetsPage, RowPage } from "./pages/datanets.js";
 import { InferencePage, ModelPage, ModelsPage } from "./pages/models.js";
 import { OverviewPage } from "./pages/overview.js";
-import { ProposalsPage, ValidatorsPage } from "./pages/staking.js";
+import { ProposalPage, ProposalsPage, ValidatorsPage } from "./pages/staking.js";
 import "./style.css";
 import { Empty } from "./ui.js";
 
@@ -94,6 +94,8 @@ function Route() {
       return <ValidatorsPage />;
     case "proposals":
       return <ProposalsPage />;
+    case "proposal":
+      return <ProposalPage id={a} page={Number(q.get("page") ?? "1") || 1} />;
     case "datanets":
       return <DatanetsPage tag={q.get("tag") ?? ""} />;
     case "datanet":

@@ -175,14 +175,17 @@ export function BarChart(props: { values: number[]; label: string; unit?: string
 }
 
 /** A horizontal stacked bar (shares of a whole) with a legend. */
-export function SplitChart(props: { parts: { label: string; value: bigint; text: string }[] }) {
+export function SplitChart(props: {
+  parts: { label: string; value: bigint; text: string }[];
+  name?: string;
+}) {
   const total = props.parts.reduce((a, p) => a + (p.value > 0n ? p.value : 0n), 0n);
   if (total === 0n) return <Empty>Nothing to split.</Empty>;
   let x = 0;
   const colors = ["#2b6cb0", "#38a169", "#d69e2e", "#805ad5", "#e53e3e", "#319795", "#dd6b20"];
   return (
-    <figure class="chart" data-testid="split-chart">
-      <svg viewBox="0 0 1000 40" preserveAspectRatio="none" role="img" aria-label="fee split">
+    <figure class="chart" data-testid={props.name ? `${props.name}-chart` : "split-chart"}>
+      <svg viewBox="0 0 1000 40" preserveAspectRatio="none" role="img" aria-label={props.name ?? "fee split"}>
         {props.parts.map((p, i) => {
           const width = Number((p.value * 1000n) / total);
           const r = (

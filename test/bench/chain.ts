@@ -133,6 +133,7 @@ export default async function main(argv: string[]): Promise<void> {
         signed++;
       }
     }
+    rpc.reset();
     console.log(`# pre-signed ${signed} txs in ${((performance.now() - signStart) / 1000).toFixed(1)} s`);
 
     // Submit with bounded concurrency; watch blocks. Times are wall-clock ms (the node's block times
@@ -279,7 +280,7 @@ export default async function main(argv: string[]): Promise<void> {
 
 class Rpc {
   private id = 0;
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  private agent = new Agent({ keepAlive: true, maxSockets: 64 });
   private readonly target: URL;
   constructor(url: string) {
     this.target = new URL(url);
@@ -299,9 +300,15 @@ class Rpc {
         return Array.isArray(json) ? json : [json];
       } catch (e) {
         // A kept-alive socket the server closed while idle: retry on a fresh one.
-        if (attempt >= 3) throw e;
+        if (attempt >= 8) throw e;
       }
     }
+  }
+
+  /** Drop kept-alive sockets (the server closes them after 5 s idle, e.g. while we pre-sign). */
+  reset(): void {
+    this.agent.destroy();
+    this.agent = new Agent({ keepAlive: true, maxSockets: 64 });
   }
 
   private post(body: string): Promise<string> {

@@ -25,6 +25,7 @@ type J = Record<string, unknown>;
 // Alice's row continues the owner's seed vocabulary, so the model's answer to "alpha bravo" quotes it.
 const SEED = "a seed row that the datanet owner wrote before publishing";
 const ROW_A = "alpha bravo charlie delta echo foxtrot golf hotel";
+const PROPOSAL_TITLE = "Explorer test proposal";
 
 function hdPath(i: number) {
   return makeCosmoshubPath(i);
@@ -124,6 +125,16 @@ describe("explorer in Chromium against a dev node", () => {
     });
     [sender] = (await wallet.getAccounts()).map((x) => x.address) as [string];
     const bob = toBech32("open", new Uint8Array(20).fill(1));
+    const proposalFile = join(dir, "proposal.json");
+    writeFileSync(
+      proposalFile,
+      JSON.stringify({
+        messages: [],
+        deposit: "10OPEN",
+        title: PROPOSAL_TITLE,
+        summary: "seeded by the test",
+      }),
+    );
     const sends = (async () => {
       const client = await SigningStargateClient.connectWithSigner(node.rpcUrl, wallet, {
         gasPrice: GasPrice.fromString("1000000000aopen"),
@@ -154,6 +165,14 @@ describe("explorer in Chromium against a dev node", () => {
         "--bond",
         "100OPEN",
       ]),
+      tx(["gov", "submit-proposal", proposalFile, "--from", "alice"]),
+    ]);
+    // Votes (the owner operates the only validator) and a top-up deposit while the 10 s voting period runs.
+    await Promise.all([
+      tx(["gov", "vote", "1", "yes", "--from", "owner"]),
+      tx(["gov", "vote", "1", "no", "--from", "alice"]),
+      tx(["gov", "vote", "1", "abstain", "--from", "user"]),
+      tx(["gov", "deposit", "1", "1OPEN", "--from", "op"]),
     ]);
     datanetId = "1";
     await tx(["datanets", "add-rows", datanetId, jsonl("seed.jsonl", SEED), "--from", "owner"]);
@@ -414,6 +433,86 @@ describe("explorer in Chromium against a dev node", () => {
       await page.waitForFunction('!document.querySelector(".loading")');
       await shot(p);
     }
+  });
+
+  it("overview charts cover the chain's history in time buckets from sampled block metas", async () => {
+    await page.goto(base);
+    await page.waitForSelector("[data-testid=interval-chart] svg rect");
+    const height = await node.height();
+    // A young chain: one bucket per block since height 2 (≤ 240 buckets; past that, sampled at a stride).
+    const bars = await page.locator("[data-testid=interval-chart] svg rect").count();
+    assert.ok(bars >= Math.min(height - 6, 100) && bars <= 240, `bars ${bars} at height ${height}`);
+    assert.equal(await page.locator("[data-testid=tps-chart] svg rect").count(), bars);
+    const title = await text("[data-testid=interval-chart] h2");
+    assert.match(title, /last \d+[hm]/);
+    // Some bucket carries the seeded txs.
+    const tps = await page.locator("[data-testid=tps-chart] svg rect title").allTextContents();
+    assert.ok(
+      tps.some((t) => !/: 0$/.test(t)),
+      "a bucket with tx/s > 0",
+    );
+  });
+
+  it("proposals → proposal shows status, tally, votes and deposits as the chain reports them", async () => {
+    const prop = (await getRest("/cosmos/gov/v1/proposals/1"))["proposal"] as J;
+    await page.goto(`${base}#/proposals`);
+    await page.locator(`[data-testid=proposals] a:has-text("${PROPOSAL_TITLE}")`).click();
+    await page.waitForSelector("[data-testid=proposal-status]");
+    assert.equal(page.url().endsWith("#/proposal/1"), true, page.url());
+    const status = String(prop["status"]).replace("PROPOSAL_STATUS_", "").toLowerCase();
+    assert.equal(await text("[data-testid=proposal-status]"), status);
+    // Ended (10 s voting period): the final tally; the owner's stake voted yes.
+    const tally = (prop["final_tally_result"] as J) ?? {};
+    if (status !== "voting_period") {
+      assert.equal(status, "passed");
+      assert.ok(BigInt(String(tally["yes_count"])) > 0n);
+      const legend = await text("[data-testid=tally-chart] .legend li");
+      assert.ok(legend.includes(`Yes: ${formatOpen(BigInt(String(tally["yes_count"])))} OPEN`), legend);
+    }
+    assert.equal(await page.locator("[data-testid=tally-chart] svg rect").count(), 4);
+    // Three votes, read back from the chain (pruned from state once tallied: from the vote txs).
+    await page.waitForSelector("[data-testid=votes] tbody tr");
+    assert.equal(await text("[data-testid=votes] h2"), "3 votes");
+    const votes = await page.locator("[data-testid=votes] tbody tr").allTextContents();
+    assert.equal(votes.length, 3);
+    for (const [who, opt] of [
+      ["owner", "yes"],
+      ["alice", "no"],
+      ["user", "abstain"],
+    ] as const) {
+      const row = votes.find((r) => r.includes(addr[who]!.slice(-10)));
+      assert.ok(row !== undefined, `vote of ${who} in ${JSON.stringify(votes)}`);
+      assert.ok(row.includes(opt), row);
+    }
+    const deposits = await page.locator("[data-testid=deposits] tbody tr").allTextContents();
+    assert.equal(deposits.length, 2);
+    assert.ok(
+      deposits.some((r) => r.includes("10 OPEN")),
+      JSON.stringify(deposits),
+    );
+    assert.ok(
+      deposits.some((r) => r.includes("1 OPEN")),
+      JSON.stringify(deposits),
+    );
+    await shot("proposal");
+  });
+
+  it("validators show uptime and jailed status from signing infos matched by consensus address", async () => {
+    const infos = ((await getRest("/cosmos/slashing/v1beta1/signing_infos"))["info"] as J[]) ?? [];
+    const params = (await getRest("/cosmos/slashing/v1beta1/params"))["params"] as J;
+    const window = Number(params["signed_blocks_window"]);
+    assert.equal(infos.length, 1);
+    const missed = Number(infos[0]?.["missed_blocks_counter"] ?? 0);
+    await page.goto(`${base}#/validators`);
+    await page.waitForSelector("[data-testid=uptime]");
+    assert.equal(await text("[data-testid=uptime]"), `${((100 * (window - missed)) / window).toFixed(2)}%`);
+    assert.equal(
+      await page.locator("[data-testid=uptime]").first().getAttribute("title"),
+      String(infos[0]?.["address"]),
+    );
+    assert.equal(await page.locator("[data-testid=jailed]").count(), 0);
+    assert.match(await text("[data-testid=validators] tbody tr"), /bonded/);
+    await shot("validators");
   });
 
   it("fits a phone-width screen", async () => {

@@ -183,6 +183,45 @@ describe("REST gateway against a dev node", {
     assert.equal(gone.json.code, 5);
   });
 
+  it("serves the SDK 0.50 queries of auth, bank, staking, distribution and gov", async () => {
+    const info = await get(`/cosmos/auth/v1beta1/account_info/${alice}`);
+    assert.equal(info.status, 200, JSON.stringify(info.json));
+    const base = info.json.info as Obj;
+    assert.equal(base.address, alice);
+    assert.match(String(base.account_number), /^\d+$/);
+    const nobody = toBech32(PREFIX, new Uint8Array(20).fill(11));
+    const none = await get(`/cosmos/auth/v1beta1/account_info/${nobody}`);
+    assert.equal(none.status, 404);
+    assert.equal(none.json.code, 5);
+
+    const se = await get("/cosmos/bank/v1beta1/send_enabled");
+    assert.equal(se.status, 200, JSON.stringify(se.json));
+    assert.ok(Array.isArray(se.json.send_enabled));
+    const spendable = await get(`/cosmos/bank/v1beta1/spendable_balances/${alice}/by_denom?denom=aopen`);
+    assert.equal(spendable.status, 200, JSON.stringify(spendable.json));
+    assert.equal((spendable.json.balance as Obj).denom, "aopen");
+    assert.match(String((spendable.json.balance as Obj).amount), /^\d+$/);
+
+    const vals = await get("/cosmos/staking/v1beta1/validators");
+    assert.equal(vals.status, 200, JSON.stringify(vals.json));
+    const list = vals.json.validators as Obj[];
+    assert.ok(Array.isArray(list));
+    for (const v of list) assert.match(String(v.operator_address), /^openvaloper1/);
+    assert.deepEqual(Object.keys(vals.json.pagination as Obj), ["next_key", "total"]);
+
+    const pool = await get("/cosmos/distribution/v1beta1/community_pool");
+    assert.equal(pool.status, 200, JSON.stringify(pool.json));
+    assert.ok(Array.isArray(pool.json.pool));
+
+    const voting = await get("/cosmos/gov/v1/params/voting");
+    assert.equal(voting.status, 200, JSON.stringify(voting.json));
+    assert.match(String((voting.json.voting_params as Obj).voting_period), /^\d+s$/);
+    assert.match(String((voting.json.params as Obj).quorum), /^0\.\d{18}$/);
+    const constitution = await get("/cosmos/gov/v1/constitution");
+    assert.equal(constitution.status, 200);
+    assert.equal(typeof constitution.json.constitution, "string");
+  });
+
   it("answers hostile input with coded JSON errors and keeps producing blocks", async () => {
     const h0 = await node.height();
     const badAddr = await get("/cosmos/bank/v1beta1/balances/not-an-address");

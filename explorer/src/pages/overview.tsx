@@ -1,7 +1,8 @@
-/** Overview: height, block interval and tx/s charts over recent blocks, validators, mempool; live. */
+/** Overview: height, block interval and tx/s charts over the last hours, validators, mempool; live. */
 import { useEffect, useState } from "preact/hooks";
 import { type J, rpc, subscribeBlocks } from "../api.js";
 import { ago, short } from "../format.js";
+import { hOf, sampleHistory, tOf } from "../history.js";
 import { BarChart, Card, Id, KV, Show, Table, useLoad } from "../ui.js";
 
 /** Performance mark set when the overview first shows chain data. */
@@ -63,7 +64,7 @@ export function OverviewPage() {
     async () => {
       const [status, blocks, vals, mempool] = await Promise.all([
         rpc("status"),
-        recentBlocks(60),
+        sampleHistory(rpc),
         rpc("validators", { per_page: "100" }),
         rpc("num_unconfirmed_txs"),
       ]);
@@ -82,18 +83,18 @@ export function OverviewPage() {
       {({ status, blocks, vals, mempool }) => {
         const sync = status["sync_info"] as J;
         const info = status["node_info"] as J;
-        const asc = [...blocks.metas].reverse();
-        const times = asc.map((m) => new Date(String(hdr(m)["time"])).getTime());
-        const intervals: number[] = [];
-        const tps: number[] = [];
-        const labels: string[] = [];
-        for (let i = 1; i < asc.length; i++) {
-          const dt = Math.max(0.001, ((times[i] ?? 0) - (times[i - 1] ?? 0)) / 1000);
-          intervals.push(dt);
-          tps.push(Number(asc[i]?.["num_txs"] ?? 0) / dt);
-          labels.push(`#${String(hdr(asc[i] ?? {})["height"])}`);
-        }
-        const avg = intervals.length ? intervals.reduce((a, b) => a + b, 0) / intervals.length : 0;
+        const pts = blocks.points;
+        const intervals = pts.map((p) => p.interval);
+        const tps = pts.map((p) => p.tps);
+        const labels = pts.map((p) => `#${p.height} ${new Date(p.time).toLocaleTimeString()}`);
+        const spanSec = pts.length > 1 ? ((pts[pts.length - 1]?.time ?? 0) - (pts[0]?.time ?? 0)) / 1000 : 0;
+        const spanText =
+          spanSec >= 3600
+            ? `${Math.floor(spanSec / 3600)}h ${Math.round((spanSec % 3600) / 60)}m`
+            : `${Math.round(spanSec / 60)}m ${Math.round(spanSec % 60)}s`;
+        const recentAsc = [...blocks.recent].sort((a, b) => hOf(a) - hOf(b));
+        const recentSpan = (tOf(recentAsc[recentAsc.length - 1]) - tOf(recentAsc[0])) / 1000;
+        const avg = recentAsc.length > 1 ? recentSpan / (recentAsc.length - 1) : 0;
         const validators = (vals["validators"] as J[]) ?? [];
         const totalPower = validators.reduce((a, v) => a + BigInt(String(v["voting_power"] ?? "0")), 0n);
         return (
@@ -124,15 +125,15 @@ export function OverviewPage() {
               </div>
             </div>
             <div class="grid2">
-              <Card title="Block interval">
+              <Card title={`Block interval · last ${spanText}`} testid="interval-chart">
                 <BarChart values={intervals} labels={labels} label="seconds per block" unit="s" />
               </Card>
-              <Card title="Throughput">
+              <Card title={`Throughput · last ${spanText}`} testid="tps-chart">
                 <BarChart values={tps} labels={labels} label="tx/s" />
               </Card>
             </div>
             <Card title="Latest blocks" testid="latest-blocks">
-              <BlockRows metas={blocks.metas.slice(0, 10)} />
+              <BlockRows metas={[...blocks.recent].sort((a, b) => hOf(b) - hOf(a)).slice(0, 10)} />
               <p>
                 <a href="#/blocks">All recent blocks →</a>
               </p>

@@ -4,7 +4,6 @@
  * vote and read proposals.
  */
 import type { EncodeObject } from "@cosmjs/proto-signing";
-import { MsgUpdateParams as BankMsgUpdateParams } from "cosmjs-types/cosmos/bank/v1beta1/tx";
 import { type Proposal, VoteOption } from "cosmjs-types/cosmos/gov/v1/gov";
 import { QueryProposalRequest, QueryProposalResponse } from "cosmjs-types/cosmos/gov/v1/query";
 import {
@@ -23,6 +22,17 @@ import { ReadOnlyStore } from "../../../src/app/prefixStore.js";
 import { Context } from "../../../src/app/types.js";
 import { toBech32 } from "../../../src/crypto/address.js";
 import { ed25519FromSeed } from "../../../src/crypto/ed25519.js";
+import {
+  type AttributionModule,
+  defaultAttributionParams,
+  typeUrlOf,
+} from "../../../src/modules/attribution/index.js";
+import {
+  MsgUpdateParams as AttrMsgUpdateParams,
+  Params as AttrParams,
+  QueryParamsRequest as AttrQueryParamsRequest,
+  QueryParamsResponse as AttrQueryParamsResponse,
+} from "../../../src/modules/attribution/proto.js";
 import { selfBondGenesis } from "../../../src/modules/staking/genesis.js";
 import type { UpgradeHandler } from "../../../src/modules/upgrade/keeper.js";
 import {
@@ -33,6 +43,7 @@ import {
   type TestApp,
   testRegistry,
 } from "../../../src/testing/index.js";
+import { openLedgerTestModules } from "../../../src/testing/openledgerModules.js";
 
 for (const [u, t] of [
   [MsgSubmitProposal.typeUrl, MsgSubmitProposal],
@@ -74,7 +85,11 @@ export class GovChain {
   /** Height of the last committed block. */
   height = 0;
 
-  private constructor(readonly t: TestApp) {}
+  private constructor(
+    readonly t: TestApp,
+    /** The attribution module (with datanets and models) of this chain. */
+    readonly attribution: AttributionModule,
+  ) {}
 
   /** Validators: dev accounts 0 and 1 with 1000 OPEN each unless given. */
   static async create(
@@ -97,7 +112,9 @@ export class GovChain {
       }),
       { prefix: "open", bondDenom: "aopen", time: { seconds: 1_700_000_000n, nanos: 0 } },
     );
+    const ol = openLedgerTestModules();
     const t = await createTestApp({
+      modules: ol.modules,
       gov: { genesis: o.gov ?? testGovGenesis(), upgradeHandlers: o.upgradeHandlers ?? {} },
       app: { checkInvariantsEveryBlock: true },
       genesis: {
@@ -105,7 +122,8 @@ export class GovChain {
         moduleBalances: { not_bonded_tokens_pool: `${sb.notBonded}aopen` },
       },
     });
-    const c = new GovChain(t);
+    ol.bind(t);
+    const c = new GovChain(t, ol.attribution);
     await c.block();
     return c;
   }
@@ -246,20 +264,42 @@ export function deposit(depositor: string, id: bigint, amount: bigint): EncodeOb
   };
 }
 
+/** Attribution shares a proposal sets: owner 25%, operator 25%, stakers 10%, contributors 40%. */
+export const NEW_SHARES = {
+  ownerShare: (OPEN / 4n).toString(),
+  operatorShare: (OPEN / 4n).toString(),
+  stakersShare: (OPEN / 10n).toString(),
+  contributorsShare: ((OPEN * 4n) / 10n).toString(),
+};
+
+/** The attribution params through `/openledger.attribution.v1.Query/Params`. */
+export async function attributionParams(c: GovChain): Promise<AttrParams> {
+  const r = await c.t.app.query({
+    path: "/openledger.attribution.v1.Query/Params",
+    data: AttrQueryParamsRequest.encode({}).finish(),
+    height: 0,
+    prove: false,
+  });
+  if (r.code !== 0) throw new Error(`attribution params query failed: ${r.log}`);
+  return AttrQueryParamsResponse.decode(r.value).params as AttrParams;
+}
+
 /**
- * The governed parameter change the tests use, and how to observe it. Today: bank's
- * `default_send_enabled` → false. When the attribution module lands, swap this for its
- * `MsgUpdateParams` changing the shares and a `check` reading them; nothing else changes.
+ * The governed parameter change the tests use, and how to observe it: attribution's
+ * `MsgUpdateParams` setting `NEW_SHARES` (the four shares still sum to 10^18).
  */
 export const paramChange = {
   msg: (): EncodeObject => ({
-    typeUrl: BankMsgUpdateParams.typeUrl,
-    value: BankMsgUpdateParams.fromPartial({
+    typeUrl: typeUrlOf("MsgUpdateParams"),
+    value: AttrMsgUpdateParams.create({
       authority: GOV_ADDR,
-      params: { sendEnabled: [], defaultSendEnabled: false },
+      params: AttrParams.create({ ...defaultAttributionParams(), ...NEW_SHARES }),
     }),
   }),
-  applied: (c: GovChain): boolean => !c.t.app.bankKeeper.getParams(c.ctx()).defaultSendEnabled,
+  applied: (c: GovChain): boolean => {
+    const p = c.attribution.keeper.getParams(c.ctx());
+    return p.ownerShare === NEW_SHARES.ownerShare && p.operatorShare === NEW_SHARES.operatorShare;
+  },
 };
 
 export { VoteOption };

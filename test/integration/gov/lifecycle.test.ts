@@ -17,9 +17,11 @@ import {
 } from "../../../src/modules/gov/timelock.js";
 import { CodedError } from "../../../src/types/errors.js";
 import {
+  attributionParams,
   deposit,
   GOV_ADDR,
   GovChain,
+  NEW_SHARES,
   OPEN,
   paramChange,
   submit,
@@ -28,12 +30,13 @@ import {
   vote,
 } from "./chain.js";
 
+const SHARE_KEYS = ["ownerShare", "operatorShare", "stakersShare", "contributorsShare"] as const;
 const Y = VoteOption.VOTE_OPTION_YES;
 const N = VoteOption.VOTE_OPTION_NO;
 const VETO = VoteOption.VOTE_OPTION_NO_WITH_VETO;
 
 describe("gov lifecycle", () => {
-  it("a params change passes and takes effect only after the timelock", async () => {
+  it("an attribution shares change passes and takes effect only after the timelock", async () => {
     const c = await GovChain.create();
     const a0 = c.acc(0).address;
     const r = await c.ok(2, [submit(c.acc(2).address, [paramChange.msg()], 100n * OPEN)]);
@@ -44,6 +47,8 @@ describe("gov lifecycle", () => {
     await c.ok(0, [vote(a0, 1n, Y)]);
     await c.ok(1, [vote(c.acc(1).address, 1n, Y)]);
     const before = c.balance(2);
+    const old = await attributionParams(c);
+    assert.notEqual(old.ownerShare, NEW_SHARES.ownerShare);
     const ends = await c.advance(10);
     p = await c.proposal(1n);
     assert.equal(p?.status, ProposalStatus.PROPOSAL_STATUS_PASSED);
@@ -62,9 +67,26 @@ describe("gov lifecycle", () => {
     assert.equal(ex.executionDelaySeconds, 30n);
     assert.ok(ex.executesAt && ex.executesAt.seconds > c.time);
     while (c.time < ex.executesAt!.seconds - 1n) await c.block();
+    assert.equal(c.time, ex.executesAt!.seconds - 1n);
     assert.equal(paramChange.applied(c), false, "still not applied one second before");
-    await c.block();
+    const pre = await attributionParams(c);
+    for (const k of SHARE_KEYS) assert.equal(pre[k], old[k], `${k} unchanged one second before`);
+    const execBlock = await c.block();
+    assert.ok(execBlock.events.some((e) => e.type === "timelock_proposal"));
     assert.equal(paramChange.applied(c), true, "applied at the execution time");
+    const post = await attributionParams(c);
+    for (const k of SHARE_KEYS) assert.equal(post[k], NEW_SHARES[k], `${k} changed after the timelock`);
+    const ex2 = decodeProposalExecution(
+      (
+        await c.t.app.query({
+          path: "/openledger.gov.v1.Query/ProposalExecution",
+          data: encodeProposalExecutionRequest(1n),
+          height: 0,
+          prove: false,
+        })
+      ).value,
+    );
+    assert.equal(ex2.executed, true);
     p = await c.proposal(1n);
     assert.equal(p?.status, ProposalStatus.PROPOSAL_STATUS_PASSED);
   });

@@ -1,0 +1,332 @@
+/**
+ * e2e: governance with the CLI against a 4-validator testnet. `testnet init-files --validators 4`
+ * (dev genesis: deposit 10 OPEN, voting 10 s, timelock 5 s), four `openledgerd start` processes; the
+ * CLI drafts an attribution-shares proposal (`tx gov draft-proposal`), submits it with half the
+ * deposit, tops it up (`tx gov deposit`), the four validator operators (dev accounts 0..3) vote yes;
+ * `query gov proposal` reaches PASSED, and the new shares are in state only from the first block at
+ * or after the timelock's execution time (checked with historical `abci_query`s).
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { readNodeConfig, writeNodeConfig } from "../../src/config/config.js";
+import { QueryParamsRequest, QueryParamsResponse } from "../../src/modules/attribution/proto.js";
+import { decodeProposalExecution, encodeProposalExecutionRequest } from "../../src/modules/gov/timelock.js";
+import { fromBase64, toHex } from "../../src/types/bytes.js";
+import { CLI, DEV_MNEMONIC, runCli, tempHome } from "./harness.js";
+
+const N = 4;
+const OPEN = 10n ** 18n;
+const NEW = {
+  owner_share: (OPEN / 4n).toString(),
+  operator_share: (OPEN / 4n).toString(),
+  stakers_share: (OPEN / 10n).toString(),
+  contributors_share: ((OPEN * 4n) / 10n).toString(),
+};
+
+interface Proc {
+  home: string;
+  rpcPort: number;
+  proc?: ChildProcess;
+  log: string;
+}
+
+// Small process/port helpers, as in testnet.test.ts and staking-testnet.test.ts (not exported there).
+async function portFree(port: number): Promise<boolean> {
+  return await new Promise((res) => {
+    const s = createServer();
+    s.once("error", () => res(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => res(true)));
+  });
+}
+
+/** A base port in [20000, 29990) whose 4 × 3 ports are free (another range than the other testnets). */
+async function pickBasePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + ((process.pid * 7 + attempt * 173) % 999) * 10;
+    let ok = true;
+    for (let i = 0; i < N && ok; i++)
+      for (let k = 0; k < 3 && ok; k++) ok = await portFree(base + 10 * i + k);
+    if (ok) return base;
+  }
+  throw new Error("no free port range");
+}
+
+async function rpc<T>(port: number, method: string, params: Record<string, string> = {}): Promise<T> {
+  const q = new URLSearchParams(params).toString();
+  const res = await fetch(`http://127.0.0.1:${port}/${method}${q ? `?${q}` : ""}`, {
+    signal: AbortSignal.timeout(3000),
+  });
+  const body = (await res.json()) as { result?: T; error?: unknown };
+  if (body.result === undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+async function height(n: Proc): Promise<number> {
+  try {
+    const s = await rpc<{ sync_info: { latest_block_height: string } }>(n.rpcPort, "status");
+    return Number(s.sync_info.latest_block_height);
+  } catch {
+    return -1;
+  }
+}
+
+async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await cond().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function launch(n: Proc): void {
+  const p = spawn(process.execPath, [CLI, "start", "--home", n.home], { stdio: ["ignore", "pipe", "pipe"] });
+  const take = (d: Buffer) => {
+    n.log += d.toString();
+    if (n.log.length > 200_000) n.log = n.log.slice(-100_000);
+  };
+  p.stdout?.on("data", take);
+  p.stderr?.on("data", take);
+  n.proc = p;
+}
+
+/** Run the CLI without blocking the event loop; exit status and combined output. */
+function cliAsync(args: string[]): Promise<{ status: number | null; out: string }> {
+  return new Promise((res) => {
+    const p = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    p.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    p.stderr.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const t = setTimeout(() => p.kill("SIGKILL"), 60_000);
+    p.on("close", (status) => {
+      clearTimeout(t);
+      res({ status, out: `${args.join(" ")}\n${out}` });
+    });
+  });
+}
+
+/** A query at a height through `abci_query`; throws unless code 0. */
+async function abciQuery(port: number, path: string, data: Uint8Array, h: number): Promise<Uint8Array> {
+  const r = await rpc<{ response: { code: number; value?: string; log: string } }>(port, "abci_query", {
+    path: JSON.stringify(path),
+    data: `0x${toHex(data)}`,
+    height: String(h),
+  });
+  if (r.response.code !== 0) throw new Error(`${path}@${h}: ${r.response.log}`);
+  return fromBase64(r.response.value ?? "");
+}
+
+/** Block time of a height, in milliseconds since the epoch. */
+async function blockTimeMs(port: number, h: number): Promise<number> {
+  const b = await rpc<{ block: { header: { time: string } } }>(port, "block", { height: String(h) });
+  return Date.parse(b.block.header.time);
+}
+
+describe("gov with the CLI against a 4-validator testnet", { timeout: 120_000 }, () => {
+  const root = tempHome("openledger-govnet-");
+  const keys = tempHome("openledger-govnet-keys-");
+  const nodes: Proc[] = [];
+
+  before(async () => {
+    const base = await pickBasePort();
+    const r = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        "testnet",
+        "init-files",
+        "--validators",
+        `${N}`,
+        "--output-dir",
+        root,
+        "--starting-port",
+        `${base}`,
+        "--timeout-commit",
+        "500",
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    for (let i = 0; i < N; i++) {
+      const home = join(root, `node${i}`);
+      const c = readNodeConfig(home);
+      c.consensus.timeoutProposeMs = 1500;
+      c.consensus.timeoutProposeDeltaMs = 200;
+      writeNodeConfig(home, c);
+      nodes.push({ home, rpcPort: base + 10 * i + 1, log: "" });
+    }
+    for (const n of nodes) launch(n);
+  });
+
+  after(() => {
+    for (const n of nodes) n.proc?.kill("SIGKILL");
+    rmSync(root, { recursive: true, force: true });
+    rmSync(keys, { recursive: true, force: true });
+  });
+
+  it("draft, submit, deposit, vote: PASSED, and the shares change only after the timelock", async () => {
+const T0=Date.now(); const mark=(m:string)=>console.error("T", m, Date.now()-T0);
+    const port = nodes[0]!.rpcPort;
+mark('const port = nodes[0]!.rpcPort;');
+    const node = `http://127.0.0.1:${port}`;
+mark('const node = `http://127.0.0.1:${port}`;');
+    const kr = ["--keyring-backend", "test", "--home", keys];
+mark('const kr = ["--keyring-backend", "test",');
+    const ok = (args: string[], input?: string): string => {
+      const res = runCli(args, input === undefined ? {} : { input });
+      assert.equal(res.status, 0, `${args.join(" ")}\n${res.stdout}\n${res.stderr}`);
+      return res.stdout;
+    };
+mark('};');
+    for (let i = 0; i < N; i++)
+      ok(["keys", "add", `v${i}`, "--recover", "--index", `${i}`, ...kr], `${DEV_MNEMONIC}\n`);
+    await waitFor(async () => (await height(nodes[0]!)) >= 2, 60_000, "height 2");
+mark('await waitFor(async () => (await height(');
+    const tx = (from: string) => [
+      "--from",
+      from,
+      "--yes",
+      "--gas",
+      "400000",
+      "--gas-prices",
+      "1000000000aopen",
+      "--broadcast-mode",
+      "block",
+      "--node",
+      node,
+      ...kr,
+    ];
+mark('];');
+
+    const file = join(keys, "proposal.json");
+mark('const file = join(keys, "proposal.json")');
+    ok([
+      "tx",
+      "gov",
+      "draft-proposal",
+      "--type",
+      "attribution-shares",
+      "--deposit",
+      "5OPEN",
+      "--title",
+      "new shares",
+      "--out",
+      file,
+      "--node",
+      node,
+    ]);
+mark(']);');
+    const doc = JSON.parse(readFileSync(file, "utf8")) as {
+      messages: { "@type": string; params: Record<string, unknown> }[];
+    };
+mark('};');
+    assert.equal(doc.messages[0]?.["@type"], "/openledger.attribution.v1.MsgUpdateParams");
+mark('assert.equal(doc.messages[0]?.["@type"],');
+    const oldOwner = String(doc.messages[0]!.params["owner_share"]);
+mark('const oldOwner = String(doc.messages[0]!');
+    assert.notEqual(oldOwner, NEW.owner_share, "the draft carries the current shares");
+mark('assert.notEqual(oldOwner, NEW.owner_shar');
+    Object.assign(doc.messages[0]!.params, NEW);
+mark('Object.assign(doc.messages[0]!.params, N');
+    writeFileSync(file, JSON.stringify(doc));
+mark('writeFileSync(file, JSON.stringify(doc))');
+
+    ok(["tx", "gov", "submit-proposal", file, ...tx("v0")]);
+mark('ok(["tx", "gov", "submit-proposal", file');
+    const status = () => ok(["-o", "json", "query", "gov", "proposal", "1", "--node", node]);
+mark('const status = () => ok(["-o", "json", "');
+    assert.match(status(), /PROPOSAL_STATUS_DEPOSIT_PERIOD/, "5 of 10 OPEN: still in the deposit period");
+mark('assert.match(status(), /PROPOSAL_STATUS_');
+    ok(["tx", "gov", "deposit", "1", "5OPEN", ...tx("v1")]);
+mark('ok(["tx", "gov", "deposit", "1", "5OPEN"');
+    assert.match(status(), /PROPOSAL_STATUS_VOTING_PERIOD/);
+mark('assert.match(status(), /PROPOSAL_STATUS_');
+    // The four operators vote at once (the voting period is 10 s).
+    const votes = await Promise.all(
+      Array.from({ length: N }, (_, i) => cliAsync(["tx", "gov", "vote", "1", "yes", ...tx(`v${i}`)])),
+    );
+mark(');');
+    for (const v of votes) assert.equal(v.status, 0, v.out);
+mark('for (const v of votes) assert.equal(v.st');
+
+    let last = "";
+mark('let last = "";');
+    await waitFor(
+      async () => {
+        last = status();
+        return !/PROPOSAL_STATUS_VOTING_PERIOD/.test(last);
+      },
+      30_000,
+      "the end of the voting period",
+    );
+mark(');');
+    assert.match(last, /PROPOSAL_STATUS_PASSED/, last);
+mark('assert.match(last, /PROPOSAL_STATUS_PASS');
+
+    const shares = () => ok(["-o", "json", "query", "attribution", "params", "--node", node]);
+mark('const shares = () => ok(["-o", "json", "');
+    await waitFor(async () => shares().includes(NEW.owner_share), 30_000, "the new shares");
+mark('await waitFor(async () => shares().inclu');
+    const out = JSON.parse(shares()) as Record<string, unknown>;
+mark('const out = JSON.parse(shares()) as Reco');
+    const flat = JSON.stringify(out);
+mark('const flat = JSON.stringify(out);');
+    for (const v of Object.values(NEW)) assert.ok(flat.includes(v), flat);
+mark('for (const v of Object.values(NEW)) asse');
+
+    // The first height with the new shares is the first block at or after the execution time.
+    const hNow = await height(nodes[0]!);
+mark('const hNow = await height(nodes[0]!);');
+    const ex = decodeProposalExecution(
+      await abciQuery(
+        port,
+        "/openledger.gov.v1.Query/ProposalExecution",
+        encodeProposalExecutionRequest(1n),
+        hNow,
+      ),
+    );
+mark(');');
+    assert.equal(ex.executed, true);
+mark('assert.equal(ex.executed, true);');
+    assert.equal(ex.executionDelaySeconds, 5n);
+mark('assert.equal(ex.executionDelaySeconds, 5');
+    const at = Number(ex.executesAt!.seconds) * 1000 + Math.floor(ex.executesAt!.nanos / 1e6);
+mark('const at = Number(ex.executesAt!.seconds');
+    const ownerAt = async (h: number) =>
+      QueryParamsResponse.decode(
+        await abciQuery(
+          port,
+          "/openledger.attribution.v1.Query/Params",
+          QueryParamsRequest.encode({}).finish(),
+          h,
+        ),
+      ).params!.ownerShare;
+    let h = hNow;
+mark('let h = hNow;');
+    while (h > 2 && (await ownerAt(h - 1)) === NEW.owner_share) h--;
+mark('while (h > 2 && (await ownerAt(h - 1)) =');
+    assert.equal(await ownerAt(h), NEW.owner_share);
+mark('assert.equal(await ownerAt(h), NEW.owner');
+    assert.equal(await ownerAt(h - 1), oldOwner, "old shares in the block before execution");
+mark('assert.equal(await ownerAt(h - 1), oldOw');
+    assert.ok((await blockTimeMs(port, h)) >= at, "executed at or after the timelock");
+mark('assert.ok((await blockTimeMs(port, h)) >');
+    assert.ok((await blockTimeMs(port, h - 1)) < at, "not executed before the timelock");
+mark('assert.ok((await blockTimeMs(port, h - 1');
+    // the proposal passed at least the 5 s timelock before that block
+    const passed = JSON.parse(status()) as { proposal?: { voting_end_time?: string } };
+mark('const passed = JSON.parse(status()) as {');
+    const end = passed.proposal?.voting_end_time;
+mark('const end = passed.proposal?.voting_end_');
+    if (end) assert.ok(at - Date.parse(end) >= 5000, `${end} → ${at}`);
+mark('if (end) assert.ok(at - Date.parse(end) ');
+  });
+});
