@@ -173,23 +173,20 @@ describe("gov with the CLI against a 4-validator testnet", { timeout: 120_000 },
   });
 
   it("draft, submit, deposit, vote: PASSED, and the shares change only after the timelock", async () => {
-const T0=Date.now(); const mark=(m:string)=>console.error("T", m, Date.now()-T0);
+    const T0 = Date.now();
+    const mark = (m: string) => process.stdout.write(`# T ${m} ${Date.now() - T0}\n`);
     const port = nodes[0]!.rpcPort;
-mark('const port = nodes[0]!.rpcPort;');
     const node = `http://127.0.0.1:${port}`;
-mark('const node = `http://127.0.0.1:${port}`;');
     const kr = ["--keyring-backend", "test", "--home", keys];
-mark('const kr = ["--keyring-backend", "test",');
     const ok = (args: string[], input?: string): string => {
       const res = runCli(args, input === undefined ? {} : { input });
       assert.equal(res.status, 0, `${args.join(" ")}\n${res.stdout}\n${res.stderr}`);
       return res.stdout;
     };
-mark('};');
     for (let i = 0; i < N; i++)
       ok(["keys", "add", `v${i}`, "--recover", "--index", `${i}`, ...kr], `${DEV_MNEMONIC}\n`);
+    mark('await waitFor(async () =>');
     await waitFor(async () => (await height(nodes[0]!)) >= 2, 60_000, "height 2");
-mark('await waitFor(async () => (await height(');
     const tx = (from: string) => [
       "--from",
       from,
@@ -204,10 +201,9 @@ mark('await waitFor(async () => (await height(');
       node,
       ...kr,
     ];
-mark('];');
 
+    mark('const file = join(keys');
     const file = join(keys, "proposal.json");
-mark('const file = join(keys, "proposal.json")');
     ok([
       "tx",
       "gov",
@@ -223,42 +219,31 @@ mark('const file = join(keys, "proposal.json")');
       "--node",
       node,
     ]);
-mark(']);');
     const doc = JSON.parse(readFileSync(file, "utf8")) as {
       messages: { "@type": string; params: Record<string, unknown> }[];
     };
-mark('};');
     assert.equal(doc.messages[0]?.["@type"], "/openledger.attribution.v1.MsgUpdateParams");
-mark('assert.equal(doc.messages[0]?.["@type"],');
     const oldOwner = String(doc.messages[0]!.params["owner_share"]);
-mark('const oldOwner = String(doc.messages[0]!');
     assert.notEqual(oldOwner, NEW.owner_share, "the draft carries the current shares");
-mark('assert.notEqual(oldOwner, NEW.owner_shar');
     Object.assign(doc.messages[0]!.params, NEW);
-mark('Object.assign(doc.messages[0]!.params, N');
     writeFileSync(file, JSON.stringify(doc));
-mark('writeFileSync(file, JSON.stringify(doc))');
 
+    mark('ok(["tx", "gov", "submit-');
     ok(["tx", "gov", "submit-proposal", file, ...tx("v0")]);
-mark('ok(["tx", "gov", "submit-proposal", file');
     const status = () => ok(["-o", "json", "query", "gov", "proposal", "1", "--node", node]);
-mark('const status = () => ok(["-o", "json", "');
     assert.match(status(), /PROPOSAL_STATUS_DEPOSIT_PERIOD/, "5 of 10 OPEN: still in the deposit period");
-mark('assert.match(status(), /PROPOSAL_STATUS_');
+    mark('ok(["tx", "gov", "deposit');
     ok(["tx", "gov", "deposit", "1", "5OPEN", ...tx("v1")]);
-mark('ok(["tx", "gov", "deposit", "1", "5OPEN"');
     assert.match(status(), /PROPOSAL_STATUS_VOTING_PERIOD/);
-mark('assert.match(status(), /PROPOSAL_STATUS_');
+    mark('// The four operators vot');
     // The four operators vote at once (the voting period is 10 s).
     const votes = await Promise.all(
       Array.from({ length: N }, (_, i) => cliAsync(["tx", "gov", "vote", "1", "yes", ...tx(`v${i}`)])),
     );
-mark(');');
     for (const v of votes) assert.equal(v.status, 0, v.out);
-mark('for (const v of votes) assert.equal(v.st');
 
+    mark('let last = ""');
     let last = "";
-mark('let last = "";');
     await waitFor(
       async () => {
         last = status();
@@ -267,24 +252,18 @@ mark('let last = "";');
       30_000,
       "the end of the voting period",
     );
-mark(');');
     assert.match(last, /PROPOSAL_STATUS_PASSED/, last);
-mark('assert.match(last, /PROPOSAL_STATUS_PASS');
 
+    mark('const shares = () =>');
     const shares = () => ok(["-o", "json", "query", "attribution", "params", "--node", node]);
-mark('const shares = () => ok(["-o", "json", "');
     await waitFor(async () => shares().includes(NEW.owner_share), 30_000, "the new shares");
-mark('await waitFor(async () => shares().inclu');
     const out = JSON.parse(shares()) as Record<string, unknown>;
-mark('const out = JSON.parse(shares()) as Reco');
     const flat = JSON.stringify(out);
-mark('const flat = JSON.stringify(out);');
     for (const v of Object.values(NEW)) assert.ok(flat.includes(v), flat);
-mark('for (const v of Object.values(NEW)) asse');
 
+    mark('// The first height');
     // The first height with the new shares is the first block at or after the execution time.
     const hNow = await height(nodes[0]!);
-mark('const hNow = await height(nodes[0]!);');
     const ex = decodeProposalExecution(
       await abciQuery(
         port,
@@ -293,13 +272,9 @@ mark('const hNow = await height(nodes[0]!);');
         hNow,
       ),
     );
-mark(');');
     assert.equal(ex.executed, true);
-mark('assert.equal(ex.executed, true);');
     assert.equal(ex.executionDelaySeconds, 5n);
-mark('assert.equal(ex.executionDelaySeconds, 5');
     const at = Number(ex.executesAt!.seconds) * 1000 + Math.floor(ex.executesAt!.nanos / 1e6);
-mark('const at = Number(ex.executesAt!.seconds');
     const ownerAt = async (h: number) =>
       QueryParamsResponse.decode(
         await abciQuery(
@@ -310,23 +285,15 @@ mark('const at = Number(ex.executesAt!.seconds');
         ),
       ).params!.ownerShare;
     let h = hNow;
-mark('let h = hNow;');
     while (h > 2 && (await ownerAt(h - 1)) === NEW.owner_share) h--;
-mark('while (h > 2 && (await ownerAt(h - 1)) =');
     assert.equal(await ownerAt(h), NEW.owner_share);
-mark('assert.equal(await ownerAt(h), NEW.owner');
     assert.equal(await ownerAt(h - 1), oldOwner, "old shares in the block before execution");
-mark('assert.equal(await ownerAt(h - 1), oldOw');
     assert.ok((await blockTimeMs(port, h)) >= at, "executed at or after the timelock");
-mark('assert.ok((await blockTimeMs(port, h)) >');
     assert.ok((await blockTimeMs(port, h - 1)) < at, "not executed before the timelock");
-mark('assert.ok((await blockTimeMs(port, h - 1');
     // the proposal passed at least the 5 s timelock before that block
+    mark('const passed = JSON');
     const passed = JSON.parse(status()) as { proposal?: { voting_end_time?: string } };
-mark('const passed = JSON.parse(status()) as {');
     const end = passed.proposal?.voting_end_time;
-mark('const end = passed.proposal?.voting_end_');
     if (end) assert.ok(at - Date.parse(end) >= 5000, `${end} → ${at}`);
-mark('if (end) assert.ok(at - Date.parse(end) ');
   });
 });
