@@ -27,6 +27,8 @@ const NEW = {
   contributors_share: ((OPEN * 4n) / 10n).toString(),
 };
 
+const KR = (home: string) => ["--keyring-backend", "test", "--home", home];
+
 interface Proc {
   home: string;
   rpcPort: number;
@@ -164,6 +166,13 @@ describe("gov with the CLI against a 4-validator testnet", { timeout: 120_000 },
       nodes.push({ home, rpcPort: base + 10 * i + 1, log: "" });
     }
     for (const n of nodes) launch(n);
+    // The operators' keys (dev accounts 0..3), recovered while the network starts.
+    for (let i = 0; i < N; i++) {
+      const k = runCli(["keys", "add", `v${i}`, "--recover", "--index", `${i}`, ...KR(keys)], {
+        input: `${DEV_MNEMONIC}\n`,
+      });
+      assert.equal(k.status, 0, k.stderr);
+    }
   });
 
   after(() => {
@@ -173,19 +182,14 @@ describe("gov with the CLI against a 4-validator testnet", { timeout: 120_000 },
   });
 
   it("draft, submit, deposit, vote: PASSED, and the shares change only after the timelock", async () => {
-    const T0 = Date.now();
-    const mark = (m: string) => process.stdout.write(`# T ${m} ${Date.now() - T0}\n`);
     const port = nodes[0]!.rpcPort;
     const node = `http://127.0.0.1:${port}`;
-    const kr = ["--keyring-backend", "test", "--home", keys];
+    const kr = KR(keys);
     const ok = (args: string[], input?: string): string => {
       const res = runCli(args, input === undefined ? {} : { input });
       assert.equal(res.status, 0, `${args.join(" ")}\n${res.stdout}\n${res.stderr}`);
       return res.stdout;
     };
-    for (let i = 0; i < N; i++)
-      ok(["keys", "add", `v${i}`, "--recover", "--index", `${i}`, ...kr], `${DEV_MNEMONIC}\n`);
-    mark('await waitFor(async () =>');
     await waitFor(async () => (await height(nodes[0]!)) >= 2, 60_000, "height 2");
     const tx = (from: string) => [
       "--from",
@@ -202,7 +206,6 @@ describe("gov with the CLI against a 4-validator testnet", { timeout: 120_000 },
       ...kr,
     ];
 
-    mark('const file = join(keys');
     const file = join(keys, "proposal.json");
     ok([
       "tx",
@@ -228,21 +231,17 @@ describe("gov with the CLI against a 4-validator testnet", { timeout: 120_000 },
     Object.assign(doc.messages[0]!.params, NEW);
     writeFileSync(file, JSON.stringify(doc));
 
-    mark('ok(["tx", "gov", "submit-');
     ok(["tx", "gov", "submit-proposal", file, ...tx("v0")]);
     const status = () => ok(["-o", "json", "query", "gov", "proposal", "1", "--node", node]);
     assert.match(status(), /PROPOSAL_STATUS_DEPOSIT_PERIOD/, "5 of 10 OPEN: still in the deposit period");
-    mark('ok(["tx", "gov", "deposit');
     ok(["tx", "gov", "deposit", "1", "5OPEN", ...tx("v1")]);
     assert.match(status(), /PROPOSAL_STATUS_VOTING_PERIOD/);
-    mark('// The four operators vot');
     // The four operators vote at once (the voting period is 10 s).
     const votes = await Promise.all(
       Array.from({ length: N }, (_, i) => cliAsync(["tx", "gov", "vote", "1", "yes", ...tx(`v${i}`)])),
     );
     for (const v of votes) assert.equal(v.status, 0, v.out);
 
-    mark('let last = ""');
     let last = "";
     await waitFor(
       async () => {
@@ -254,14 +253,12 @@ describe("gov with the CLI against a 4-validator testnet", { timeout: 120_000 },
     );
     assert.match(last, /PROPOSAL_STATUS_PASSED/, last);
 
-    mark('const shares = () =>');
     const shares = () => ok(["-o", "json", "query", "attribution", "params", "--node", node]);
     await waitFor(async () => shares().includes(NEW.owner_share), 30_000, "the new shares");
     const out = JSON.parse(shares()) as Record<string, unknown>;
     const flat = JSON.stringify(out);
     for (const v of Object.values(NEW)) assert.ok(flat.includes(v), flat);
 
-    mark('// The first height');
     // The first height with the new shares is the first block at or after the execution time.
     const hNow = await height(nodes[0]!);
     const ex = decodeProposalExecution(
@@ -291,7 +288,6 @@ describe("gov with the CLI against a 4-validator testnet", { timeout: 120_000 },
     assert.ok((await blockTimeMs(port, h)) >= at, "executed at or after the timelock");
     assert.ok((await blockTimeMs(port, h - 1)) < at, "not executed before the timelock");
     // the proposal passed at least the 5 s timelock before that block
-    mark('const passed = JSON');
     const passed = JSON.parse(status()) as { proposal?: { voting_end_time?: string } };
     const end = passed.proposal?.voting_end_time;
     if (end) assert.ok(at - Date.parse(end) >= 5000, `${end} → ${at}`);

@@ -193,6 +193,24 @@ describe("gov lifecycle", () => {
     assert.ok(c.height > 15);
   });
 
+  it("a shares proposal not summing to 10^18 passes the vote but fails at execution; shares unchanged", async () => {
+    const c = await GovChain.create({ gov: testGovGenesis({}, "2s") });
+    const old = await attributionParams(c);
+    const bad = paramChange.msg();
+    const v = bad.value as { params: { ownerShare: string } };
+    v.params.ownerShare = ((OPEN * 26n) / 100n).toString();
+    await c.ok(3, [submit(c.acc(3).address, [bad], 100n * OPEN)]);
+    await c.ok(0, [vote(c.acc(0).address, 1n, Y)]);
+    await c.ok(1, [vote(c.acc(1).address, 1n, Y)]);
+    await c.advance(14);
+    const p = await c.proposal(1n);
+    assert.equal(p?.status, ProposalStatus.PROPOSAL_STATUS_FAILED);
+    assert.match(p?.failedReason ?? "", /sum to exactly 10\^18/);
+    const now = await attributionParams(c);
+    for (const k of SHARE_KEYS) assert.equal(now[k], old[k]);
+    await c.advance(2);
+  });
+
   it("rejects bad inputs with coded errors and no state change", async () => {
     const c = await GovChain.create();
     const a3 = c.acc(3).address;
