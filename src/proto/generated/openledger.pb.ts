@@ -29019,6 +29019,1507 @@ export const openledger = $root.openledger = (() => {
         return datanets;
     })();
 
+    openledger.distribution = (function() {
+
+        /**
+         * Namespace distribution.
+         * @memberof openledger
+         * @namespace
+         */
+        const distribution = {};
+
+        distribution.v1 = (function() {
+
+            /**
+             * Namespace v1.
+             * @memberof openledger.distribution
+             * @namespace
+             */
+            const v1 = {};
+
+            v1.QueryRewardStreamRequest = (function() {
+
+                /**
+                 * Properties of a QueryRewardStreamRequest.
+                 * @typedef {Object} openledger.distribution.v1.QueryRewardStreamRequest.$Properties
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryRewardStreamRequest.
+                 * @memberof openledger.distribution.v1
+                 * @interface IQueryRewardStreamRequest
+                 * @augments openledger.distribution.v1.QueryRewardStreamRequest.$Properties
+                 * @deprecated Use openledger.distribution.v1.QueryRewardStreamRequest.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryRewardStreamRequest.
+                 * @typedef {openledger.distribution.v1.QueryRewardStreamRequest.$Properties} openledger.distribution.v1.QueryRewardStreamRequest.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryRewardStreamRequest.
+                 * @memberof openledger.distribution.v1
+                 * @classdesc Represents a QueryRewardStreamRequest.
+                 * @constructor
+                 * @param {openledger.distribution.v1.QueryRewardStreamRequest.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryRewardStreamRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * Creates a new QueryRewardStreamRequest instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.distribution.v1.QueryRewardStreamRequest
+                 * @static
+                 * @param {openledger.distribution.v1.QueryRewardStreamRequest.$Properties=} [properties] Properties to set
+                 * @returns {openledger.distribution.v1.QueryRewardStreamRequest} QueryRewardStreamRequest instance
+                 * @type {{
+                 *   (properties: openledger.distribution.v1.QueryRewardStreamRequest.$Shape): openledger.distribution.v1.QueryRewardStreamRequest & openledger.distribution.v1.QueryRewardStreamRequest.$Shape;
+                 *   (properties?: openledger.distribution.v1.QueryRewardStreamRequest.$Properties): openledger.distribution.v1.QueryRewardStreamRequest;
+                 * }}
+                 */
+                QueryRewardStreamRequest.create = function(properties) {
+                    return new QueryRewardStreamRequest(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryRewardStreamRequest message. Does not implicitly {@link openledger.distribution.v1.QueryRewardStreamRequest.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.distribution.v1.QueryRewardStreamRequest
+                 * @static
+                 * @param {openledger.distribution.v1.QueryRewardStreamRequest.$Properties} message QueryRewardStreamRequest message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryRewardStreamRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryRewardStreamRequest message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.distribution.v1.QueryRewardStreamRequest
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.distribution.v1.QueryRewardStreamRequest & openledger.distribution.v1.QueryRewardStreamRequest.$Shape} QueryRewardStreamRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryRewardStreamRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.distribution.v1.QueryRewardStreamRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        reader.skipType(tag & 7, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryRewardStreamRequest message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.distribution.v1.QueryRewardStreamRequest
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.distribution.v1.QueryRewardStreamRequest} QueryRewardStreamRequest
+                 */
+                QueryRewardStreamRequest.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.distribution.v1.QueryRewardStreamRequest)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.distribution.v1.QueryRewardStreamRequest: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    return new $root.openledger.distribution.v1.QueryRewardStreamRequest();
+                };
+
+                /**
+                 * Creates a plain object from a QueryRewardStreamRequest message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.distribution.v1.QueryRewardStreamRequest
+                 * @static
+                 * @param {openledger.distribution.v1.QueryRewardStreamRequest} message QueryRewardStreamRequest
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryRewardStreamRequest.toObject = function () {
+                    return {};
+                };
+
+                /**
+                 * Converts this QueryRewardStreamRequest to JSON.
+                 * @function toJSON
+                 * @memberof openledger.distribution.v1.QueryRewardStreamRequest
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryRewardStreamRequest.prototype.toJSON = function() {
+                    return QueryRewardStreamRequest.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryRewardStreamRequest
+                 * @function getTypeUrl
+                 * @memberof openledger.distribution.v1.QueryRewardStreamRequest
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryRewardStreamRequest.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.distribution.v1.QueryRewardStreamRequest";
+                };
+
+                return QueryRewardStreamRequest;
+            })();
+
+            v1.QueryRewardStreamResponse = (function() {
+
+                /**
+                 * Properties of a QueryRewardStreamResponse.
+                 * @typedef {Object} openledger.distribution.v1.QueryRewardStreamResponse.$Properties
+                 * @property {string|null} [amountPerBlock] QueryRewardStreamResponse amountPerBlock
+                 * @property {string|null} [source] QueryRewardStreamResponse source
+                 * @property {string|null} [sourceBalance] QueryRewardStreamResponse sourceBalance
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryRewardStreamResponse.
+                 * @memberof openledger.distribution.v1
+                 * @interface IQueryRewardStreamResponse
+                 * @augments openledger.distribution.v1.QueryRewardStreamResponse.$Properties
+                 * @deprecated Use openledger.distribution.v1.QueryRewardStreamResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryRewardStreamResponse.
+                 * @typedef {openledger.distribution.v1.QueryRewardStreamResponse.$Properties} openledger.distribution.v1.QueryRewardStreamResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryRewardStreamResponse.
+                 * @memberof openledger.distribution.v1
+                 * @classdesc Represents a QueryRewardStreamResponse.
+                 * @constructor
+                 * @param {openledger.distribution.v1.QueryRewardStreamResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryRewardStreamResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryRewardStreamResponse amountPerBlock.
+                 * @member {string} amountPerBlock
+                 * @memberof openledger.distribution.v1.QueryRewardStreamResponse
+                 * @instance
+                 */
+                QueryRewardStreamResponse.prototype.amountPerBlock = "";
+
+                /**
+                 * QueryRewardStreamResponse source.
+                 * @member {string} source
+                 * @memberof openledger.distribution.v1.QueryRewardStreamResponse
+                 * @instance
+                 */
+                QueryRewardStreamResponse.prototype.source = "";
+
+                /**
+                 * QueryRewardStreamResponse sourceBalance.
+                 * @member {string} sourceBalance
+                 * @memberof openledger.distribution.v1.QueryRewardStreamResponse
+                 * @instance
+                 */
+                QueryRewardStreamResponse.prototype.sourceBalance = "";
+
+                /**
+                 * Creates a new QueryRewardStreamResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.distribution.v1.QueryRewardStreamResponse
+                 * @static
+                 * @param {openledger.distribution.v1.QueryRewardStreamResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.distribution.v1.QueryRewardStreamResponse} QueryRewardStreamResponse instance
+                 * @type {{
+                 *   (properties: openledger.distribution.v1.QueryRewardStreamResponse.$Shape): openledger.distribution.v1.QueryRewardStreamResponse & openledger.distribution.v1.QueryRewardStreamResponse.$Shape;
+                 *   (properties?: openledger.distribution.v1.QueryRewardStreamResponse.$Properties): openledger.distribution.v1.QueryRewardStreamResponse;
+                 * }}
+                 */
+                QueryRewardStreamResponse.create = function(properties) {
+                    return new QueryRewardStreamResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryRewardStreamResponse message. Does not implicitly {@link openledger.distribution.v1.QueryRewardStreamResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.distribution.v1.QueryRewardStreamResponse
+                 * @static
+                 * @param {openledger.distribution.v1.QueryRewardStreamResponse.$Properties} message QueryRewardStreamResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryRewardStreamResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.amountPerBlock != null && $Object.hasOwnProperty.call(message, "amountPerBlock") && message.amountPerBlock !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.amountPerBlock);
+                    if (message.source != null && $Object.hasOwnProperty.call(message, "source") && message.source !== "")
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.source);
+                    if (message.sourceBalance != null && $Object.hasOwnProperty.call(message, "sourceBalance") && message.sourceBalance !== "")
+                        writer.uint32(/* id 3, wireType 2 =*/26).string(message.sourceBalance);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryRewardStreamResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.distribution.v1.QueryRewardStreamResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.distribution.v1.QueryRewardStreamResponse & openledger.distribution.v1.QueryRewardStreamResponse.$Shape} QueryRewardStreamResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryRewardStreamResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.distribution.v1.QueryRewardStreamResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.amountPerBlock = value;
+                                else
+                                    delete message.amountPerBlock;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.source = value;
+                                else
+                                    delete message.source;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.sourceBalance = value;
+                                else
+                                    delete message.sourceBalance;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryRewardStreamResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.distribution.v1.QueryRewardStreamResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.distribution.v1.QueryRewardStreamResponse} QueryRewardStreamResponse
+                 */
+                QueryRewardStreamResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.distribution.v1.QueryRewardStreamResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.distribution.v1.QueryRewardStreamResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.distribution.v1.QueryRewardStreamResponse();
+                    if (object.amountPerBlock != null)
+                        if (typeof object.amountPerBlock !== "string" || object.amountPerBlock.length)
+                            message.amountPerBlock = $String(object.amountPerBlock);
+                    if (object.source != null)
+                        if (typeof object.source !== "string" || object.source.length)
+                            message.source = $String(object.source);
+                    if (object.sourceBalance != null)
+                        if (typeof object.sourceBalance !== "string" || object.sourceBalance.length)
+                            message.sourceBalance = $String(object.sourceBalance);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryRewardStreamResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.distribution.v1.QueryRewardStreamResponse
+                 * @static
+                 * @param {openledger.distribution.v1.QueryRewardStreamResponse} message QueryRewardStreamResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryRewardStreamResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.amountPerBlock = "";
+                        object.source = "";
+                        object.sourceBalance = "";
+                    }
+                    if (message.amountPerBlock != null && $Object.hasOwnProperty.call(message, "amountPerBlock"))
+                        object.amountPerBlock = message.amountPerBlock;
+                    if (message.source != null && $Object.hasOwnProperty.call(message, "source"))
+                        object.source = message.source;
+                    if (message.sourceBalance != null && $Object.hasOwnProperty.call(message, "sourceBalance"))
+                        object.sourceBalance = message.sourceBalance;
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryRewardStreamResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.distribution.v1.QueryRewardStreamResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryRewardStreamResponse.prototype.toJSON = function() {
+                    return QueryRewardStreamResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryRewardStreamResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.distribution.v1.QueryRewardStreamResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryRewardStreamResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.distribution.v1.QueryRewardStreamResponse";
+                };
+
+                return QueryRewardStreamResponse;
+            })();
+
+            return v1;
+        })();
+
+        return distribution;
+    })();
+
+    openledger.gov = (function() {
+
+        /**
+         * Namespace gov.
+         * @memberof openledger
+         * @namespace
+         */
+        const gov = {};
+
+        gov.v1 = (function() {
+
+            /**
+             * Namespace v1.
+             * @memberof openledger.gov
+             * @namespace
+             */
+            const v1 = {};
+
+            v1.QueryProposalExecutionRequest = (function() {
+
+                /**
+                 * Properties of a QueryProposalExecutionRequest.
+                 * @typedef {Object} openledger.gov.v1.QueryProposalExecutionRequest.$Properties
+                 * @property {number|Long|null} [proposalId] QueryProposalExecutionRequest proposalId
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryProposalExecutionRequest.
+                 * @memberof openledger.gov.v1
+                 * @interface IQueryProposalExecutionRequest
+                 * @augments openledger.gov.v1.QueryProposalExecutionRequest.$Properties
+                 * @deprecated Use openledger.gov.v1.QueryProposalExecutionRequest.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryProposalExecutionRequest.
+                 * @typedef {openledger.gov.v1.QueryProposalExecutionRequest.$Properties} openledger.gov.v1.QueryProposalExecutionRequest.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryProposalExecutionRequest.
+                 * @memberof openledger.gov.v1
+                 * @classdesc Represents a QueryProposalExecutionRequest.
+                 * @constructor
+                 * @param {openledger.gov.v1.QueryProposalExecutionRequest.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryProposalExecutionRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryProposalExecutionRequest proposalId.
+                 * @member {number|Long} proposalId
+                 * @memberof openledger.gov.v1.QueryProposalExecutionRequest
+                 * @instance
+                 */
+                QueryProposalExecutionRequest.prototype.proposalId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Creates a new QueryProposalExecutionRequest instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.gov.v1.QueryProposalExecutionRequest
+                 * @static
+                 * @param {openledger.gov.v1.QueryProposalExecutionRequest.$Properties=} [properties] Properties to set
+                 * @returns {openledger.gov.v1.QueryProposalExecutionRequest} QueryProposalExecutionRequest instance
+                 * @type {{
+                 *   (properties: openledger.gov.v1.QueryProposalExecutionRequest.$Shape): openledger.gov.v1.QueryProposalExecutionRequest & openledger.gov.v1.QueryProposalExecutionRequest.$Shape;
+                 *   (properties?: openledger.gov.v1.QueryProposalExecutionRequest.$Properties): openledger.gov.v1.QueryProposalExecutionRequest;
+                 * }}
+                 */
+                QueryProposalExecutionRequest.create = function(properties) {
+                    return new QueryProposalExecutionRequest(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryProposalExecutionRequest message. Does not implicitly {@link openledger.gov.v1.QueryProposalExecutionRequest.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.gov.v1.QueryProposalExecutionRequest
+                 * @static
+                 * @param {openledger.gov.v1.QueryProposalExecutionRequest.$Properties} message QueryProposalExecutionRequest message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryProposalExecutionRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.proposalId != null && $Object.hasOwnProperty.call(message, "proposalId") && (typeof message.proposalId === "object" ? message.proposalId.low || message.proposalId.high : message.proposalId !== 0))
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.proposalId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryProposalExecutionRequest message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.gov.v1.QueryProposalExecutionRequest
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.gov.v1.QueryProposalExecutionRequest & openledger.gov.v1.QueryProposalExecutionRequest.$Shape} QueryProposalExecutionRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryProposalExecutionRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.gov.v1.QueryProposalExecutionRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.proposalId = value;
+                                else
+                                    delete message.proposalId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryProposalExecutionRequest message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.gov.v1.QueryProposalExecutionRequest
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.gov.v1.QueryProposalExecutionRequest} QueryProposalExecutionRequest
+                 */
+                QueryProposalExecutionRequest.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.gov.v1.QueryProposalExecutionRequest)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.gov.v1.QueryProposalExecutionRequest: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.gov.v1.QueryProposalExecutionRequest();
+                    if (object.proposalId != null)
+                        if (typeof object.proposalId === "object" ? object.proposalId.low || object.proposalId.high : $Number(object.proposalId) !== 0)
+                            if ($util.Long)
+                                message.proposalId = $util.Long.fromValue(object.proposalId, true);
+                            else if (typeof object.proposalId === "string")
+                                message.proposalId = $parseInt(object.proposalId, 10);
+                            else if (typeof object.proposalId === "number")
+                                message.proposalId = object.proposalId;
+                            else if (typeof object.proposalId === "object")
+                                message.proposalId = new $util.LongBits(object.proposalId.low >>> 0, object.proposalId.high >>> 0).toNumber(true);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryProposalExecutionRequest message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.gov.v1.QueryProposalExecutionRequest
+                 * @static
+                 * @param {openledger.gov.v1.QueryProposalExecutionRequest} message QueryProposalExecutionRequest
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryProposalExecutionRequest.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.proposalId = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.proposalId = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if (message.proposalId != null && $Object.hasOwnProperty.call(message, "proposalId"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.proposalId = typeof message.proposalId === "number" ? $BigInt(message.proposalId) : $util.Long.fromBits(message.proposalId.low >>> 0, message.proposalId.high >>> 0, true).toBigInt();
+                        else if (typeof message.proposalId === "number")
+                            object.proposalId = options.longs === $String ? $String(message.proposalId) : message.proposalId;
+                        else
+                            object.proposalId = options.longs === $String ? $util.Long.prototype.toString.call(message.proposalId) : options.longs === $Number ? new $util.LongBits(message.proposalId.low >>> 0, message.proposalId.high >>> 0).toNumber(true) : message.proposalId;
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryProposalExecutionRequest to JSON.
+                 * @function toJSON
+                 * @memberof openledger.gov.v1.QueryProposalExecutionRequest
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryProposalExecutionRequest.prototype.toJSON = function() {
+                    return QueryProposalExecutionRequest.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryProposalExecutionRequest
+                 * @function getTypeUrl
+                 * @memberof openledger.gov.v1.QueryProposalExecutionRequest
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryProposalExecutionRequest.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.gov.v1.QueryProposalExecutionRequest";
+                };
+
+                return QueryProposalExecutionRequest;
+            })();
+
+            v1.QueryProposalExecutionResponse = (function() {
+
+                /**
+                 * Properties of a QueryProposalExecutionResponse.
+                 * @typedef {Object} openledger.gov.v1.QueryProposalExecutionResponse.$Properties
+                 * @property {google.protobuf.Timestamp.$Properties|null} [executesAt] QueryProposalExecutionResponse executesAt
+                 * @property {boolean|null} [executed] QueryProposalExecutionResponse executed
+                 * @property {number|Long|null} [executionDelaySeconds] QueryProposalExecutionResponse executionDelaySeconds
+                 * @property {boolean|null} [queued] QueryProposalExecutionResponse queued
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryProposalExecutionResponse.
+                 * @memberof openledger.gov.v1
+                 * @interface IQueryProposalExecutionResponse
+                 * @augments openledger.gov.v1.QueryProposalExecutionResponse.$Properties
+                 * @deprecated Use openledger.gov.v1.QueryProposalExecutionResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryProposalExecutionResponse.
+                 * @typedef {openledger.gov.v1.QueryProposalExecutionResponse.$Properties} openledger.gov.v1.QueryProposalExecutionResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryProposalExecutionResponse.
+                 * @memberof openledger.gov.v1
+                 * @classdesc Represents a QueryProposalExecutionResponse.
+                 * @constructor
+                 * @param {openledger.gov.v1.QueryProposalExecutionResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryProposalExecutionResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryProposalExecutionResponse executesAt.
+                 * @member {google.protobuf.Timestamp.$Properties|null|undefined} executesAt
+                 * @memberof openledger.gov.v1.QueryProposalExecutionResponse
+                 * @instance
+                 */
+                QueryProposalExecutionResponse.prototype.executesAt = null;
+
+                /**
+                 * QueryProposalExecutionResponse executed.
+                 * @member {boolean} executed
+                 * @memberof openledger.gov.v1.QueryProposalExecutionResponse
+                 * @instance
+                 */
+                QueryProposalExecutionResponse.prototype.executed = false;
+
+                /**
+                 * QueryProposalExecutionResponse executionDelaySeconds.
+                 * @member {number|Long} executionDelaySeconds
+                 * @memberof openledger.gov.v1.QueryProposalExecutionResponse
+                 * @instance
+                 */
+                QueryProposalExecutionResponse.prototype.executionDelaySeconds = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * QueryProposalExecutionResponse queued.
+                 * @member {boolean} queued
+                 * @memberof openledger.gov.v1.QueryProposalExecutionResponse
+                 * @instance
+                 */
+                QueryProposalExecutionResponse.prototype.queued = false;
+
+                /**
+                 * Creates a new QueryProposalExecutionResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.gov.v1.QueryProposalExecutionResponse
+                 * @static
+                 * @param {openledger.gov.v1.QueryProposalExecutionResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.gov.v1.QueryProposalExecutionResponse} QueryProposalExecutionResponse instance
+                 * @type {{
+                 *   (properties: openledger.gov.v1.QueryProposalExecutionResponse.$Shape): openledger.gov.v1.QueryProposalExecutionResponse & openledger.gov.v1.QueryProposalExecutionResponse.$Shape;
+                 *   (properties?: openledger.gov.v1.QueryProposalExecutionResponse.$Properties): openledger.gov.v1.QueryProposalExecutionResponse;
+                 * }}
+                 */
+                QueryProposalExecutionResponse.create = function(properties) {
+                    return new QueryProposalExecutionResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryProposalExecutionResponse message. Does not implicitly {@link openledger.gov.v1.QueryProposalExecutionResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.gov.v1.QueryProposalExecutionResponse
+                 * @static
+                 * @param {openledger.gov.v1.QueryProposalExecutionResponse.$Properties} message QueryProposalExecutionResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryProposalExecutionResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.executesAt != null && $Object.hasOwnProperty.call(message, "executesAt"))
+                        $root.google.protobuf.Timestamp.encode(message.executesAt, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                    if (message.executed != null && $Object.hasOwnProperty.call(message, "executed") && message.executed !== false)
+                        writer.uint32(/* id 2, wireType 0 =*/16).bool(message.executed);
+                    if (message.executionDelaySeconds != null && $Object.hasOwnProperty.call(message, "executionDelaySeconds") && (typeof message.executionDelaySeconds === "object" ? message.executionDelaySeconds.low || message.executionDelaySeconds.high : message.executionDelaySeconds !== 0))
+                        writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.executionDelaySeconds);
+                    if (message.queued != null && $Object.hasOwnProperty.call(message, "queued") && message.queued !== false)
+                        writer.uint32(/* id 4, wireType 0 =*/32).bool(message.queued);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryProposalExecutionResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.gov.v1.QueryProposalExecutionResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.gov.v1.QueryProposalExecutionResponse & openledger.gov.v1.QueryProposalExecutionResponse.$Shape} QueryProposalExecutionResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryProposalExecutionResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.gov.v1.QueryProposalExecutionResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.executesAt = $root.google.protobuf.Timestamp.decode(reader, reader.size(), $undefined, _depth + 1, message.executesAt);
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.bool())
+                                    message.executed = value;
+                                else
+                                    delete message.executed;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.executionDelaySeconds = value;
+                                else
+                                    delete message.executionDelaySeconds;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.bool())
+                                    message.queued = value;
+                                else
+                                    delete message.queued;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryProposalExecutionResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.gov.v1.QueryProposalExecutionResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.gov.v1.QueryProposalExecutionResponse} QueryProposalExecutionResponse
+                 */
+                QueryProposalExecutionResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.gov.v1.QueryProposalExecutionResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.gov.v1.QueryProposalExecutionResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.gov.v1.QueryProposalExecutionResponse();
+                    if (object.executesAt != null) {
+                        if (!$util.isObject(object.executesAt))
+                            throw $TypeError(".openledger.gov.v1.QueryProposalExecutionResponse.executesAt: object expected");
+                        message.executesAt = $root.google.protobuf.Timestamp.fromObject(object.executesAt, _depth + 1);
+                    }
+                    if (object.executed != null)
+                        if (object.executed)
+                            message.executed = $Boolean(object.executed);
+                    if (object.executionDelaySeconds != null)
+                        if (typeof object.executionDelaySeconds === "object" ? object.executionDelaySeconds.low || object.executionDelaySeconds.high : $Number(object.executionDelaySeconds) !== 0)
+                            if ($util.Long)
+                                message.executionDelaySeconds = $util.Long.fromValue(object.executionDelaySeconds, true);
+                            else if (typeof object.executionDelaySeconds === "string")
+                                message.executionDelaySeconds = $parseInt(object.executionDelaySeconds, 10);
+                            else if (typeof object.executionDelaySeconds === "number")
+                                message.executionDelaySeconds = object.executionDelaySeconds;
+                            else if (typeof object.executionDelaySeconds === "object")
+                                message.executionDelaySeconds = new $util.LongBits(object.executionDelaySeconds.low >>> 0, object.executionDelaySeconds.high >>> 0).toNumber(true);
+                    if (object.queued != null)
+                        if (object.queued)
+                            message.queued = $Boolean(object.queued);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryProposalExecutionResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.gov.v1.QueryProposalExecutionResponse
+                 * @static
+                 * @param {openledger.gov.v1.QueryProposalExecutionResponse} message QueryProposalExecutionResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryProposalExecutionResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        object.executesAt = null;
+                        object.executed = false;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.executionDelaySeconds = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.executionDelaySeconds = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.queued = false;
+                    }
+                    if (message.executesAt != null && $Object.hasOwnProperty.call(message, "executesAt"))
+                        object.executesAt = $root.google.protobuf.Timestamp.toObject(message.executesAt, options, _depth + 1);
+                    if (message.executed != null && $Object.hasOwnProperty.call(message, "executed"))
+                        object.executed = message.executed;
+                    if (message.executionDelaySeconds != null && $Object.hasOwnProperty.call(message, "executionDelaySeconds"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.executionDelaySeconds = typeof message.executionDelaySeconds === "number" ? $BigInt(message.executionDelaySeconds) : $util.Long.fromBits(message.executionDelaySeconds.low >>> 0, message.executionDelaySeconds.high >>> 0, true).toBigInt();
+                        else if (typeof message.executionDelaySeconds === "number")
+                            object.executionDelaySeconds = options.longs === $String ? $String(message.executionDelaySeconds) : message.executionDelaySeconds;
+                        else
+                            object.executionDelaySeconds = options.longs === $String ? $util.Long.prototype.toString.call(message.executionDelaySeconds) : options.longs === $Number ? new $util.LongBits(message.executionDelaySeconds.low >>> 0, message.executionDelaySeconds.high >>> 0).toNumber(true) : message.executionDelaySeconds;
+                    if (message.queued != null && $Object.hasOwnProperty.call(message, "queued"))
+                        object.queued = message.queued;
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryProposalExecutionResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.gov.v1.QueryProposalExecutionResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryProposalExecutionResponse.prototype.toJSON = function() {
+                    return QueryProposalExecutionResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryProposalExecutionResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.gov.v1.QueryProposalExecutionResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryProposalExecutionResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.gov.v1.QueryProposalExecutionResponse";
+                };
+
+                return QueryProposalExecutionResponse;
+            })();
+
+            v1.QueryTimelockParamsRequest = (function() {
+
+                /**
+                 * Properties of a QueryTimelockParamsRequest.
+                 * @typedef {Object} openledger.gov.v1.QueryTimelockParamsRequest.$Properties
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryTimelockParamsRequest.
+                 * @memberof openledger.gov.v1
+                 * @interface IQueryTimelockParamsRequest
+                 * @augments openledger.gov.v1.QueryTimelockParamsRequest.$Properties
+                 * @deprecated Use openledger.gov.v1.QueryTimelockParamsRequest.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryTimelockParamsRequest.
+                 * @typedef {openledger.gov.v1.QueryTimelockParamsRequest.$Properties} openledger.gov.v1.QueryTimelockParamsRequest.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryTimelockParamsRequest.
+                 * @memberof openledger.gov.v1
+                 * @classdesc Represents a QueryTimelockParamsRequest.
+                 * @constructor
+                 * @param {openledger.gov.v1.QueryTimelockParamsRequest.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryTimelockParamsRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * Creates a new QueryTimelockParamsRequest instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.gov.v1.QueryTimelockParamsRequest
+                 * @static
+                 * @param {openledger.gov.v1.QueryTimelockParamsRequest.$Properties=} [properties] Properties to set
+                 * @returns {openledger.gov.v1.QueryTimelockParamsRequest} QueryTimelockParamsRequest instance
+                 * @type {{
+                 *   (properties: openledger.gov.v1.QueryTimelockParamsRequest.$Shape): openledger.gov.v1.QueryTimelockParamsRequest & openledger.gov.v1.QueryTimelockParamsRequest.$Shape;
+                 *   (properties?: openledger.gov.v1.QueryTimelockParamsRequest.$Properties): openledger.gov.v1.QueryTimelockParamsRequest;
+                 * }}
+                 */
+                QueryTimelockParamsRequest.create = function(properties) {
+                    return new QueryTimelockParamsRequest(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryTimelockParamsRequest message. Does not implicitly {@link openledger.gov.v1.QueryTimelockParamsRequest.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.gov.v1.QueryTimelockParamsRequest
+                 * @static
+                 * @param {openledger.gov.v1.QueryTimelockParamsRequest.$Properties} message QueryTimelockParamsRequest message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryTimelockParamsRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryTimelockParamsRequest message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.gov.v1.QueryTimelockParamsRequest
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.gov.v1.QueryTimelockParamsRequest & openledger.gov.v1.QueryTimelockParamsRequest.$Shape} QueryTimelockParamsRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryTimelockParamsRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.gov.v1.QueryTimelockParamsRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        reader.skipType(tag & 7, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryTimelockParamsRequest message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.gov.v1.QueryTimelockParamsRequest
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.gov.v1.QueryTimelockParamsRequest} QueryTimelockParamsRequest
+                 */
+                QueryTimelockParamsRequest.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.gov.v1.QueryTimelockParamsRequest)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.gov.v1.QueryTimelockParamsRequest: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    return new $root.openledger.gov.v1.QueryTimelockParamsRequest();
+                };
+
+                /**
+                 * Creates a plain object from a QueryTimelockParamsRequest message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.gov.v1.QueryTimelockParamsRequest
+                 * @static
+                 * @param {openledger.gov.v1.QueryTimelockParamsRequest} message QueryTimelockParamsRequest
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryTimelockParamsRequest.toObject = function () {
+                    return {};
+                };
+
+                /**
+                 * Converts this QueryTimelockParamsRequest to JSON.
+                 * @function toJSON
+                 * @memberof openledger.gov.v1.QueryTimelockParamsRequest
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryTimelockParamsRequest.prototype.toJSON = function() {
+                    return QueryTimelockParamsRequest.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryTimelockParamsRequest
+                 * @function getTypeUrl
+                 * @memberof openledger.gov.v1.QueryTimelockParamsRequest
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryTimelockParamsRequest.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.gov.v1.QueryTimelockParamsRequest";
+                };
+
+                return QueryTimelockParamsRequest;
+            })();
+
+            v1.QueryTimelockParamsResponse = (function() {
+
+                /**
+                 * Properties of a QueryTimelockParamsResponse.
+                 * @typedef {Object} openledger.gov.v1.QueryTimelockParamsResponse.$Properties
+                 * @property {number|Long|null} [executionDelaySeconds] QueryTimelockParamsResponse executionDelaySeconds
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a QueryTimelockParamsResponse.
+                 * @memberof openledger.gov.v1
+                 * @interface IQueryTimelockParamsResponse
+                 * @augments openledger.gov.v1.QueryTimelockParamsResponse.$Properties
+                 * @deprecated Use openledger.gov.v1.QueryTimelockParamsResponse.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a QueryTimelockParamsResponse.
+                 * @typedef {openledger.gov.v1.QueryTimelockParamsResponse.$Properties} openledger.gov.v1.QueryTimelockParamsResponse.$Shape
+                 */
+
+                /**
+                 * Constructs a new QueryTimelockParamsResponse.
+                 * @memberof openledger.gov.v1
+                 * @classdesc Represents a QueryTimelockParamsResponse.
+                 * @constructor
+                 * @param {openledger.gov.v1.QueryTimelockParamsResponse.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const QueryTimelockParamsResponse = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * QueryTimelockParamsResponse executionDelaySeconds.
+                 * @member {number|Long} executionDelaySeconds
+                 * @memberof openledger.gov.v1.QueryTimelockParamsResponse
+                 * @instance
+                 */
+                QueryTimelockParamsResponse.prototype.executionDelaySeconds = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Creates a new QueryTimelockParamsResponse instance using the specified properties.
+                 * @function create
+                 * @memberof openledger.gov.v1.QueryTimelockParamsResponse
+                 * @static
+                 * @param {openledger.gov.v1.QueryTimelockParamsResponse.$Properties=} [properties] Properties to set
+                 * @returns {openledger.gov.v1.QueryTimelockParamsResponse} QueryTimelockParamsResponse instance
+                 * @type {{
+                 *   (properties: openledger.gov.v1.QueryTimelockParamsResponse.$Shape): openledger.gov.v1.QueryTimelockParamsResponse & openledger.gov.v1.QueryTimelockParamsResponse.$Shape;
+                 *   (properties?: openledger.gov.v1.QueryTimelockParamsResponse.$Properties): openledger.gov.v1.QueryTimelockParamsResponse;
+                 * }}
+                 */
+                QueryTimelockParamsResponse.create = function(properties) {
+                    return new QueryTimelockParamsResponse(properties);
+                };
+
+                /**
+                 * Encodes the specified QueryTimelockParamsResponse message. Does not implicitly {@link openledger.gov.v1.QueryTimelockParamsResponse.verify|verify} messages.
+                 * @function encode
+                 * @memberof openledger.gov.v1.QueryTimelockParamsResponse
+                 * @static
+                 * @param {openledger.gov.v1.QueryTimelockParamsResponse.$Properties} message QueryTimelockParamsResponse message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                QueryTimelockParamsResponse.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.executionDelaySeconds != null && $Object.hasOwnProperty.call(message, "executionDelaySeconds") && (typeof message.executionDelaySeconds === "object" ? message.executionDelaySeconds.low || message.executionDelaySeconds.high : message.executionDelaySeconds !== 0))
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.executionDelaySeconds);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Decodes a QueryTimelockParamsResponse message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof openledger.gov.v1.QueryTimelockParamsResponse
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {openledger.gov.v1.QueryTimelockParamsResponse & openledger.gov.v1.QueryTimelockParamsResponse.$Shape} QueryTimelockParamsResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                QueryTimelockParamsResponse.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.openledger.gov.v1.QueryTimelockParamsResponse();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.executionDelaySeconds = value;
+                                else
+                                    delete message.executionDelaySeconds;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Creates a QueryTimelockParamsResponse message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof openledger.gov.v1.QueryTimelockParamsResponse
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {openledger.gov.v1.QueryTimelockParamsResponse} QueryTimelockParamsResponse
+                 */
+                QueryTimelockParamsResponse.fromObject = function (object, _depth) {
+                    if (object instanceof $root.openledger.gov.v1.QueryTimelockParamsResponse)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".openledger.gov.v1.QueryTimelockParamsResponse: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.openledger.gov.v1.QueryTimelockParamsResponse();
+                    if (object.executionDelaySeconds != null)
+                        if (typeof object.executionDelaySeconds === "object" ? object.executionDelaySeconds.low || object.executionDelaySeconds.high : $Number(object.executionDelaySeconds) !== 0)
+                            if ($util.Long)
+                                message.executionDelaySeconds = $util.Long.fromValue(object.executionDelaySeconds, true);
+                            else if (typeof object.executionDelaySeconds === "string")
+                                message.executionDelaySeconds = $parseInt(object.executionDelaySeconds, 10);
+                            else if (typeof object.executionDelaySeconds === "number")
+                                message.executionDelaySeconds = object.executionDelaySeconds;
+                            else if (typeof object.executionDelaySeconds === "object")
+                                message.executionDelaySeconds = new $util.LongBits(object.executionDelaySeconds.low >>> 0, object.executionDelaySeconds.high >>> 0).toNumber(true);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a QueryTimelockParamsResponse message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof openledger.gov.v1.QueryTimelockParamsResponse
+                 * @static
+                 * @param {openledger.gov.v1.QueryTimelockParamsResponse} message QueryTimelockParamsResponse
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                QueryTimelockParamsResponse.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.executionDelaySeconds = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.executionDelaySeconds = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if (message.executionDelaySeconds != null && $Object.hasOwnProperty.call(message, "executionDelaySeconds"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.executionDelaySeconds = typeof message.executionDelaySeconds === "number" ? $BigInt(message.executionDelaySeconds) : $util.Long.fromBits(message.executionDelaySeconds.low >>> 0, message.executionDelaySeconds.high >>> 0, true).toBigInt();
+                        else if (typeof message.executionDelaySeconds === "number")
+                            object.executionDelaySeconds = options.longs === $String ? $String(message.executionDelaySeconds) : message.executionDelaySeconds;
+                        else
+                            object.executionDelaySeconds = options.longs === $String ? $util.Long.prototype.toString.call(message.executionDelaySeconds) : options.longs === $Number ? new $util.LongBits(message.executionDelaySeconds.low >>> 0, message.executionDelaySeconds.high >>> 0).toNumber(true) : message.executionDelaySeconds;
+                    return object;
+                };
+
+                /**
+                 * Converts this QueryTimelockParamsResponse to JSON.
+                 * @function toJSON
+                 * @memberof openledger.gov.v1.QueryTimelockParamsResponse
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                QueryTimelockParamsResponse.prototype.toJSON = function() {
+                    return QueryTimelockParamsResponse.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for QueryTimelockParamsResponse
+                 * @function getTypeUrl
+                 * @memberof openledger.gov.v1.QueryTimelockParamsResponse
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                QueryTimelockParamsResponse.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/openledger.gov.v1.QueryTimelockParamsResponse";
+                };
+
+                return QueryTimelockParamsResponse;
+            })();
+
+            return v1;
+        })();
+
+        return gov;
+    })();
+
     openledger.models = (function() {
 
         /**
@@ -41633,1410 +43134,6 @@ export const amino = $root.amino = (() => {
     return amino;
 })();
 
-export const google = $root.google = (() => {
-
-    /**
-     * Namespace google.
-     * @exports google
-     * @namespace
-     */
-    const google = {};
-
-    google.protobuf = (function() {
-
-        /**
-         * Namespace protobuf.
-         * @memberof google
-         * @namespace
-         */
-        const protobuf = {};
-
-        protobuf.FieldOptions = (function() {
-
-            /**
-             * Properties of a FieldOptions.
-             * @typedef {Object} google.protobuf.FieldOptions.$Properties
-             * @property {boolean|null} [".amino.dontOmitempty"] FieldOptions .amino.dontOmitempty
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a FieldOptions.
-             * @memberof google.protobuf
-             * @interface IFieldOptions
-             * @augments google.protobuf.FieldOptions.$Properties
-             * @deprecated Use google.protobuf.FieldOptions.$Properties instead.
-             */
-
-            /**
-             * Shape of a FieldOptions.
-             * @typedef {google.protobuf.FieldOptions.$Properties} google.protobuf.FieldOptions.$Shape
-             */
-
-            /**
-             * Constructs a new FieldOptions.
-             * @memberof google.protobuf
-             * @classdesc Represents a FieldOptions.
-             * @constructor
-             * @param {google.protobuf.FieldOptions.$Properties=} [properties] Properties to set
-             * @property {boolean} ".amino.dontOmitempty" FieldOptions .amino.dontOmitempty
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const FieldOptions = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            FieldOptions.prototype[".amino.dontOmitempty"] = false;
-
-            /**
-             * Creates a new FieldOptions instance using the specified properties.
-             * @function create
-             * @memberof google.protobuf.FieldOptions
-             * @static
-             * @param {google.protobuf.FieldOptions.$Properties=} [properties] Properties to set
-             * @returns {google.protobuf.FieldOptions} FieldOptions instance
-             * @type {{
-             *   (properties: google.protobuf.FieldOptions.$Shape): google.protobuf.FieldOptions & google.protobuf.FieldOptions.$Shape;
-             *   (properties?: google.protobuf.FieldOptions.$Properties): google.protobuf.FieldOptions;
-             * }}
-             */
-            FieldOptions.create = function(properties) {
-                return new FieldOptions(properties);
-            };
-
-            /**
-             * Encodes the specified FieldOptions message. Does not implicitly {@link google.protobuf.FieldOptions.verify|verify} messages.
-             * @function encode
-             * @memberof google.protobuf.FieldOptions
-             * @static
-             * @param {google.protobuf.FieldOptions.$Properties} message FieldOptions message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            FieldOptions.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message[".amino.dontOmitempty"] != null && $Object.hasOwnProperty.call(message, ".amino.dontOmitempty"))
-                    writer.uint32(/* id 11110005, wireType 0 =*/88880040).bool(message[".amino.dontOmitempty"]);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes a FieldOptions message from the specified reader or buffer.
-             * @function decode
-             * @memberof google.protobuf.FieldOptions
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {google.protobuf.FieldOptions & google.protobuf.FieldOptions.$Shape} FieldOptions
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            FieldOptions.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.google.protobuf.FieldOptions();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 11110005: {
-                            if (wireType !== 0)
-                                break;
-                            message[".amino.dontOmitempty"] = reader.bool();
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Creates a FieldOptions message from a plain object. Also converts values to their respective internal types.
-             * @function fromObject
-             * @memberof google.protobuf.FieldOptions
-             * @static
-             * @param {Object.<string,*>} object Plain object
-             * @returns {google.protobuf.FieldOptions} FieldOptions
-             */
-            FieldOptions.fromObject = function (object, _depth) {
-                if (object instanceof $root.google.protobuf.FieldOptions)
-                    return object;
-                if (!$util.isObject(object))
-                    throw $TypeError(".google.protobuf.FieldOptions: object expected");
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let message = new $root.google.protobuf.FieldOptions();
-                if (object[".amino.dontOmitempty"] != null)
-                    message[".amino.dontOmitempty"] = $Boolean(object[".amino.dontOmitempty"]);
-                return message;
-            };
-
-            /**
-             * Creates a plain object from a FieldOptions message. Also converts values to other types if specified.
-             * @function toObject
-             * @memberof google.protobuf.FieldOptions
-             * @static
-             * @param {google.protobuf.FieldOptions} message FieldOptions
-             * @param {$protobuf.IConversionOptions} [options] Conversion options
-             * @returns {Object.<string,*>} Plain object
-             */
-            FieldOptions.toObject = function (message, options, _depth) {
-                if (!options)
-                    options = {};
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let object = {};
-                if (options.defaults)
-                    object[".amino.dontOmitempty"] = false;
-                if (message[".amino.dontOmitempty"] != null && $Object.hasOwnProperty.call(message, ".amino.dontOmitempty"))
-                    object[".amino.dontOmitempty"] = message[".amino.dontOmitempty"];
-                return object;
-            };
-
-            /**
-             * Converts this FieldOptions to JSON.
-             * @function toJSON
-             * @memberof google.protobuf.FieldOptions
-             * @instance
-             * @returns {Object.<string,*>} JSON object
-             */
-            FieldOptions.prototype.toJSON = function() {
-                return FieldOptions.toObject(this, $protobuf.util.toJSONOptions);
-            };
-
-            /**
-             * Gets the type url for FieldOptions
-             * @function getTypeUrl
-             * @memberof google.protobuf.FieldOptions
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            FieldOptions.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/google.protobuf.FieldOptions";
-            };
-
-            return FieldOptions;
-        })();
-
-        protobuf.MessageOptions = (function() {
-
-            /**
-             * Properties of a MessageOptions.
-             * @typedef {Object} google.protobuf.MessageOptions.$Properties
-             * @property {string|null} [".amino.name"] MessageOptions .amino.name
-             * @property {Array.<string>|null} [".cosmos.msg.v1.signer"] MessageOptions .cosmos.msg.v1.signer
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a MessageOptions.
-             * @memberof google.protobuf
-             * @interface IMessageOptions
-             * @augments google.protobuf.MessageOptions.$Properties
-             * @deprecated Use google.protobuf.MessageOptions.$Properties instead.
-             */
-
-            /**
-             * Shape of a MessageOptions.
-             * @typedef {google.protobuf.MessageOptions.$Properties} google.protobuf.MessageOptions.$Shape
-             */
-
-            /**
-             * Constructs a new MessageOptions.
-             * @memberof google.protobuf
-             * @classdesc Represents a MessageOptions.
-             * @constructor
-             * @param {google.protobuf.MessageOptions.$Properties=} [properties] Properties to set
-             * @property {string} ".amino.name" MessageOptions .amino.name
-             * @property {Array.<string>} ".cosmos.msg.v1.signer" MessageOptions .cosmos.msg.v1.signer
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const MessageOptions = function (properties) {
-                this[".cosmos.msg.v1.signer"] = [];
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            MessageOptions.prototype[".amino.name"] = "";
-            MessageOptions.prototype[".cosmos.msg.v1.signer"] = $util.emptyArray;
-
-            /**
-             * Creates a new MessageOptions instance using the specified properties.
-             * @function create
-             * @memberof google.protobuf.MessageOptions
-             * @static
-             * @param {google.protobuf.MessageOptions.$Properties=} [properties] Properties to set
-             * @returns {google.protobuf.MessageOptions} MessageOptions instance
-             * @type {{
-             *   (properties: google.protobuf.MessageOptions.$Shape): google.protobuf.MessageOptions & google.protobuf.MessageOptions.$Shape;
-             *   (properties?: google.protobuf.MessageOptions.$Properties): google.protobuf.MessageOptions;
-             * }}
-             */
-            MessageOptions.create = function(properties) {
-                return new MessageOptions(properties);
-            };
-
-            /**
-             * Encodes the specified MessageOptions message. Does not implicitly {@link google.protobuf.MessageOptions.verify|verify} messages.
-             * @function encode
-             * @memberof google.protobuf.MessageOptions
-             * @static
-             * @param {google.protobuf.MessageOptions.$Properties} message MessageOptions message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            MessageOptions.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message[".cosmos.msg.v1.signer"] != null && message[".cosmos.msg.v1.signer"].length)
-                    for (let i = 0; i < message[".cosmos.msg.v1.signer"].length; ++i)
-                        writer.uint32(/* id 11110000, wireType 2 =*/88880002).string(message[".cosmos.msg.v1.signer"][i]);
-                if (message[".amino.name"] != null && $Object.hasOwnProperty.call(message, ".amino.name"))
-                    writer.uint32(/* id 11110001, wireType 2 =*/88880010).string(message[".amino.name"]);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes a MessageOptions message from the specified reader or buffer.
-             * @function decode
-             * @memberof google.protobuf.MessageOptions
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {google.protobuf.MessageOptions & google.protobuf.MessageOptions.$Shape} MessageOptions
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            MessageOptions.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.google.protobuf.MessageOptions();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 11110001: {
-                            if (wireType !== 2)
-                                break;
-                            message[".amino.name"] = reader.stringVerify();
-                            continue;
-                        }
-                    case 11110000: {
-                            if (wireType !== 2)
-                                break;
-                            if (!(message[".cosmos.msg.v1.signer"] && message[".cosmos.msg.v1.signer"].length))
-                                message[".cosmos.msg.v1.signer"] = [];
-                            message[".cosmos.msg.v1.signer"].push(reader.stringVerify());
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Creates a MessageOptions message from a plain object. Also converts values to their respective internal types.
-             * @function fromObject
-             * @memberof google.protobuf.MessageOptions
-             * @static
-             * @param {Object.<string,*>} object Plain object
-             * @returns {google.protobuf.MessageOptions} MessageOptions
-             */
-            MessageOptions.fromObject = function (object, _depth) {
-                if (object instanceof $root.google.protobuf.MessageOptions)
-                    return object;
-                if (!$util.isObject(object))
-                    throw $TypeError(".google.protobuf.MessageOptions: object expected");
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let message = new $root.google.protobuf.MessageOptions();
-                if (object[".amino.name"] != null)
-                    message[".amino.name"] = $String(object[".amino.name"]);
-                if (object[".cosmos.msg.v1.signer"]) {
-                    if (!$Array.isArray(object[".cosmos.msg.v1.signer"]))
-                        throw $TypeError(".google.protobuf.MessageOptions..cosmos.msg.v1.signer: array expected");
-                    message[".cosmos.msg.v1.signer"] = $Array(object[".cosmos.msg.v1.signer"].length);
-                    for (let i = 0; i < object[".cosmos.msg.v1.signer"].length; ++i)
-                        message[".cosmos.msg.v1.signer"][i] = $String(object[".cosmos.msg.v1.signer"][i]);
-                }
-                return message;
-            };
-
-            /**
-             * Creates a plain object from a MessageOptions message. Also converts values to other types if specified.
-             * @function toObject
-             * @memberof google.protobuf.MessageOptions
-             * @static
-             * @param {google.protobuf.MessageOptions} message MessageOptions
-             * @param {$protobuf.IConversionOptions} [options] Conversion options
-             * @returns {Object.<string,*>} Plain object
-             */
-            MessageOptions.toObject = function (message, options, _depth) {
-                if (!options)
-                    options = {};
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let object = {};
-                if (options.arrays || options.defaults)
-                    object[".cosmos.msg.v1.signer"] = [];
-                if (options.defaults)
-                    object[".amino.name"] = "";
-                if (message[".cosmos.msg.v1.signer"] && message[".cosmos.msg.v1.signer"].length) {
-                    object[".cosmos.msg.v1.signer"] = $Array(message[".cosmos.msg.v1.signer"].length);
-                    for (let j = 0; j < message[".cosmos.msg.v1.signer"].length; ++j)
-                        object[".cosmos.msg.v1.signer"][j] = message[".cosmos.msg.v1.signer"][j];
-                }
-                if (message[".amino.name"] != null && $Object.hasOwnProperty.call(message, ".amino.name"))
-                    object[".amino.name"] = message[".amino.name"];
-                return object;
-            };
-
-            /**
-             * Converts this MessageOptions to JSON.
-             * @function toJSON
-             * @memberof google.protobuf.MessageOptions
-             * @instance
-             * @returns {Object.<string,*>} JSON object
-             */
-            MessageOptions.prototype.toJSON = function() {
-                return MessageOptions.toObject(this, $protobuf.util.toJSONOptions);
-            };
-
-            /**
-             * Gets the type url for MessageOptions
-             * @function getTypeUrl
-             * @memberof google.protobuf.MessageOptions
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            MessageOptions.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/google.protobuf.MessageOptions";
-            };
-
-            return MessageOptions;
-        })();
-
-        protobuf.ServiceOptions = (function() {
-
-            /**
-             * Properties of a ServiceOptions.
-             * @typedef {Object} google.protobuf.ServiceOptions.$Properties
-             * @property {boolean|null} [".cosmos.msg.v1.service"] ServiceOptions .cosmos.msg.v1.service
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a ServiceOptions.
-             * @memberof google.protobuf
-             * @interface IServiceOptions
-             * @augments google.protobuf.ServiceOptions.$Properties
-             * @deprecated Use google.protobuf.ServiceOptions.$Properties instead.
-             */
-
-            /**
-             * Shape of a ServiceOptions.
-             * @typedef {google.protobuf.ServiceOptions.$Properties} google.protobuf.ServiceOptions.$Shape
-             */
-
-            /**
-             * Constructs a new ServiceOptions.
-             * @memberof google.protobuf
-             * @classdesc Represents a ServiceOptions.
-             * @constructor
-             * @param {google.protobuf.ServiceOptions.$Properties=} [properties] Properties to set
-             * @property {boolean} ".cosmos.msg.v1.service" ServiceOptions .cosmos.msg.v1.service
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const ServiceOptions = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            ServiceOptions.prototype[".cosmos.msg.v1.service"] = false;
-
-            /**
-             * Creates a new ServiceOptions instance using the specified properties.
-             * @function create
-             * @memberof google.protobuf.ServiceOptions
-             * @static
-             * @param {google.protobuf.ServiceOptions.$Properties=} [properties] Properties to set
-             * @returns {google.protobuf.ServiceOptions} ServiceOptions instance
-             * @type {{
-             *   (properties: google.protobuf.ServiceOptions.$Shape): google.protobuf.ServiceOptions & google.protobuf.ServiceOptions.$Shape;
-             *   (properties?: google.protobuf.ServiceOptions.$Properties): google.protobuf.ServiceOptions;
-             * }}
-             */
-            ServiceOptions.create = function(properties) {
-                return new ServiceOptions(properties);
-            };
-
-            /**
-             * Encodes the specified ServiceOptions message. Does not implicitly {@link google.protobuf.ServiceOptions.verify|verify} messages.
-             * @function encode
-             * @memberof google.protobuf.ServiceOptions
-             * @static
-             * @param {google.protobuf.ServiceOptions.$Properties} message ServiceOptions message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            ServiceOptions.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message[".cosmos.msg.v1.service"] != null && $Object.hasOwnProperty.call(message, ".cosmos.msg.v1.service"))
-                    writer.uint32(/* id 11110000, wireType 0 =*/88880000).bool(message[".cosmos.msg.v1.service"]);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes a ServiceOptions message from the specified reader or buffer.
-             * @function decode
-             * @memberof google.protobuf.ServiceOptions
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {google.protobuf.ServiceOptions & google.protobuf.ServiceOptions.$Shape} ServiceOptions
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            ServiceOptions.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.google.protobuf.ServiceOptions();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 11110000: {
-                            if (wireType !== 0)
-                                break;
-                            message[".cosmos.msg.v1.service"] = reader.bool();
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Creates a ServiceOptions message from a plain object. Also converts values to their respective internal types.
-             * @function fromObject
-             * @memberof google.protobuf.ServiceOptions
-             * @static
-             * @param {Object.<string,*>} object Plain object
-             * @returns {google.protobuf.ServiceOptions} ServiceOptions
-             */
-            ServiceOptions.fromObject = function (object, _depth) {
-                if (object instanceof $root.google.protobuf.ServiceOptions)
-                    return object;
-                if (!$util.isObject(object))
-                    throw $TypeError(".google.protobuf.ServiceOptions: object expected");
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let message = new $root.google.protobuf.ServiceOptions();
-                if (object[".cosmos.msg.v1.service"] != null)
-                    message[".cosmos.msg.v1.service"] = $Boolean(object[".cosmos.msg.v1.service"]);
-                return message;
-            };
-
-            /**
-             * Creates a plain object from a ServiceOptions message. Also converts values to other types if specified.
-             * @function toObject
-             * @memberof google.protobuf.ServiceOptions
-             * @static
-             * @param {google.protobuf.ServiceOptions} message ServiceOptions
-             * @param {$protobuf.IConversionOptions} [options] Conversion options
-             * @returns {Object.<string,*>} Plain object
-             */
-            ServiceOptions.toObject = function (message, options, _depth) {
-                if (!options)
-                    options = {};
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let object = {};
-                if (options.defaults)
-                    object[".cosmos.msg.v1.service"] = false;
-                if (message[".cosmos.msg.v1.service"] != null && $Object.hasOwnProperty.call(message, ".cosmos.msg.v1.service"))
-                    object[".cosmos.msg.v1.service"] = message[".cosmos.msg.v1.service"];
-                return object;
-            };
-
-            /**
-             * Converts this ServiceOptions to JSON.
-             * @function toJSON
-             * @memberof google.protobuf.ServiceOptions
-             * @instance
-             * @returns {Object.<string,*>} JSON object
-             */
-            ServiceOptions.prototype.toJSON = function() {
-                return ServiceOptions.toObject(this, $protobuf.util.toJSONOptions);
-            };
-
-            /**
-             * Gets the type url for ServiceOptions
-             * @function getTypeUrl
-             * @memberof google.protobuf.ServiceOptions
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            ServiceOptions.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/google.protobuf.ServiceOptions";
-            };
-
-            return ServiceOptions;
-        })();
-
-        protobuf.MethodOptions = (function() {
-
-            /**
-             * Properties of a MethodOptions.
-             * @typedef {Object} google.protobuf.MethodOptions.$Properties
-             * @property {google.api.HttpRule.$Properties|null} [".google.api.http"] MethodOptions .google.api.http
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a MethodOptions.
-             * @memberof google.protobuf
-             * @interface IMethodOptions
-             * @augments google.protobuf.MethodOptions.$Properties
-             * @deprecated Use google.protobuf.MethodOptions.$Properties instead.
-             */
-
-            /**
-             * Shape of a MethodOptions.
-             * @typedef {{
-             *   ".google.api.http"?: google.api.HttpRule.$Shape|null;
-             *   $unknowns?: Array.<Uint8Array>;
-             * }} google.protobuf.MethodOptions.$Shape
-             */
-
-            /**
-             * Constructs a new MethodOptions.
-             * @memberof google.protobuf
-             * @classdesc Represents a MethodOptions.
-             * @constructor
-             * @param {google.protobuf.MethodOptions.$Properties=} [properties] Properties to set
-             * @property {google.api.HttpRule.$Properties|null} [".google.api.http"] MethodOptions .google.api.http
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const MethodOptions = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            MethodOptions.prototype[".google.api.http"] = null;
-
-            /**
-             * Creates a new MethodOptions instance using the specified properties.
-             * @function create
-             * @memberof google.protobuf.MethodOptions
-             * @static
-             * @param {google.protobuf.MethodOptions.$Properties=} [properties] Properties to set
-             * @returns {google.protobuf.MethodOptions} MethodOptions instance
-             * @type {{
-             *   (properties: google.protobuf.MethodOptions.$Shape): google.protobuf.MethodOptions & google.protobuf.MethodOptions.$Shape;
-             *   (properties?: google.protobuf.MethodOptions.$Properties): google.protobuf.MethodOptions;
-             * }}
-             */
-            MethodOptions.create = function(properties) {
-                return new MethodOptions(properties);
-            };
-
-            /**
-             * Encodes the specified MethodOptions message. Does not implicitly {@link google.protobuf.MethodOptions.verify|verify} messages.
-             * @function encode
-             * @memberof google.protobuf.MethodOptions
-             * @static
-             * @param {google.protobuf.MethodOptions.$Properties} message MethodOptions message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            MethodOptions.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message[".google.api.http"] != null && $Object.hasOwnProperty.call(message, ".google.api.http"))
-                    $root.google.api.HttpRule.encode(message[".google.api.http"], writer.uint32(/* id 72295728, wireType 2 =*/578365826).fork(), _depth + 1).ldelim();
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes a MethodOptions message from the specified reader or buffer.
-             * @function decode
-             * @memberof google.protobuf.MethodOptions
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {google.protobuf.MethodOptions & google.protobuf.MethodOptions.$Shape} MethodOptions
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            MethodOptions.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.google.protobuf.MethodOptions();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 72295728: {
-                            if (wireType !== 2)
-                                break;
-                            message[".google.api.http"] = $root.google.api.HttpRule.decode(reader, reader.size(), $undefined, _depth + 1, message[".google.api.http"]);
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Creates a MethodOptions message from a plain object. Also converts values to their respective internal types.
-             * @function fromObject
-             * @memberof google.protobuf.MethodOptions
-             * @static
-             * @param {Object.<string,*>} object Plain object
-             * @returns {google.protobuf.MethodOptions} MethodOptions
-             */
-            MethodOptions.fromObject = function (object, _depth) {
-                if (object instanceof $root.google.protobuf.MethodOptions)
-                    return object;
-                if (!$util.isObject(object))
-                    throw $TypeError(".google.protobuf.MethodOptions: object expected");
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let message = new $root.google.protobuf.MethodOptions();
-                if (object[".google.api.http"] != null) {
-                    if (!$util.isObject(object[".google.api.http"]))
-                        throw $TypeError(".google.protobuf.MethodOptions..google.api.http: object expected");
-                    message[".google.api.http"] = $root.google.api.HttpRule.fromObject(object[".google.api.http"], _depth + 1);
-                }
-                return message;
-            };
-
-            /**
-             * Creates a plain object from a MethodOptions message. Also converts values to other types if specified.
-             * @function toObject
-             * @memberof google.protobuf.MethodOptions
-             * @static
-             * @param {google.protobuf.MethodOptions} message MethodOptions
-             * @param {$protobuf.IConversionOptions} [options] Conversion options
-             * @returns {Object.<string,*>} Plain object
-             */
-            MethodOptions.toObject = function (message, options, _depth) {
-                if (!options)
-                    options = {};
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let object = {};
-                if (options.defaults)
-                    object[".google.api.http"] = null;
-                if (message[".google.api.http"] != null && $Object.hasOwnProperty.call(message, ".google.api.http"))
-                    object[".google.api.http"] = $root.google.api.HttpRule.toObject(message[".google.api.http"], options, _depth + 1);
-                return object;
-            };
-
-            /**
-             * Converts this MethodOptions to JSON.
-             * @function toJSON
-             * @memberof google.protobuf.MethodOptions
-             * @instance
-             * @returns {Object.<string,*>} JSON object
-             */
-            MethodOptions.prototype.toJSON = function() {
-                return MethodOptions.toObject(this, $protobuf.util.toJSONOptions);
-            };
-
-            /**
-             * Gets the type url for MethodOptions
-             * @function getTypeUrl
-             * @memberof google.protobuf.MethodOptions
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            MethodOptions.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/google.protobuf.MethodOptions";
-            };
-
-            return MethodOptions;
-        })();
-
-        return protobuf;
-    })();
-
-    google.api = (function() {
-
-        /**
-         * Namespace api.
-         * @memberof google
-         * @namespace
-         */
-        const api = {};
-
-        api.HttpRule = (function() {
-
-            /**
-             * Properties of a HttpRule.
-             * @typedef {Object} google.api.HttpRule.$Properties
-             * @property {string|null} [selector] HttpRule selector
-             * @property {string|null} [get] HttpRule get
-             * @property {string|null} [put] HttpRule put
-             * @property {string|null} [post] HttpRule post
-             * @property {string|null} ["delete"] HttpRule delete
-             * @property {string|null} [patch] HttpRule patch
-             * @property {string|null} [body] HttpRule body
-             * @property {string|null} [responseBody] HttpRule responseBody
-             * @property {Array.<google.api.HttpRule.$Properties>|null} [additionalBindings] HttpRule additionalBindings
-             * @property {"get"|"put"|"post"|"delete"|"patch"} [pattern] HttpRule pattern
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a HttpRule.
-             * @memberof google.api
-             * @interface IHttpRule
-             * @augments google.api.HttpRule.$Properties
-             * @deprecated Use google.api.HttpRule.$Properties instead.
-             */
-
-            /**
-             * Narrowed shape of a HttpRule.
-             * @typedef {{
-             *   selector?: string|null;
-             *   get?: string|null;
-             *   put?: string|null;
-             *   post?: string|null;
-             *   "delete"?: string|null;
-             *   patch?: string|null;
-             *   body?: string|null;
-             *   responseBody?: string|null;
-             *   additionalBindings?: Array.<google.api.HttpRule.$Shape>|null;
-             *   $unknowns?: Array.<Uint8Array>;
-             * } & (
-             *   ({ pattern?: undefined; get?: null; put?: null; post?: null; "delete"?: null; patch?: null }|{ pattern?: "get"; get: string; put?: null; post?: null; "delete"?: null; patch?: null }|{ pattern?: "put"; get?: null; put: string; post?: null; "delete"?: null; patch?: null }|{ pattern?: "post"; get?: null; put?: null; post: string; "delete"?: null; patch?: null }|{ pattern?: "delete"; get?: null; put?: null; post?: null; "delete": string; patch?: null }|{ pattern?: "patch"; get?: null; put?: null; post?: null; "delete"?: null; patch: string })
-             * )} google.api.HttpRule.$Shape
-             */
-
-            /**
-             * Constructs a new HttpRule.
-             * @memberof google.api
-             * @classdesc Represents a HttpRule.
-             * @constructor
-             * @param {google.api.HttpRule.$Properties=} [properties] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const HttpRule = function (properties) {
-                this.additionalBindings = [];
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            /**
-             * HttpRule selector.
-             * @member {string} selector
-             * @memberof google.api.HttpRule
-             * @instance
-             */
-            HttpRule.prototype.selector = "";
-
-            /**
-             * HttpRule get.
-             * @member {string|null|undefined} get
-             * @memberof google.api.HttpRule
-             * @instance
-             */
-            HttpRule.prototype.get = null;
-
-            /**
-             * HttpRule put.
-             * @member {string|null|undefined} put
-             * @memberof google.api.HttpRule
-             * @instance
-             */
-            HttpRule.prototype.put = null;
-
-            /**
-             * HttpRule post.
-             * @member {string|null|undefined} post
-             * @memberof google.api.HttpRule
-             * @instance
-             */
-            HttpRule.prototype.post = null;
-
-            /**
-             * HttpRule delete.
-             * @member {string|null|undefined} delete
-             * @memberof google.api.HttpRule
-             * @instance
-             */
-            HttpRule.prototype["delete"] = null;
-
-            /**
-             * HttpRule patch.
-             * @member {string|null|undefined} patch
-             * @memberof google.api.HttpRule
-             * @instance
-             */
-            HttpRule.prototype.patch = null;
-
-            /**
-             * HttpRule body.
-             * @member {string} body
-             * @memberof google.api.HttpRule
-             * @instance
-             */
-            HttpRule.prototype.body = "";
-
-            /**
-             * HttpRule responseBody.
-             * @member {string} responseBody
-             * @memberof google.api.HttpRule
-             * @instance
-             */
-            HttpRule.prototype.responseBody = "";
-
-            /**
-             * HttpRule additionalBindings.
-             * @member {Array.<google.api.HttpRule.$Properties>} additionalBindings
-             * @memberof google.api.HttpRule
-             * @instance
-             */
-            HttpRule.prototype.additionalBindings = $util.emptyArray;
-
-            // OneOf field names bound to virtual getters and setters
-            let $oneOfFields;
-
-            /**
-             * HttpRule pattern.
-             * @member {"get"|"put"|"post"|"delete"|"patch"|undefined} pattern
-             * @memberof google.api.HttpRule
-             * @instance
-             */
-            $Object.defineProperty(HttpRule.prototype, "pattern", {
-                get: $util.oneOfGetter($oneOfFields = ["get", "put", "post", "delete", "patch"]),
-                set: $util.oneOfSetter($oneOfFields)
-            });
-
-            /**
-             * Creates a new HttpRule instance using the specified properties.
-             * @function create
-             * @memberof google.api.HttpRule
-             * @static
-             * @param {google.api.HttpRule.$Properties=} [properties] Properties to set
-             * @returns {google.api.HttpRule} HttpRule instance
-             * @type {{
-             *   (properties: google.api.HttpRule.$Shape): google.api.HttpRule & google.api.HttpRule.$Shape;
-             *   (properties?: google.api.HttpRule.$Properties): google.api.HttpRule;
-             * }}
-             */
-            HttpRule.create = function(properties) {
-                return new HttpRule(properties);
-            };
-
-            /**
-             * Encodes the specified HttpRule message. Does not implicitly {@link google.api.HttpRule.verify|verify} messages.
-             * @function encode
-             * @memberof google.api.HttpRule
-             * @static
-             * @param {google.api.HttpRule.$Properties} message HttpRule message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            HttpRule.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message.selector != null && $Object.hasOwnProperty.call(message, "selector") && message.selector !== "")
-                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.selector);
-                if (message.get != null && $Object.hasOwnProperty.call(message, "get"))
-                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.get);
-                if (message.put != null && $Object.hasOwnProperty.call(message, "put"))
-                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.put);
-                if (message.post != null && $Object.hasOwnProperty.call(message, "post"))
-                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.post);
-                if (message["delete"] != null && $Object.hasOwnProperty.call(message, "delete"))
-                    writer.uint32(/* id 5, wireType 2 =*/42).string(message["delete"]);
-                if (message.patch != null && $Object.hasOwnProperty.call(message, "patch"))
-                    writer.uint32(/* id 6, wireType 2 =*/50).string(message.patch);
-                if (message.body != null && $Object.hasOwnProperty.call(message, "body") && message.body !== "")
-                    writer.uint32(/* id 7, wireType 2 =*/58).string(message.body);
-                if (message.additionalBindings != null && message.additionalBindings.length)
-                    for (let i = 0; i < message.additionalBindings.length; ++i)
-                        $root.google.api.HttpRule.encode(message.additionalBindings[i], writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
-                if (message.responseBody != null && $Object.hasOwnProperty.call(message, "responseBody") && message.responseBody !== "")
-                    writer.uint32(/* id 12, wireType 2 =*/98).string(message.responseBody);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes a HttpRule message from the specified reader or buffer.
-             * @function decode
-             * @memberof google.api.HttpRule
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {google.api.HttpRule & google.api.HttpRule.$Shape} HttpRule
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            HttpRule.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message, value;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.google.api.HttpRule();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 1: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.selector = value;
-                            else
-                                delete message.selector;
-                            continue;
-                        }
-                    case 2: {
-                            if (wireType !== 2)
-                                break;
-                            message.get = reader.stringVerify();
-                            message.pattern = "get";
-                            continue;
-                        }
-                    case 3: {
-                            if (wireType !== 2)
-                                break;
-                            message.put = reader.stringVerify();
-                            message.pattern = "put";
-                            continue;
-                        }
-                    case 4: {
-                            if (wireType !== 2)
-                                break;
-                            message.post = reader.stringVerify();
-                            message.pattern = "post";
-                            continue;
-                        }
-                    case 5: {
-                            if (wireType !== 2)
-                                break;
-                            message["delete"] = reader.stringVerify();
-                            message.pattern = "delete";
-                            continue;
-                        }
-                    case 6: {
-                            if (wireType !== 2)
-                                break;
-                            message.patch = reader.stringVerify();
-                            message.pattern = "patch";
-                            continue;
-                        }
-                    case 7: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.body = value;
-                            else
-                                delete message.body;
-                            continue;
-                        }
-                    case 12: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.responseBody = value;
-                            else
-                                delete message.responseBody;
-                            continue;
-                        }
-                    case 11: {
-                            if (wireType !== 2)
-                                break;
-                            if (!(message.additionalBindings && message.additionalBindings.length))
-                                message.additionalBindings = [];
-                            message.additionalBindings.push($root.google.api.HttpRule.decode(reader, reader.size(), $undefined, _depth + 1));
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Creates a HttpRule message from a plain object. Also converts values to their respective internal types.
-             * @function fromObject
-             * @memberof google.api.HttpRule
-             * @static
-             * @param {Object.<string,*>} object Plain object
-             * @returns {google.api.HttpRule} HttpRule
-             */
-            HttpRule.fromObject = function (object, _depth) {
-                if (object instanceof $root.google.api.HttpRule)
-                    return object;
-                if (!$util.isObject(object))
-                    throw $TypeError(".google.api.HttpRule: object expected");
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let message = new $root.google.api.HttpRule();
-                if (object.selector != null)
-                    if (typeof object.selector !== "string" || object.selector.length)
-                        message.selector = $String(object.selector);
-                if (object.get != null)
-                    message.get = $String(object.get);
-                if (object.put != null)
-                    message.put = $String(object.put);
-                if (object.post != null)
-                    message.post = $String(object.post);
-                if (object["delete"] != null)
-                    message["delete"] = $String(object["delete"]);
-                if (object.patch != null)
-                    message.patch = $String(object.patch);
-                if (object.body != null)
-                    if (typeof object.body !== "string" || object.body.length)
-                        message.body = $String(object.body);
-                if (object.responseBody != null)
-                    if (typeof object.responseBody !== "string" || object.responseBody.length)
-                        message.responseBody = $String(object.responseBody);
-                if (object.additionalBindings) {
-                    if (!$Array.isArray(object.additionalBindings))
-                        throw $TypeError(".google.api.HttpRule.additionalBindings: array expected");
-                    message.additionalBindings = $Array(object.additionalBindings.length);
-                    for (let i = 0; i < object.additionalBindings.length; ++i) {
-                        if (!$util.isObject(object.additionalBindings[i]))
-                            throw $TypeError(".google.api.HttpRule.additionalBindings: object expected");
-                        message.additionalBindings[i] = $root.google.api.HttpRule.fromObject(object.additionalBindings[i], _depth + 1);
-                    }
-                }
-                return message;
-            };
-
-            /**
-             * Creates a plain object from a HttpRule message. Also converts values to other types if specified.
-             * @function toObject
-             * @memberof google.api.HttpRule
-             * @static
-             * @param {google.api.HttpRule} message HttpRule
-             * @param {$protobuf.IConversionOptions} [options] Conversion options
-             * @returns {Object.<string,*>} Plain object
-             */
-            HttpRule.toObject = function (message, options, _depth) {
-                if (!options)
-                    options = {};
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let object = {};
-                if (options.arrays || options.defaults)
-                    object.additionalBindings = [];
-                if (options.defaults) {
-                    object.selector = "";
-                    object.body = "";
-                    object.responseBody = "";
-                }
-                if (message.selector != null && $Object.hasOwnProperty.call(message, "selector"))
-                    object.selector = message.selector;
-                if (message.get != null && $Object.hasOwnProperty.call(message, "get")) {
-                    object.get = message.get;
-                    if (options.oneofs)
-                        object.pattern = "get";
-                }
-                if (message.put != null && $Object.hasOwnProperty.call(message, "put")) {
-                    object.put = message.put;
-                    if (options.oneofs)
-                        object.pattern = "put";
-                }
-                if (message.post != null && $Object.hasOwnProperty.call(message, "post")) {
-                    object.post = message.post;
-                    if (options.oneofs)
-                        object.pattern = "post";
-                }
-                if (message["delete"] != null && $Object.hasOwnProperty.call(message, "delete")) {
-                    object["delete"] = message["delete"];
-                    if (options.oneofs)
-                        object.pattern = "delete";
-                }
-                if (message.patch != null && $Object.hasOwnProperty.call(message, "patch")) {
-                    object.patch = message.patch;
-                    if (options.oneofs)
-                        object.pattern = "patch";
-                }
-                if (message.body != null && $Object.hasOwnProperty.call(message, "body"))
-                    object.body = message.body;
-                if (message.additionalBindings && message.additionalBindings.length) {
-                    object.additionalBindings = $Array(message.additionalBindings.length);
-                    for (let j = 0; j < message.additionalBindings.length; ++j)
-                        object.additionalBindings[j] = $root.google.api.HttpRule.toObject(message.additionalBindings[j], options, _depth + 1);
-                }
-                if (message.responseBody != null && $Object.hasOwnProperty.call(message, "responseBody"))
-                    object.responseBody = message.responseBody;
-                return object;
-            };
-
-            /**
-             * Converts this HttpRule to JSON.
-             * @function toJSON
-             * @memberof google.api.HttpRule
-             * @instance
-             * @returns {Object.<string,*>} JSON object
-             */
-            HttpRule.prototype.toJSON = function() {
-                return HttpRule.toObject(this, $protobuf.util.toJSONOptions);
-            };
-
-            /**
-             * Gets the type url for HttpRule
-             * @function getTypeUrl
-             * @memberof google.api.HttpRule
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            HttpRule.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/google.api.HttpRule";
-            };
-
-            return HttpRule;
-        })();
-
-        return api;
-    })();
-
-    return google;
-})();
-
 export const cosmos = $root.cosmos = (() => {
 
     /**
@@ -44019,6 +44116,1678 @@ export const cosmos = $root.cosmos = (() => {
     })();
 
     return cosmos;
+})();
+
+export const google = $root.google = (() => {
+
+    /**
+     * Namespace google.
+     * @exports google
+     * @namespace
+     */
+    const google = {};
+
+    google.protobuf = (function() {
+
+        /**
+         * Namespace protobuf.
+         * @memberof google
+         * @namespace
+         */
+        const protobuf = {};
+
+        protobuf.FieldOptions = (function() {
+
+            /**
+             * Properties of a FieldOptions.
+             * @typedef {Object} google.protobuf.FieldOptions.$Properties
+             * @property {boolean|null} [".amino.dontOmitempty"] FieldOptions .amino.dontOmitempty
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a FieldOptions.
+             * @memberof google.protobuf
+             * @interface IFieldOptions
+             * @augments google.protobuf.FieldOptions.$Properties
+             * @deprecated Use google.protobuf.FieldOptions.$Properties instead.
+             */
+
+            /**
+             * Shape of a FieldOptions.
+             * @typedef {google.protobuf.FieldOptions.$Properties} google.protobuf.FieldOptions.$Shape
+             */
+
+            /**
+             * Constructs a new FieldOptions.
+             * @memberof google.protobuf
+             * @classdesc Represents a FieldOptions.
+             * @constructor
+             * @param {google.protobuf.FieldOptions.$Properties=} [properties] Properties to set
+             * @property {boolean} ".amino.dontOmitempty" FieldOptions .amino.dontOmitempty
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const FieldOptions = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            FieldOptions.prototype[".amino.dontOmitempty"] = false;
+
+            /**
+             * Creates a new FieldOptions instance using the specified properties.
+             * @function create
+             * @memberof google.protobuf.FieldOptions
+             * @static
+             * @param {google.protobuf.FieldOptions.$Properties=} [properties] Properties to set
+             * @returns {google.protobuf.FieldOptions} FieldOptions instance
+             * @type {{
+             *   (properties: google.protobuf.FieldOptions.$Shape): google.protobuf.FieldOptions & google.protobuf.FieldOptions.$Shape;
+             *   (properties?: google.protobuf.FieldOptions.$Properties): google.protobuf.FieldOptions;
+             * }}
+             */
+            FieldOptions.create = function(properties) {
+                return new FieldOptions(properties);
+            };
+
+            /**
+             * Encodes the specified FieldOptions message. Does not implicitly {@link google.protobuf.FieldOptions.verify|verify} messages.
+             * @function encode
+             * @memberof google.protobuf.FieldOptions
+             * @static
+             * @param {google.protobuf.FieldOptions.$Properties} message FieldOptions message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            FieldOptions.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message[".amino.dontOmitempty"] != null && $Object.hasOwnProperty.call(message, ".amino.dontOmitempty"))
+                    writer.uint32(/* id 11110005, wireType 0 =*/88880040).bool(message[".amino.dontOmitempty"]);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a FieldOptions message from the specified reader or buffer.
+             * @function decode
+             * @memberof google.protobuf.FieldOptions
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {google.protobuf.FieldOptions & google.protobuf.FieldOptions.$Shape} FieldOptions
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            FieldOptions.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.google.protobuf.FieldOptions();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 11110005: {
+                            if (wireType !== 0)
+                                break;
+                            message[".amino.dontOmitempty"] = reader.bool();
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Creates a FieldOptions message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof google.protobuf.FieldOptions
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {google.protobuf.FieldOptions} FieldOptions
+             */
+            FieldOptions.fromObject = function (object, _depth) {
+                if (object instanceof $root.google.protobuf.FieldOptions)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".google.protobuf.FieldOptions: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.google.protobuf.FieldOptions();
+                if (object[".amino.dontOmitempty"] != null)
+                    message[".amino.dontOmitempty"] = $Boolean(object[".amino.dontOmitempty"]);
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a FieldOptions message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof google.protobuf.FieldOptions
+             * @static
+             * @param {google.protobuf.FieldOptions} message FieldOptions
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            FieldOptions.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object[".amino.dontOmitempty"] = false;
+                if (message[".amino.dontOmitempty"] != null && $Object.hasOwnProperty.call(message, ".amino.dontOmitempty"))
+                    object[".amino.dontOmitempty"] = message[".amino.dontOmitempty"];
+                return object;
+            };
+
+            /**
+             * Converts this FieldOptions to JSON.
+             * @function toJSON
+             * @memberof google.protobuf.FieldOptions
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            FieldOptions.prototype.toJSON = function() {
+                return FieldOptions.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for FieldOptions
+             * @function getTypeUrl
+             * @memberof google.protobuf.FieldOptions
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            FieldOptions.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/google.protobuf.FieldOptions";
+            };
+
+            return FieldOptions;
+        })();
+
+        protobuf.MessageOptions = (function() {
+
+            /**
+             * Properties of a MessageOptions.
+             * @typedef {Object} google.protobuf.MessageOptions.$Properties
+             * @property {string|null} [".amino.name"] MessageOptions .amino.name
+             * @property {Array.<string>|null} [".cosmos.msg.v1.signer"] MessageOptions .cosmos.msg.v1.signer
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a MessageOptions.
+             * @memberof google.protobuf
+             * @interface IMessageOptions
+             * @augments google.protobuf.MessageOptions.$Properties
+             * @deprecated Use google.protobuf.MessageOptions.$Properties instead.
+             */
+
+            /**
+             * Shape of a MessageOptions.
+             * @typedef {google.protobuf.MessageOptions.$Properties} google.protobuf.MessageOptions.$Shape
+             */
+
+            /**
+             * Constructs a new MessageOptions.
+             * @memberof google.protobuf
+             * @classdesc Represents a MessageOptions.
+             * @constructor
+             * @param {google.protobuf.MessageOptions.$Properties=} [properties] Properties to set
+             * @property {string} ".amino.name" MessageOptions .amino.name
+             * @property {Array.<string>} ".cosmos.msg.v1.signer" MessageOptions .cosmos.msg.v1.signer
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const MessageOptions = function (properties) {
+                this[".cosmos.msg.v1.signer"] = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            MessageOptions.prototype[".amino.name"] = "";
+            MessageOptions.prototype[".cosmos.msg.v1.signer"] = $util.emptyArray;
+
+            /**
+             * Creates a new MessageOptions instance using the specified properties.
+             * @function create
+             * @memberof google.protobuf.MessageOptions
+             * @static
+             * @param {google.protobuf.MessageOptions.$Properties=} [properties] Properties to set
+             * @returns {google.protobuf.MessageOptions} MessageOptions instance
+             * @type {{
+             *   (properties: google.protobuf.MessageOptions.$Shape): google.protobuf.MessageOptions & google.protobuf.MessageOptions.$Shape;
+             *   (properties?: google.protobuf.MessageOptions.$Properties): google.protobuf.MessageOptions;
+             * }}
+             */
+            MessageOptions.create = function(properties) {
+                return new MessageOptions(properties);
+            };
+
+            /**
+             * Encodes the specified MessageOptions message. Does not implicitly {@link google.protobuf.MessageOptions.verify|verify} messages.
+             * @function encode
+             * @memberof google.protobuf.MessageOptions
+             * @static
+             * @param {google.protobuf.MessageOptions.$Properties} message MessageOptions message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            MessageOptions.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message[".cosmos.msg.v1.signer"] != null && message[".cosmos.msg.v1.signer"].length)
+                    for (let i = 0; i < message[".cosmos.msg.v1.signer"].length; ++i)
+                        writer.uint32(/* id 11110000, wireType 2 =*/88880002).string(message[".cosmos.msg.v1.signer"][i]);
+                if (message[".amino.name"] != null && $Object.hasOwnProperty.call(message, ".amino.name"))
+                    writer.uint32(/* id 11110001, wireType 2 =*/88880010).string(message[".amino.name"]);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a MessageOptions message from the specified reader or buffer.
+             * @function decode
+             * @memberof google.protobuf.MessageOptions
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {google.protobuf.MessageOptions & google.protobuf.MessageOptions.$Shape} MessageOptions
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            MessageOptions.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.google.protobuf.MessageOptions();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 11110001: {
+                            if (wireType !== 2)
+                                break;
+                            message[".amino.name"] = reader.stringVerify();
+                            continue;
+                        }
+                    case 11110000: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message[".cosmos.msg.v1.signer"] && message[".cosmos.msg.v1.signer"].length))
+                                message[".cosmos.msg.v1.signer"] = [];
+                            message[".cosmos.msg.v1.signer"].push(reader.stringVerify());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Creates a MessageOptions message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof google.protobuf.MessageOptions
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {google.protobuf.MessageOptions} MessageOptions
+             */
+            MessageOptions.fromObject = function (object, _depth) {
+                if (object instanceof $root.google.protobuf.MessageOptions)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".google.protobuf.MessageOptions: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.google.protobuf.MessageOptions();
+                if (object[".amino.name"] != null)
+                    message[".amino.name"] = $String(object[".amino.name"]);
+                if (object[".cosmos.msg.v1.signer"]) {
+                    if (!$Array.isArray(object[".cosmos.msg.v1.signer"]))
+                        throw $TypeError(".google.protobuf.MessageOptions..cosmos.msg.v1.signer: array expected");
+                    message[".cosmos.msg.v1.signer"] = $Array(object[".cosmos.msg.v1.signer"].length);
+                    for (let i = 0; i < object[".cosmos.msg.v1.signer"].length; ++i)
+                        message[".cosmos.msg.v1.signer"][i] = $String(object[".cosmos.msg.v1.signer"][i]);
+                }
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a MessageOptions message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof google.protobuf.MessageOptions
+             * @static
+             * @param {google.protobuf.MessageOptions} message MessageOptions
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            MessageOptions.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object[".cosmos.msg.v1.signer"] = [];
+                if (options.defaults)
+                    object[".amino.name"] = "";
+                if (message[".cosmos.msg.v1.signer"] && message[".cosmos.msg.v1.signer"].length) {
+                    object[".cosmos.msg.v1.signer"] = $Array(message[".cosmos.msg.v1.signer"].length);
+                    for (let j = 0; j < message[".cosmos.msg.v1.signer"].length; ++j)
+                        object[".cosmos.msg.v1.signer"][j] = message[".cosmos.msg.v1.signer"][j];
+                }
+                if (message[".amino.name"] != null && $Object.hasOwnProperty.call(message, ".amino.name"))
+                    object[".amino.name"] = message[".amino.name"];
+                return object;
+            };
+
+            /**
+             * Converts this MessageOptions to JSON.
+             * @function toJSON
+             * @memberof google.protobuf.MessageOptions
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            MessageOptions.prototype.toJSON = function() {
+                return MessageOptions.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for MessageOptions
+             * @function getTypeUrl
+             * @memberof google.protobuf.MessageOptions
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            MessageOptions.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/google.protobuf.MessageOptions";
+            };
+
+            return MessageOptions;
+        })();
+
+        protobuf.ServiceOptions = (function() {
+
+            /**
+             * Properties of a ServiceOptions.
+             * @typedef {Object} google.protobuf.ServiceOptions.$Properties
+             * @property {boolean|null} [".cosmos.msg.v1.service"] ServiceOptions .cosmos.msg.v1.service
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ServiceOptions.
+             * @memberof google.protobuf
+             * @interface IServiceOptions
+             * @augments google.protobuf.ServiceOptions.$Properties
+             * @deprecated Use google.protobuf.ServiceOptions.$Properties instead.
+             */
+
+            /**
+             * Shape of a ServiceOptions.
+             * @typedef {google.protobuf.ServiceOptions.$Properties} google.protobuf.ServiceOptions.$Shape
+             */
+
+            /**
+             * Constructs a new ServiceOptions.
+             * @memberof google.protobuf
+             * @classdesc Represents a ServiceOptions.
+             * @constructor
+             * @param {google.protobuf.ServiceOptions.$Properties=} [properties] Properties to set
+             * @property {boolean} ".cosmos.msg.v1.service" ServiceOptions .cosmos.msg.v1.service
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ServiceOptions = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ServiceOptions.prototype[".cosmos.msg.v1.service"] = false;
+
+            /**
+             * Creates a new ServiceOptions instance using the specified properties.
+             * @function create
+             * @memberof google.protobuf.ServiceOptions
+             * @static
+             * @param {google.protobuf.ServiceOptions.$Properties=} [properties] Properties to set
+             * @returns {google.protobuf.ServiceOptions} ServiceOptions instance
+             * @type {{
+             *   (properties: google.protobuf.ServiceOptions.$Shape): google.protobuf.ServiceOptions & google.protobuf.ServiceOptions.$Shape;
+             *   (properties?: google.protobuf.ServiceOptions.$Properties): google.protobuf.ServiceOptions;
+             * }}
+             */
+            ServiceOptions.create = function(properties) {
+                return new ServiceOptions(properties);
+            };
+
+            /**
+             * Encodes the specified ServiceOptions message. Does not implicitly {@link google.protobuf.ServiceOptions.verify|verify} messages.
+             * @function encode
+             * @memberof google.protobuf.ServiceOptions
+             * @static
+             * @param {google.protobuf.ServiceOptions.$Properties} message ServiceOptions message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ServiceOptions.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message[".cosmos.msg.v1.service"] != null && $Object.hasOwnProperty.call(message, ".cosmos.msg.v1.service"))
+                    writer.uint32(/* id 11110000, wireType 0 =*/88880000).bool(message[".cosmos.msg.v1.service"]);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ServiceOptions message from the specified reader or buffer.
+             * @function decode
+             * @memberof google.protobuf.ServiceOptions
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {google.protobuf.ServiceOptions & google.protobuf.ServiceOptions.$Shape} ServiceOptions
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ServiceOptions.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.google.protobuf.ServiceOptions();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 11110000: {
+                            if (wireType !== 0)
+                                break;
+                            message[".cosmos.msg.v1.service"] = reader.bool();
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Creates a ServiceOptions message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof google.protobuf.ServiceOptions
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {google.protobuf.ServiceOptions} ServiceOptions
+             */
+            ServiceOptions.fromObject = function (object, _depth) {
+                if (object instanceof $root.google.protobuf.ServiceOptions)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".google.protobuf.ServiceOptions: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.google.protobuf.ServiceOptions();
+                if (object[".cosmos.msg.v1.service"] != null)
+                    message[".cosmos.msg.v1.service"] = $Boolean(object[".cosmos.msg.v1.service"]);
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a ServiceOptions message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof google.protobuf.ServiceOptions
+             * @static
+             * @param {google.protobuf.ServiceOptions} message ServiceOptions
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            ServiceOptions.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object[".cosmos.msg.v1.service"] = false;
+                if (message[".cosmos.msg.v1.service"] != null && $Object.hasOwnProperty.call(message, ".cosmos.msg.v1.service"))
+                    object[".cosmos.msg.v1.service"] = message[".cosmos.msg.v1.service"];
+                return object;
+            };
+
+            /**
+             * Converts this ServiceOptions to JSON.
+             * @function toJSON
+             * @memberof google.protobuf.ServiceOptions
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            ServiceOptions.prototype.toJSON = function() {
+                return ServiceOptions.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for ServiceOptions
+             * @function getTypeUrl
+             * @memberof google.protobuf.ServiceOptions
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ServiceOptions.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/google.protobuf.ServiceOptions";
+            };
+
+            return ServiceOptions;
+        })();
+
+        protobuf.MethodOptions = (function() {
+
+            /**
+             * Properties of a MethodOptions.
+             * @typedef {Object} google.protobuf.MethodOptions.$Properties
+             * @property {google.api.HttpRule.$Properties|null} [".google.api.http"] MethodOptions .google.api.http
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a MethodOptions.
+             * @memberof google.protobuf
+             * @interface IMethodOptions
+             * @augments google.protobuf.MethodOptions.$Properties
+             * @deprecated Use google.protobuf.MethodOptions.$Properties instead.
+             */
+
+            /**
+             * Shape of a MethodOptions.
+             * @typedef {{
+             *   ".google.api.http"?: google.api.HttpRule.$Shape|null;
+             *   $unknowns?: Array.<Uint8Array>;
+             * }} google.protobuf.MethodOptions.$Shape
+             */
+
+            /**
+             * Constructs a new MethodOptions.
+             * @memberof google.protobuf
+             * @classdesc Represents a MethodOptions.
+             * @constructor
+             * @param {google.protobuf.MethodOptions.$Properties=} [properties] Properties to set
+             * @property {google.api.HttpRule.$Properties|null} [".google.api.http"] MethodOptions .google.api.http
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const MethodOptions = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            MethodOptions.prototype[".google.api.http"] = null;
+
+            /**
+             * Creates a new MethodOptions instance using the specified properties.
+             * @function create
+             * @memberof google.protobuf.MethodOptions
+             * @static
+             * @param {google.protobuf.MethodOptions.$Properties=} [properties] Properties to set
+             * @returns {google.protobuf.MethodOptions} MethodOptions instance
+             * @type {{
+             *   (properties: google.protobuf.MethodOptions.$Shape): google.protobuf.MethodOptions & google.protobuf.MethodOptions.$Shape;
+             *   (properties?: google.protobuf.MethodOptions.$Properties): google.protobuf.MethodOptions;
+             * }}
+             */
+            MethodOptions.create = function(properties) {
+                return new MethodOptions(properties);
+            };
+
+            /**
+             * Encodes the specified MethodOptions message. Does not implicitly {@link google.protobuf.MethodOptions.verify|verify} messages.
+             * @function encode
+             * @memberof google.protobuf.MethodOptions
+             * @static
+             * @param {google.protobuf.MethodOptions.$Properties} message MethodOptions message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            MethodOptions.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message[".google.api.http"] != null && $Object.hasOwnProperty.call(message, ".google.api.http"))
+                    $root.google.api.HttpRule.encode(message[".google.api.http"], writer.uint32(/* id 72295728, wireType 2 =*/578365826).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a MethodOptions message from the specified reader or buffer.
+             * @function decode
+             * @memberof google.protobuf.MethodOptions
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {google.protobuf.MethodOptions & google.protobuf.MethodOptions.$Shape} MethodOptions
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            MethodOptions.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.google.protobuf.MethodOptions();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 72295728: {
+                            if (wireType !== 2)
+                                break;
+                            message[".google.api.http"] = $root.google.api.HttpRule.decode(reader, reader.size(), $undefined, _depth + 1, message[".google.api.http"]);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Creates a MethodOptions message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof google.protobuf.MethodOptions
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {google.protobuf.MethodOptions} MethodOptions
+             */
+            MethodOptions.fromObject = function (object, _depth) {
+                if (object instanceof $root.google.protobuf.MethodOptions)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".google.protobuf.MethodOptions: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.google.protobuf.MethodOptions();
+                if (object[".google.api.http"] != null) {
+                    if (!$util.isObject(object[".google.api.http"]))
+                        throw $TypeError(".google.protobuf.MethodOptions..google.api.http: object expected");
+                    message[".google.api.http"] = $root.google.api.HttpRule.fromObject(object[".google.api.http"], _depth + 1);
+                }
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a MethodOptions message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof google.protobuf.MethodOptions
+             * @static
+             * @param {google.protobuf.MethodOptions} message MethodOptions
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            MethodOptions.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object[".google.api.http"] = null;
+                if (message[".google.api.http"] != null && $Object.hasOwnProperty.call(message, ".google.api.http"))
+                    object[".google.api.http"] = $root.google.api.HttpRule.toObject(message[".google.api.http"], options, _depth + 1);
+                return object;
+            };
+
+            /**
+             * Converts this MethodOptions to JSON.
+             * @function toJSON
+             * @memberof google.protobuf.MethodOptions
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            MethodOptions.prototype.toJSON = function() {
+                return MethodOptions.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for MethodOptions
+             * @function getTypeUrl
+             * @memberof google.protobuf.MethodOptions
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            MethodOptions.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/google.protobuf.MethodOptions";
+            };
+
+            return MethodOptions;
+        })();
+
+        protobuf.Timestamp = (function() {
+
+            /**
+             * Properties of a Timestamp.
+             * @typedef {Object} google.protobuf.Timestamp.$Properties
+             * @property {number|Long|null} [seconds] Timestamp seconds
+             * @property {number|null} [nanos] Timestamp nanos
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Timestamp.
+             * @memberof google.protobuf
+             * @interface ITimestamp
+             * @augments google.protobuf.Timestamp.$Properties
+             * @deprecated Use google.protobuf.Timestamp.$Properties instead.
+             */
+
+            /**
+             * Shape of a Timestamp.
+             * @typedef {google.protobuf.Timestamp.$Properties} google.protobuf.Timestamp.$Shape
+             */
+
+            /**
+             * Constructs a new Timestamp.
+             * @memberof google.protobuf
+             * @classdesc Represents a Timestamp.
+             * @constructor
+             * @param {google.protobuf.Timestamp.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Timestamp = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Timestamp seconds.
+             * @member {number|Long} seconds
+             * @memberof google.protobuf.Timestamp
+             * @instance
+             */
+            Timestamp.prototype.seconds = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * Timestamp nanos.
+             * @member {number} nanos
+             * @memberof google.protobuf.Timestamp
+             * @instance
+             */
+            Timestamp.prototype.nanos = 0;
+
+            /**
+             * Creates a new Timestamp instance using the specified properties.
+             * @function create
+             * @memberof google.protobuf.Timestamp
+             * @static
+             * @param {google.protobuf.Timestamp.$Properties=} [properties] Properties to set
+             * @returns {google.protobuf.Timestamp} Timestamp instance
+             * @type {{
+             *   (properties: google.protobuf.Timestamp.$Shape): google.protobuf.Timestamp & google.protobuf.Timestamp.$Shape;
+             *   (properties?: google.protobuf.Timestamp.$Properties): google.protobuf.Timestamp;
+             * }}
+             */
+            Timestamp.create = function(properties) {
+                return new Timestamp(properties);
+            };
+
+            /**
+             * Encodes the specified Timestamp message. Does not implicitly {@link google.protobuf.Timestamp.verify|verify} messages.
+             * @function encode
+             * @memberof google.protobuf.Timestamp
+             * @static
+             * @param {google.protobuf.Timestamp.$Properties} message Timestamp message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Timestamp.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.seconds != null && $Object.hasOwnProperty.call(message, "seconds") && (typeof message.seconds === "object" ? message.seconds.low || message.seconds.high : message.seconds !== 0))
+                    writer.uint32(/* id 1, wireType 0 =*/8).int64(message.seconds);
+                if (message.nanos != null && $Object.hasOwnProperty.call(message, "nanos") && message.nanos !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).int32(message.nanos);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Timestamp message from the specified reader or buffer.
+             * @function decode
+             * @memberof google.protobuf.Timestamp
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {google.protobuf.Timestamp & google.protobuf.Timestamp.$Shape} Timestamp
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Timestamp.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.google.protobuf.Timestamp();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.seconds = value;
+                            else
+                                delete message.seconds;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.nanos = value;
+                            else
+                                delete message.nanos;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Creates a Timestamp message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof google.protobuf.Timestamp
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {google.protobuf.Timestamp} Timestamp
+             */
+            Timestamp.fromObject = function (object, _depth) {
+                if (object instanceof $root.google.protobuf.Timestamp)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".google.protobuf.Timestamp: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.google.protobuf.Timestamp();
+                if (object.seconds != null)
+                    if (typeof object.seconds === "object" ? object.seconds.low || object.seconds.high : $Number(object.seconds) !== 0)
+                        if ($util.Long)
+                            message.seconds = $util.Long.fromValue(object.seconds, false);
+                        else if (typeof object.seconds === "string")
+                            message.seconds = $parseInt(object.seconds, 10);
+                        else if (typeof object.seconds === "number")
+                            message.seconds = object.seconds;
+                        else if (typeof object.seconds === "object")
+                            message.seconds = new $util.LongBits(object.seconds.low >>> 0, object.seconds.high >>> 0).toNumber();
+                if (object.nanos != null)
+                    if ($Number(object.nanos) !== 0)
+                        message.nanos = object.nanos | 0;
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a Timestamp message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof google.protobuf.Timestamp
+             * @static
+             * @param {google.protobuf.Timestamp} message Timestamp
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            Timestamp.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, false);
+                        object.seconds = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.seconds = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    object.nanos = 0;
+                }
+                if (message.seconds != null && $Object.hasOwnProperty.call(message, "seconds"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.seconds = typeof message.seconds === "number" ? $BigInt(message.seconds) : $util.Long.fromBits(message.seconds.low >>> 0, message.seconds.high >>> 0, false).toBigInt();
+                    else if (typeof message.seconds === "number")
+                        object.seconds = options.longs === $String ? $String(message.seconds) : message.seconds;
+                    else
+                        object.seconds = options.longs === $String ? $util.Long.prototype.toString.call(message.seconds) : options.longs === $Number ? new $util.LongBits(message.seconds.low >>> 0, message.seconds.high >>> 0).toNumber() : message.seconds;
+                if (message.nanos != null && $Object.hasOwnProperty.call(message, "nanos"))
+                    object.nanos = message.nanos;
+                return object;
+            };
+
+            /**
+             * Converts this Timestamp to JSON.
+             * @function toJSON
+             * @memberof google.protobuf.Timestamp
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            Timestamp.prototype.toJSON = function() {
+                return Timestamp.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for Timestamp
+             * @function getTypeUrl
+             * @memberof google.protobuf.Timestamp
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Timestamp.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/google.protobuf.Timestamp";
+            };
+
+            return Timestamp;
+        })();
+
+        return protobuf;
+    })();
+
+    google.api = (function() {
+
+        /**
+         * Namespace api.
+         * @memberof google
+         * @namespace
+         */
+        const api = {};
+
+        api.HttpRule = (function() {
+
+            /**
+             * Properties of a HttpRule.
+             * @typedef {Object} google.api.HttpRule.$Properties
+             * @property {string|null} [selector] HttpRule selector
+             * @property {string|null} [get] HttpRule get
+             * @property {string|null} [put] HttpRule put
+             * @property {string|null} [post] HttpRule post
+             * @property {string|null} ["delete"] HttpRule delete
+             * @property {string|null} [patch] HttpRule patch
+             * @property {string|null} [body] HttpRule body
+             * @property {string|null} [responseBody] HttpRule responseBody
+             * @property {Array.<google.api.HttpRule.$Properties>|null} [additionalBindings] HttpRule additionalBindings
+             * @property {"get"|"put"|"post"|"delete"|"patch"} [pattern] HttpRule pattern
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a HttpRule.
+             * @memberof google.api
+             * @interface IHttpRule
+             * @augments google.api.HttpRule.$Properties
+             * @deprecated Use google.api.HttpRule.$Properties instead.
+             */
+
+            /**
+             * Narrowed shape of a HttpRule.
+             * @typedef {{
+             *   selector?: string|null;
+             *   get?: string|null;
+             *   put?: string|null;
+             *   post?: string|null;
+             *   "delete"?: string|null;
+             *   patch?: string|null;
+             *   body?: string|null;
+             *   responseBody?: string|null;
+             *   additionalBindings?: Array.<google.api.HttpRule.$Shape>|null;
+             *   $unknowns?: Array.<Uint8Array>;
+             * } & (
+             *   ({ pattern?: undefined; get?: null; put?: null; post?: null; "delete"?: null; patch?: null }|{ pattern?: "get"; get: string; put?: null; post?: null; "delete"?: null; patch?: null }|{ pattern?: "put"; get?: null; put: string; post?: null; "delete"?: null; patch?: null }|{ pattern?: "post"; get?: null; put?: null; post: string; "delete"?: null; patch?: null }|{ pattern?: "delete"; get?: null; put?: null; post?: null; "delete": string; patch?: null }|{ pattern?: "patch"; get?: null; put?: null; post?: null; "delete"?: null; patch: string })
+             * )} google.api.HttpRule.$Shape
+             */
+
+            /**
+             * Constructs a new HttpRule.
+             * @memberof google.api
+             * @classdesc Represents a HttpRule.
+             * @constructor
+             * @param {google.api.HttpRule.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const HttpRule = function (properties) {
+                this.additionalBindings = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * HttpRule selector.
+             * @member {string} selector
+             * @memberof google.api.HttpRule
+             * @instance
+             */
+            HttpRule.prototype.selector = "";
+
+            /**
+             * HttpRule get.
+             * @member {string|null|undefined} get
+             * @memberof google.api.HttpRule
+             * @instance
+             */
+            HttpRule.prototype.get = null;
+
+            /**
+             * HttpRule put.
+             * @member {string|null|undefined} put
+             * @memberof google.api.HttpRule
+             * @instance
+             */
+            HttpRule.prototype.put = null;
+
+            /**
+             * HttpRule post.
+             * @member {string|null|undefined} post
+             * @memberof google.api.HttpRule
+             * @instance
+             */
+            HttpRule.prototype.post = null;
+
+            /**
+             * HttpRule delete.
+             * @member {string|null|undefined} delete
+             * @memberof google.api.HttpRule
+             * @instance
+             */
+            HttpRule.prototype["delete"] = null;
+
+            /**
+             * HttpRule patch.
+             * @member {string|null|undefined} patch
+             * @memberof google.api.HttpRule
+             * @instance
+             */
+            HttpRule.prototype.patch = null;
+
+            /**
+             * HttpRule body.
+             * @member {string} body
+             * @memberof google.api.HttpRule
+             * @instance
+             */
+            HttpRule.prototype.body = "";
+
+            /**
+             * HttpRule responseBody.
+             * @member {string} responseBody
+             * @memberof google.api.HttpRule
+             * @instance
+             */
+            HttpRule.prototype.responseBody = "";
+
+            /**
+             * HttpRule additionalBindings.
+             * @member {Array.<google.api.HttpRule.$Properties>} additionalBindings
+             * @memberof google.api.HttpRule
+             * @instance
+             */
+            HttpRule.prototype.additionalBindings = $util.emptyArray;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            /**
+             * HttpRule pattern.
+             * @member {"get"|"put"|"post"|"delete"|"patch"|undefined} pattern
+             * @memberof google.api.HttpRule
+             * @instance
+             */
+            $Object.defineProperty(HttpRule.prototype, "pattern", {
+                get: $util.oneOfGetter($oneOfFields = ["get", "put", "post", "delete", "patch"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new HttpRule instance using the specified properties.
+             * @function create
+             * @memberof google.api.HttpRule
+             * @static
+             * @param {google.api.HttpRule.$Properties=} [properties] Properties to set
+             * @returns {google.api.HttpRule} HttpRule instance
+             * @type {{
+             *   (properties: google.api.HttpRule.$Shape): google.api.HttpRule & google.api.HttpRule.$Shape;
+             *   (properties?: google.api.HttpRule.$Properties): google.api.HttpRule;
+             * }}
+             */
+            HttpRule.create = function(properties) {
+                return new HttpRule(properties);
+            };
+
+            /**
+             * Encodes the specified HttpRule message. Does not implicitly {@link google.api.HttpRule.verify|verify} messages.
+             * @function encode
+             * @memberof google.api.HttpRule
+             * @static
+             * @param {google.api.HttpRule.$Properties} message HttpRule message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            HttpRule.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.selector != null && $Object.hasOwnProperty.call(message, "selector") && message.selector !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.selector);
+                if (message.get != null && $Object.hasOwnProperty.call(message, "get"))
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.get);
+                if (message.put != null && $Object.hasOwnProperty.call(message, "put"))
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.put);
+                if (message.post != null && $Object.hasOwnProperty.call(message, "post"))
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.post);
+                if (message["delete"] != null && $Object.hasOwnProperty.call(message, "delete"))
+                    writer.uint32(/* id 5, wireType 2 =*/42).string(message["delete"]);
+                if (message.patch != null && $Object.hasOwnProperty.call(message, "patch"))
+                    writer.uint32(/* id 6, wireType 2 =*/50).string(message.patch);
+                if (message.body != null && $Object.hasOwnProperty.call(message, "body") && message.body !== "")
+                    writer.uint32(/* id 7, wireType 2 =*/58).string(message.body);
+                if (message.additionalBindings != null && message.additionalBindings.length)
+                    for (let i = 0; i < message.additionalBindings.length; ++i)
+                        $root.google.api.HttpRule.encode(message.additionalBindings[i], writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
+                if (message.responseBody != null && $Object.hasOwnProperty.call(message, "responseBody") && message.responseBody !== "")
+                    writer.uint32(/* id 12, wireType 2 =*/98).string(message.responseBody);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a HttpRule message from the specified reader or buffer.
+             * @function decode
+             * @memberof google.api.HttpRule
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {google.api.HttpRule & google.api.HttpRule.$Shape} HttpRule
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            HttpRule.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.google.api.HttpRule();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.selector = value;
+                            else
+                                delete message.selector;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.get = reader.stringVerify();
+                            message.pattern = "get";
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.put = reader.stringVerify();
+                            message.pattern = "put";
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            message.post = reader.stringVerify();
+                            message.pattern = "post";
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            message["delete"] = reader.stringVerify();
+                            message.pattern = "delete";
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            message.patch = reader.stringVerify();
+                            message.pattern = "patch";
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.body = value;
+                            else
+                                delete message.body;
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.responseBody = value;
+                            else
+                                delete message.responseBody;
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.additionalBindings && message.additionalBindings.length))
+                                message.additionalBindings = [];
+                            message.additionalBindings.push($root.google.api.HttpRule.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Creates a HttpRule message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof google.api.HttpRule
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {google.api.HttpRule} HttpRule
+             */
+            HttpRule.fromObject = function (object, _depth) {
+                if (object instanceof $root.google.api.HttpRule)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".google.api.HttpRule: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.google.api.HttpRule();
+                if (object.selector != null)
+                    if (typeof object.selector !== "string" || object.selector.length)
+                        message.selector = $String(object.selector);
+                if (object.get != null)
+                    message.get = $String(object.get);
+                if (object.put != null)
+                    message.put = $String(object.put);
+                if (object.post != null)
+                    message.post = $String(object.post);
+                if (object["delete"] != null)
+                    message["delete"] = $String(object["delete"]);
+                if (object.patch != null)
+                    message.patch = $String(object.patch);
+                if (object.body != null)
+                    if (typeof object.body !== "string" || object.body.length)
+                        message.body = $String(object.body);
+                if (object.responseBody != null)
+                    if (typeof object.responseBody !== "string" || object.responseBody.length)
+                        message.responseBody = $String(object.responseBody);
+                if (object.additionalBindings) {
+                    if (!$Array.isArray(object.additionalBindings))
+                        throw $TypeError(".google.api.HttpRule.additionalBindings: array expected");
+                    message.additionalBindings = $Array(object.additionalBindings.length);
+                    for (let i = 0; i < object.additionalBindings.length; ++i) {
+                        if (!$util.isObject(object.additionalBindings[i]))
+                            throw $TypeError(".google.api.HttpRule.additionalBindings: object expected");
+                        message.additionalBindings[i] = $root.google.api.HttpRule.fromObject(object.additionalBindings[i], _depth + 1);
+                    }
+                }
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a HttpRule message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof google.api.HttpRule
+             * @static
+             * @param {google.api.HttpRule} message HttpRule
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            HttpRule.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.additionalBindings = [];
+                if (options.defaults) {
+                    object.selector = "";
+                    object.body = "";
+                    object.responseBody = "";
+                }
+                if (message.selector != null && $Object.hasOwnProperty.call(message, "selector"))
+                    object.selector = message.selector;
+                if (message.get != null && $Object.hasOwnProperty.call(message, "get")) {
+                    object.get = message.get;
+                    if (options.oneofs)
+                        object.pattern = "get";
+                }
+                if (message.put != null && $Object.hasOwnProperty.call(message, "put")) {
+                    object.put = message.put;
+                    if (options.oneofs)
+                        object.pattern = "put";
+                }
+                if (message.post != null && $Object.hasOwnProperty.call(message, "post")) {
+                    object.post = message.post;
+                    if (options.oneofs)
+                        object.pattern = "post";
+                }
+                if (message["delete"] != null && $Object.hasOwnProperty.call(message, "delete")) {
+                    object["delete"] = message["delete"];
+                    if (options.oneofs)
+                        object.pattern = "delete";
+                }
+                if (message.patch != null && $Object.hasOwnProperty.call(message, "patch")) {
+                    object.patch = message.patch;
+                    if (options.oneofs)
+                        object.pattern = "patch";
+                }
+                if (message.body != null && $Object.hasOwnProperty.call(message, "body"))
+                    object.body = message.body;
+                if (message.additionalBindings && message.additionalBindings.length) {
+                    object.additionalBindings = $Array(message.additionalBindings.length);
+                    for (let j = 0; j < message.additionalBindings.length; ++j)
+                        object.additionalBindings[j] = $root.google.api.HttpRule.toObject(message.additionalBindings[j], options, _depth + 1);
+                }
+                if (message.responseBody != null && $Object.hasOwnProperty.call(message, "responseBody"))
+                    object.responseBody = message.responseBody;
+                return object;
+            };
+
+            /**
+             * Converts this HttpRule to JSON.
+             * @function toJSON
+             * @memberof google.api.HttpRule
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            HttpRule.prototype.toJSON = function() {
+                return HttpRule.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for HttpRule
+             * @function getTypeUrl
+             * @memberof google.api.HttpRule
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            HttpRule.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/google.api.HttpRule";
+            };
+
+            return HttpRule;
+        })();
+
+        return api;
+    })();
+
+    return google;
 })();
 
 export {

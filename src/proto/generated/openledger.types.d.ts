@@ -10178,6 +10178,598 @@ export namespace openledger {
         }
     }
 
+    /** Namespace distribution. */
+    namespace distribution {
+
+        /** Namespace v1. */
+        namespace v1 {
+
+            /**
+             * Properties of a QueryRewardStreamRequest.
+             * @deprecated Use openledger.distribution.v1.QueryRewardStreamRequest.$Properties instead.
+             */
+            interface IQueryRewardStreamRequest extends openledger.distribution.v1.QueryRewardStreamRequest.$Properties {
+            }
+
+            /** Represents a QueryRewardStreamRequest. */
+            class QueryRewardStreamRequest {
+
+                /**
+                 * Constructs a new QueryRewardStreamRequest.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.distribution.v1.QueryRewardStreamRequest.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /**
+                 * Creates a new QueryRewardStreamRequest instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryRewardStreamRequest instance
+                 */
+                static create(properties: openledger.distribution.v1.QueryRewardStreamRequest.$Shape): openledger.distribution.v1.QueryRewardStreamRequest & openledger.distribution.v1.QueryRewardStreamRequest.$Shape;
+                static create(properties?: openledger.distribution.v1.QueryRewardStreamRequest.$Properties): openledger.distribution.v1.QueryRewardStreamRequest;
+
+                /**
+                 * Encodes the specified QueryRewardStreamRequest message. Does not implicitly {@link openledger.distribution.v1.QueryRewardStreamRequest.verify|verify} messages.
+                 * @param message QueryRewardStreamRequest message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.distribution.v1.QueryRewardStreamRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryRewardStreamRequest message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.distribution.v1.QueryRewardStreamRequest & openledger.distribution.v1.QueryRewardStreamRequest.$Shape} QueryRewardStreamRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.distribution.v1.QueryRewardStreamRequest & openledger.distribution.v1.QueryRewardStreamRequest.$Shape;
+
+                /**
+                 * Creates a QueryRewardStreamRequest message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryRewardStreamRequest
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.distribution.v1.QueryRewardStreamRequest;
+
+                /**
+                 * Creates a plain object from a QueryRewardStreamRequest message. Also converts values to other types if specified.
+                 * @param message QueryRewardStreamRequest
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.distribution.v1.QueryRewardStreamRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryRewardStreamRequest to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryRewardStreamRequest
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryRewardStreamRequest {
+
+                /** Properties of a QueryRewardStreamRequest. */
+                interface $Properties {
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryRewardStreamRequest. */
+                type $Shape = openledger.distribution.v1.QueryRewardStreamRequest.$Properties;
+            }
+
+            /**
+             * Properties of a QueryRewardStreamResponse.
+             * @deprecated Use openledger.distribution.v1.QueryRewardStreamResponse.$Properties instead.
+             */
+            interface IQueryRewardStreamResponse extends openledger.distribution.v1.QueryRewardStreamResponse.$Properties {
+            }
+
+            /** Represents a QueryRewardStreamResponse. */
+            class QueryRewardStreamResponse {
+
+                /**
+                 * Constructs a new QueryRewardStreamResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.distribution.v1.QueryRewardStreamResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryRewardStreamResponse amountPerBlock. */
+                amountPerBlock: string;
+
+                /** QueryRewardStreamResponse source. */
+                source: string;
+
+                /** QueryRewardStreamResponse sourceBalance. */
+                sourceBalance: string;
+
+                /**
+                 * Creates a new QueryRewardStreamResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryRewardStreamResponse instance
+                 */
+                static create(properties: openledger.distribution.v1.QueryRewardStreamResponse.$Shape): openledger.distribution.v1.QueryRewardStreamResponse & openledger.distribution.v1.QueryRewardStreamResponse.$Shape;
+                static create(properties?: openledger.distribution.v1.QueryRewardStreamResponse.$Properties): openledger.distribution.v1.QueryRewardStreamResponse;
+
+                /**
+                 * Encodes the specified QueryRewardStreamResponse message. Does not implicitly {@link openledger.distribution.v1.QueryRewardStreamResponse.verify|verify} messages.
+                 * @param message QueryRewardStreamResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.distribution.v1.QueryRewardStreamResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryRewardStreamResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.distribution.v1.QueryRewardStreamResponse & openledger.distribution.v1.QueryRewardStreamResponse.$Shape} QueryRewardStreamResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.distribution.v1.QueryRewardStreamResponse & openledger.distribution.v1.QueryRewardStreamResponse.$Shape;
+
+                /**
+                 * Creates a QueryRewardStreamResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryRewardStreamResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.distribution.v1.QueryRewardStreamResponse;
+
+                /**
+                 * Creates a plain object from a QueryRewardStreamResponse message. Also converts values to other types if specified.
+                 * @param message QueryRewardStreamResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.distribution.v1.QueryRewardStreamResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryRewardStreamResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryRewardStreamResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryRewardStreamResponse {
+
+                /** Properties of a QueryRewardStreamResponse. */
+                interface $Properties {
+
+                    /** QueryRewardStreamResponse amountPerBlock */
+                    amountPerBlock?: (string|null);
+
+                    /** QueryRewardStreamResponse source */
+                    source?: (string|null);
+
+                    /** QueryRewardStreamResponse sourceBalance */
+                    sourceBalance?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryRewardStreamResponse. */
+                type $Shape = openledger.distribution.v1.QueryRewardStreamResponse.$Properties;
+            }
+        }
+    }
+
+    /** Namespace gov. */
+    namespace gov {
+
+        /** Namespace v1. */
+        namespace v1 {
+
+            /**
+             * Properties of a QueryProposalExecutionRequest.
+             * @deprecated Use openledger.gov.v1.QueryProposalExecutionRequest.$Properties instead.
+             */
+            interface IQueryProposalExecutionRequest extends openledger.gov.v1.QueryProposalExecutionRequest.$Properties {
+            }
+
+            /** Represents a QueryProposalExecutionRequest. */
+            class QueryProposalExecutionRequest {
+
+                /**
+                 * Constructs a new QueryProposalExecutionRequest.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.gov.v1.QueryProposalExecutionRequest.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryProposalExecutionRequest proposalId. */
+                proposalId: (number|Long);
+
+                /**
+                 * Creates a new QueryProposalExecutionRequest instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryProposalExecutionRequest instance
+                 */
+                static create(properties: openledger.gov.v1.QueryProposalExecutionRequest.$Shape): openledger.gov.v1.QueryProposalExecutionRequest & openledger.gov.v1.QueryProposalExecutionRequest.$Shape;
+                static create(properties?: openledger.gov.v1.QueryProposalExecutionRequest.$Properties): openledger.gov.v1.QueryProposalExecutionRequest;
+
+                /**
+                 * Encodes the specified QueryProposalExecutionRequest message. Does not implicitly {@link openledger.gov.v1.QueryProposalExecutionRequest.verify|verify} messages.
+                 * @param message QueryProposalExecutionRequest message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.gov.v1.QueryProposalExecutionRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryProposalExecutionRequest message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.gov.v1.QueryProposalExecutionRequest & openledger.gov.v1.QueryProposalExecutionRequest.$Shape} QueryProposalExecutionRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.gov.v1.QueryProposalExecutionRequest & openledger.gov.v1.QueryProposalExecutionRequest.$Shape;
+
+                /**
+                 * Creates a QueryProposalExecutionRequest message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryProposalExecutionRequest
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.gov.v1.QueryProposalExecutionRequest;
+
+                /**
+                 * Creates a plain object from a QueryProposalExecutionRequest message. Also converts values to other types if specified.
+                 * @param message QueryProposalExecutionRequest
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.gov.v1.QueryProposalExecutionRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryProposalExecutionRequest to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryProposalExecutionRequest
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryProposalExecutionRequest {
+
+                /** Properties of a QueryProposalExecutionRequest. */
+                interface $Properties {
+
+                    /** QueryProposalExecutionRequest proposalId */
+                    proposalId?: (number|Long|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryProposalExecutionRequest. */
+                type $Shape = openledger.gov.v1.QueryProposalExecutionRequest.$Properties;
+            }
+
+            /**
+             * Properties of a QueryProposalExecutionResponse.
+             * @deprecated Use openledger.gov.v1.QueryProposalExecutionResponse.$Properties instead.
+             */
+            interface IQueryProposalExecutionResponse extends openledger.gov.v1.QueryProposalExecutionResponse.$Properties {
+            }
+
+            /** Represents a QueryProposalExecutionResponse. */
+            class QueryProposalExecutionResponse {
+
+                /**
+                 * Constructs a new QueryProposalExecutionResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.gov.v1.QueryProposalExecutionResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryProposalExecutionResponse executesAt. */
+                executesAt?: (google.protobuf.Timestamp.$Properties|null);
+
+                /** QueryProposalExecutionResponse executed. */
+                executed: boolean;
+
+                /** QueryProposalExecutionResponse executionDelaySeconds. */
+                executionDelaySeconds: (number|Long);
+
+                /** QueryProposalExecutionResponse queued. */
+                queued: boolean;
+
+                /**
+                 * Creates a new QueryProposalExecutionResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryProposalExecutionResponse instance
+                 */
+                static create(properties: openledger.gov.v1.QueryProposalExecutionResponse.$Shape): openledger.gov.v1.QueryProposalExecutionResponse & openledger.gov.v1.QueryProposalExecutionResponse.$Shape;
+                static create(properties?: openledger.gov.v1.QueryProposalExecutionResponse.$Properties): openledger.gov.v1.QueryProposalExecutionResponse;
+
+                /**
+                 * Encodes the specified QueryProposalExecutionResponse message. Does not implicitly {@link openledger.gov.v1.QueryProposalExecutionResponse.verify|verify} messages.
+                 * @param message QueryProposalExecutionResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.gov.v1.QueryProposalExecutionResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryProposalExecutionResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.gov.v1.QueryProposalExecutionResponse & openledger.gov.v1.QueryProposalExecutionResponse.$Shape} QueryProposalExecutionResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.gov.v1.QueryProposalExecutionResponse & openledger.gov.v1.QueryProposalExecutionResponse.$Shape;
+
+                /**
+                 * Creates a QueryProposalExecutionResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryProposalExecutionResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.gov.v1.QueryProposalExecutionResponse;
+
+                /**
+                 * Creates a plain object from a QueryProposalExecutionResponse message. Also converts values to other types if specified.
+                 * @param message QueryProposalExecutionResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.gov.v1.QueryProposalExecutionResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryProposalExecutionResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryProposalExecutionResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryProposalExecutionResponse {
+
+                /** Properties of a QueryProposalExecutionResponse. */
+                interface $Properties {
+
+                    /** QueryProposalExecutionResponse executesAt */
+                    executesAt?: (google.protobuf.Timestamp.$Properties|null);
+
+                    /** QueryProposalExecutionResponse executed */
+                    executed?: (boolean|null);
+
+                    /** QueryProposalExecutionResponse executionDelaySeconds */
+                    executionDelaySeconds?: (number|Long|null);
+
+                    /** QueryProposalExecutionResponse queued */
+                    queued?: (boolean|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryProposalExecutionResponse. */
+                type $Shape = openledger.gov.v1.QueryProposalExecutionResponse.$Properties;
+            }
+
+            /**
+             * Properties of a QueryTimelockParamsRequest.
+             * @deprecated Use openledger.gov.v1.QueryTimelockParamsRequest.$Properties instead.
+             */
+            interface IQueryTimelockParamsRequest extends openledger.gov.v1.QueryTimelockParamsRequest.$Properties {
+            }
+
+            /** Represents a QueryTimelockParamsRequest. */
+            class QueryTimelockParamsRequest {
+
+                /**
+                 * Constructs a new QueryTimelockParamsRequest.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.gov.v1.QueryTimelockParamsRequest.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /**
+                 * Creates a new QueryTimelockParamsRequest instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryTimelockParamsRequest instance
+                 */
+                static create(properties: openledger.gov.v1.QueryTimelockParamsRequest.$Shape): openledger.gov.v1.QueryTimelockParamsRequest & openledger.gov.v1.QueryTimelockParamsRequest.$Shape;
+                static create(properties?: openledger.gov.v1.QueryTimelockParamsRequest.$Properties): openledger.gov.v1.QueryTimelockParamsRequest;
+
+                /**
+                 * Encodes the specified QueryTimelockParamsRequest message. Does not implicitly {@link openledger.gov.v1.QueryTimelockParamsRequest.verify|verify} messages.
+                 * @param message QueryTimelockParamsRequest message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.gov.v1.QueryTimelockParamsRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryTimelockParamsRequest message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.gov.v1.QueryTimelockParamsRequest & openledger.gov.v1.QueryTimelockParamsRequest.$Shape} QueryTimelockParamsRequest
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.gov.v1.QueryTimelockParamsRequest & openledger.gov.v1.QueryTimelockParamsRequest.$Shape;
+
+                /**
+                 * Creates a QueryTimelockParamsRequest message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryTimelockParamsRequest
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.gov.v1.QueryTimelockParamsRequest;
+
+                /**
+                 * Creates a plain object from a QueryTimelockParamsRequest message. Also converts values to other types if specified.
+                 * @param message QueryTimelockParamsRequest
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.gov.v1.QueryTimelockParamsRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryTimelockParamsRequest to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryTimelockParamsRequest
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryTimelockParamsRequest {
+
+                /** Properties of a QueryTimelockParamsRequest. */
+                interface $Properties {
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryTimelockParamsRequest. */
+                type $Shape = openledger.gov.v1.QueryTimelockParamsRequest.$Properties;
+            }
+
+            /**
+             * Properties of a QueryTimelockParamsResponse.
+             * @deprecated Use openledger.gov.v1.QueryTimelockParamsResponse.$Properties instead.
+             */
+            interface IQueryTimelockParamsResponse extends openledger.gov.v1.QueryTimelockParamsResponse.$Properties {
+            }
+
+            /** Represents a QueryTimelockParamsResponse. */
+            class QueryTimelockParamsResponse {
+
+                /**
+                 * Constructs a new QueryTimelockParamsResponse.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: openledger.gov.v1.QueryTimelockParamsResponse.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** QueryTimelockParamsResponse executionDelaySeconds. */
+                executionDelaySeconds: (number|Long);
+
+                /**
+                 * Creates a new QueryTimelockParamsResponse instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns QueryTimelockParamsResponse instance
+                 */
+                static create(properties: openledger.gov.v1.QueryTimelockParamsResponse.$Shape): openledger.gov.v1.QueryTimelockParamsResponse & openledger.gov.v1.QueryTimelockParamsResponse.$Shape;
+                static create(properties?: openledger.gov.v1.QueryTimelockParamsResponse.$Properties): openledger.gov.v1.QueryTimelockParamsResponse;
+
+                /**
+                 * Encodes the specified QueryTimelockParamsResponse message. Does not implicitly {@link openledger.gov.v1.QueryTimelockParamsResponse.verify|verify} messages.
+                 * @param message QueryTimelockParamsResponse message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: openledger.gov.v1.QueryTimelockParamsResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a QueryTimelockParamsResponse message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {openledger.gov.v1.QueryTimelockParamsResponse & openledger.gov.v1.QueryTimelockParamsResponse.$Shape} QueryTimelockParamsResponse
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): openledger.gov.v1.QueryTimelockParamsResponse & openledger.gov.v1.QueryTimelockParamsResponse.$Shape;
+
+                /**
+                 * Creates a QueryTimelockParamsResponse message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns QueryTimelockParamsResponse
+                 */
+                static fromObject(object: { [k: string]: any }): openledger.gov.v1.QueryTimelockParamsResponse;
+
+                /**
+                 * Creates a plain object from a QueryTimelockParamsResponse message. Also converts values to other types if specified.
+                 * @param message QueryTimelockParamsResponse
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: openledger.gov.v1.QueryTimelockParamsResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this QueryTimelockParamsResponse to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for QueryTimelockParamsResponse
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace QueryTimelockParamsResponse {
+
+                /** Properties of a QueryTimelockParamsResponse. */
+                interface $Properties {
+
+                    /** QueryTimelockParamsResponse executionDelaySeconds */
+                    executionDelaySeconds?: (number|Long|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a QueryTimelockParamsResponse. */
+                type $Shape = openledger.gov.v1.QueryTimelockParamsResponse.$Properties;
+            }
+        }
+    }
+
     /** Namespace models. */
     namespace models {
 
@@ -14730,6 +15322,345 @@ export namespace openledger {
     }
 }
 
+/** Namespace cosmos. */
+export namespace cosmos {
+
+    /** Namespace base. */
+    namespace base {
+
+        /** Namespace v1beta1. */
+        namespace v1beta1 {
+
+            /**
+             * Properties of a Coin.
+             * @deprecated Use cosmos.base.v1beta1.Coin.$Properties instead.
+             */
+            interface ICoin extends cosmos.base.v1beta1.Coin.$Properties {
+            }
+
+            /** Represents a Coin. */
+            class Coin {
+
+                /**
+                 * Constructs a new Coin.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: cosmos.base.v1beta1.Coin.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** Coin denom. */
+                denom: string;
+
+                /** Coin amount. */
+                amount: string;
+
+                /**
+                 * Creates a new Coin instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns Coin instance
+                 */
+                static create(properties: cosmos.base.v1beta1.Coin.$Shape): cosmos.base.v1beta1.Coin & cosmos.base.v1beta1.Coin.$Shape;
+                static create(properties?: cosmos.base.v1beta1.Coin.$Properties): cosmos.base.v1beta1.Coin;
+
+                /**
+                 * Encodes the specified Coin message. Does not implicitly {@link cosmos.base.v1beta1.Coin.verify|verify} messages.
+                 * @param message Coin message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: cosmos.base.v1beta1.Coin.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a Coin message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {cosmos.base.v1beta1.Coin & cosmos.base.v1beta1.Coin.$Shape} Coin
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmos.base.v1beta1.Coin & cosmos.base.v1beta1.Coin.$Shape;
+
+                /**
+                 * Creates a Coin message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns Coin
+                 */
+                static fromObject(object: { [k: string]: any }): cosmos.base.v1beta1.Coin;
+
+                /**
+                 * Creates a plain object from a Coin message. Also converts values to other types if specified.
+                 * @param message Coin
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: cosmos.base.v1beta1.Coin, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this Coin to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for Coin
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace Coin {
+
+                /** Properties of a Coin. */
+                interface $Properties {
+
+                    /** Coin denom */
+                    denom?: (string|null);
+
+                    /** Coin amount */
+                    amount?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a Coin. */
+                type $Shape = cosmos.base.v1beta1.Coin.$Properties;
+            }
+        }
+
+        /** Namespace query. */
+        namespace query {
+
+            /** Namespace v1beta1. */
+            namespace v1beta1 {
+
+                /**
+                 * Properties of a PageRequest.
+                 * @deprecated Use cosmos.base.query.v1beta1.PageRequest.$Properties instead.
+                 */
+                interface IPageRequest extends cosmos.base.query.v1beta1.PageRequest.$Properties {
+                }
+
+                /** Represents a PageRequest. */
+                class PageRequest {
+
+                    /**
+                     * Constructs a new PageRequest.
+                     * @param [properties] Properties to set
+                     */
+                    constructor(properties?: cosmos.base.query.v1beta1.PageRequest.$Properties);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+
+                    /** PageRequest key. */
+                    key: Uint8Array;
+
+                    /** PageRequest offset. */
+                    offset: (number|Long);
+
+                    /** PageRequest limit. */
+                    limit: (number|Long);
+
+                    /** PageRequest countTotal. */
+                    countTotal: boolean;
+
+                    /** PageRequest reverse. */
+                    reverse: boolean;
+
+                    /**
+                     * Creates a new PageRequest instance using the specified properties.
+                     * @param [properties] Properties to set
+                     * @returns PageRequest instance
+                     */
+                    static create(properties: cosmos.base.query.v1beta1.PageRequest.$Shape): cosmos.base.query.v1beta1.PageRequest & cosmos.base.query.v1beta1.PageRequest.$Shape;
+                    static create(properties?: cosmos.base.query.v1beta1.PageRequest.$Properties): cosmos.base.query.v1beta1.PageRequest;
+
+                    /**
+                     * Encodes the specified PageRequest message. Does not implicitly {@link cosmos.base.query.v1beta1.PageRequest.verify|verify} messages.
+                     * @param message PageRequest message or plain object to encode
+                     * @param [writer] Writer to encode to
+                     * @returns Writer
+                     */
+                    static encode(message: cosmos.base.query.v1beta1.PageRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                    /**
+                     * Decodes a PageRequest message from the specified reader or buffer.
+                     * @param reader Reader or buffer to decode from
+                     * @param [length] Message length if known beforehand
+                     * @returns {cosmos.base.query.v1beta1.PageRequest & cosmos.base.query.v1beta1.PageRequest.$Shape} PageRequest
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmos.base.query.v1beta1.PageRequest & cosmos.base.query.v1beta1.PageRequest.$Shape;
+
+                    /**
+                     * Creates a PageRequest message from a plain object. Also converts values to their respective internal types.
+                     * @param object Plain object
+                     * @returns PageRequest
+                     */
+                    static fromObject(object: { [k: string]: any }): cosmos.base.query.v1beta1.PageRequest;
+
+                    /**
+                     * Creates a plain object from a PageRequest message. Also converts values to other types if specified.
+                     * @param message PageRequest
+                     * @param [options] Conversion options
+                     * @returns Plain object
+                     */
+                    static toObject(message: cosmos.base.query.v1beta1.PageRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                    /**
+                     * Converts this PageRequest to JSON.
+                     * @returns JSON object
+                     */
+                    toJSON(): { [k: string]: any };
+
+                    /**
+                     * Gets the type url for PageRequest
+                     * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                     * @returns The type url
+                     */
+                    static getTypeUrl(prefix?: string): string;
+                }
+
+                namespace PageRequest {
+
+                    /** Properties of a PageRequest. */
+                    interface $Properties {
+
+                        /** PageRequest key */
+                        key?: (Uint8Array|null);
+
+                        /** PageRequest offset */
+                        offset?: (number|Long|null);
+
+                        /** PageRequest limit */
+                        limit?: (number|Long|null);
+
+                        /** PageRequest countTotal */
+                        countTotal?: (boolean|null);
+
+                        /** PageRequest reverse */
+                        reverse?: (boolean|null);
+
+                        /** Unknown fields preserved while decoding when enabled */
+                        $unknowns?: Uint8Array[];
+                    }
+
+                    /** Shape of a PageRequest. */
+                    type $Shape = cosmos.base.query.v1beta1.PageRequest.$Properties;
+                }
+
+                /**
+                 * Properties of a PageResponse.
+                 * @deprecated Use cosmos.base.query.v1beta1.PageResponse.$Properties instead.
+                 */
+                interface IPageResponse extends cosmos.base.query.v1beta1.PageResponse.$Properties {
+                }
+
+                /** Represents a PageResponse. */
+                class PageResponse {
+
+                    /**
+                     * Constructs a new PageResponse.
+                     * @param [properties] Properties to set
+                     */
+                    constructor(properties?: cosmos.base.query.v1beta1.PageResponse.$Properties);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+
+                    /** PageResponse nextKey. */
+                    nextKey: Uint8Array;
+
+                    /** PageResponse total. */
+                    total: (number|Long);
+
+                    /**
+                     * Creates a new PageResponse instance using the specified properties.
+                     * @param [properties] Properties to set
+                     * @returns PageResponse instance
+                     */
+                    static create(properties: cosmos.base.query.v1beta1.PageResponse.$Shape): cosmos.base.query.v1beta1.PageResponse & cosmos.base.query.v1beta1.PageResponse.$Shape;
+                    static create(properties?: cosmos.base.query.v1beta1.PageResponse.$Properties): cosmos.base.query.v1beta1.PageResponse;
+
+                    /**
+                     * Encodes the specified PageResponse message. Does not implicitly {@link cosmos.base.query.v1beta1.PageResponse.verify|verify} messages.
+                     * @param message PageResponse message or plain object to encode
+                     * @param [writer] Writer to encode to
+                     * @returns Writer
+                     */
+                    static encode(message: cosmos.base.query.v1beta1.PageResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                    /**
+                     * Decodes a PageResponse message from the specified reader or buffer.
+                     * @param reader Reader or buffer to decode from
+                     * @param [length] Message length if known beforehand
+                     * @returns {cosmos.base.query.v1beta1.PageResponse & cosmos.base.query.v1beta1.PageResponse.$Shape} PageResponse
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmos.base.query.v1beta1.PageResponse & cosmos.base.query.v1beta1.PageResponse.$Shape;
+
+                    /**
+                     * Creates a PageResponse message from a plain object. Also converts values to their respective internal types.
+                     * @param object Plain object
+                     * @returns PageResponse
+                     */
+                    static fromObject(object: { [k: string]: any }): cosmos.base.query.v1beta1.PageResponse;
+
+                    /**
+                     * Creates a plain object from a PageResponse message. Also converts values to other types if specified.
+                     * @param message PageResponse
+                     * @param [options] Conversion options
+                     * @returns Plain object
+                     */
+                    static toObject(message: cosmos.base.query.v1beta1.PageResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                    /**
+                     * Converts this PageResponse to JSON.
+                     * @returns JSON object
+                     */
+                    toJSON(): { [k: string]: any };
+
+                    /**
+                     * Gets the type url for PageResponse
+                     * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                     * @returns The type url
+                     */
+                    static getTypeUrl(prefix?: string): string;
+                }
+
+                namespace PageResponse {
+
+                    /** Properties of a PageResponse. */
+                    interface $Properties {
+
+                        /** PageResponse nextKey */
+                        nextKey?: (Uint8Array|null);
+
+                        /** PageResponse total */
+                        total?: (number|Long|null);
+
+                        /** Unknown fields preserved while decoding when enabled */
+                        $unknowns?: Uint8Array[];
+                    }
+
+                    /** Shape of a PageResponse. */
+                    type $Shape = cosmos.base.query.v1beta1.PageResponse.$Properties;
+                }
+            }
+        }
+    }
+
+    /** Namespace msg. */
+    namespace msg {
+    }
+}
+
 /** Namespace google. */
 export namespace google {
 
@@ -15116,6 +16047,105 @@ export namespace google {
               $unknowns?: Uint8Array[];
             };
         }
+
+        /**
+         * Properties of a Timestamp.
+         * @deprecated Use google.protobuf.Timestamp.$Properties instead.
+         */
+        interface ITimestamp extends google.protobuf.Timestamp.$Properties {
+        }
+
+        /** Represents a Timestamp. */
+        class Timestamp {
+
+            /**
+             * Constructs a new Timestamp.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: google.protobuf.Timestamp.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Timestamp seconds. */
+            seconds: (number|Long);
+
+            /** Timestamp nanos. */
+            nanos: number;
+
+            /**
+             * Creates a new Timestamp instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Timestamp instance
+             */
+            static create(properties: google.protobuf.Timestamp.$Shape): google.protobuf.Timestamp & google.protobuf.Timestamp.$Shape;
+            static create(properties?: google.protobuf.Timestamp.$Properties): google.protobuf.Timestamp;
+
+            /**
+             * Encodes the specified Timestamp message. Does not implicitly {@link google.protobuf.Timestamp.verify|verify} messages.
+             * @param message Timestamp message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: google.protobuf.Timestamp.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Timestamp message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {google.protobuf.Timestamp & google.protobuf.Timestamp.$Shape} Timestamp
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): google.protobuf.Timestamp & google.protobuf.Timestamp.$Shape;
+
+            /**
+             * Creates a Timestamp message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Timestamp
+             */
+            static fromObject(object: { [k: string]: any }): google.protobuf.Timestamp;
+
+            /**
+             * Creates a plain object from a Timestamp message. Also converts values to other types if specified.
+             * @param message Timestamp
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: google.protobuf.Timestamp, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Timestamp to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for Timestamp
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Timestamp {
+
+            /** Properties of a Timestamp. */
+            interface $Properties {
+
+                /** Timestamp seconds */
+                seconds?: (number|Long|null);
+
+                /** Timestamp nanos */
+                nanos?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Timestamp. */
+            type $Shape = google.protobuf.Timestamp.$Properties;
+        }
     }
 
     /** Namespace api. */
@@ -15280,344 +16310,5 @@ export namespace google {
               ({ pattern?: undefined; get?: null; put?: null; post?: null; "delete"?: null; patch?: null }|{ pattern?: "get"; get: string; put?: null; post?: null; "delete"?: null; patch?: null }|{ pattern?: "put"; get?: null; put: string; post?: null; "delete"?: null; patch?: null }|{ pattern?: "post"; get?: null; put?: null; post: string; "delete"?: null; patch?: null }|{ pattern?: "delete"; get?: null; put?: null; post?: null; "delete": string; patch?: null }|{ pattern?: "patch"; get?: null; put?: null; post?: null; "delete"?: null; patch: string })
             );
         }
-    }
-}
-
-/** Namespace cosmos. */
-export namespace cosmos {
-
-    /** Namespace base. */
-    namespace base {
-
-        /** Namespace v1beta1. */
-        namespace v1beta1 {
-
-            /**
-             * Properties of a Coin.
-             * @deprecated Use cosmos.base.v1beta1.Coin.$Properties instead.
-             */
-            interface ICoin extends cosmos.base.v1beta1.Coin.$Properties {
-            }
-
-            /** Represents a Coin. */
-            class Coin {
-
-                /**
-                 * Constructs a new Coin.
-                 * @param [properties] Properties to set
-                 */
-                constructor(properties?: cosmos.base.v1beta1.Coin.$Properties);
-
-                /** Unknown fields preserved while decoding when enabled */
-                $unknowns?: Uint8Array[];
-
-                /** Coin denom. */
-                denom: string;
-
-                /** Coin amount. */
-                amount: string;
-
-                /**
-                 * Creates a new Coin instance using the specified properties.
-                 * @param [properties] Properties to set
-                 * @returns Coin instance
-                 */
-                static create(properties: cosmos.base.v1beta1.Coin.$Shape): cosmos.base.v1beta1.Coin & cosmos.base.v1beta1.Coin.$Shape;
-                static create(properties?: cosmos.base.v1beta1.Coin.$Properties): cosmos.base.v1beta1.Coin;
-
-                /**
-                 * Encodes the specified Coin message. Does not implicitly {@link cosmos.base.v1beta1.Coin.verify|verify} messages.
-                 * @param message Coin message or plain object to encode
-                 * @param [writer] Writer to encode to
-                 * @returns Writer
-                 */
-                static encode(message: cosmos.base.v1beta1.Coin.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-
-                /**
-                 * Decodes a Coin message from the specified reader or buffer.
-                 * @param reader Reader or buffer to decode from
-                 * @param [length] Message length if known beforehand
-                 * @returns {cosmos.base.v1beta1.Coin & cosmos.base.v1beta1.Coin.$Shape} Coin
-                 * @throws {Error} If the payload is not a reader or valid buffer
-                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
-                 */
-                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmos.base.v1beta1.Coin & cosmos.base.v1beta1.Coin.$Shape;
-
-                /**
-                 * Creates a Coin message from a plain object. Also converts values to their respective internal types.
-                 * @param object Plain object
-                 * @returns Coin
-                 */
-                static fromObject(object: { [k: string]: any }): cosmos.base.v1beta1.Coin;
-
-                /**
-                 * Creates a plain object from a Coin message. Also converts values to other types if specified.
-                 * @param message Coin
-                 * @param [options] Conversion options
-                 * @returns Plain object
-                 */
-                static toObject(message: cosmos.base.v1beta1.Coin, options?: $protobuf.IConversionOptions): { [k: string]: any };
-
-                /**
-                 * Converts this Coin to JSON.
-                 * @returns JSON object
-                 */
-                toJSON(): { [k: string]: any };
-
-                /**
-                 * Gets the type url for Coin
-                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-                 * @returns The type url
-                 */
-                static getTypeUrl(prefix?: string): string;
-            }
-
-            namespace Coin {
-
-                /** Properties of a Coin. */
-                interface $Properties {
-
-                    /** Coin denom */
-                    denom?: (string|null);
-
-                    /** Coin amount */
-                    amount?: (string|null);
-
-                    /** Unknown fields preserved while decoding when enabled */
-                    $unknowns?: Uint8Array[];
-                }
-
-                /** Shape of a Coin. */
-                type $Shape = cosmos.base.v1beta1.Coin.$Properties;
-            }
-        }
-
-        /** Namespace query. */
-        namespace query {
-
-            /** Namespace v1beta1. */
-            namespace v1beta1 {
-
-                /**
-                 * Properties of a PageRequest.
-                 * @deprecated Use cosmos.base.query.v1beta1.PageRequest.$Properties instead.
-                 */
-                interface IPageRequest extends cosmos.base.query.v1beta1.PageRequest.$Properties {
-                }
-
-                /** Represents a PageRequest. */
-                class PageRequest {
-
-                    /**
-                     * Constructs a new PageRequest.
-                     * @param [properties] Properties to set
-                     */
-                    constructor(properties?: cosmos.base.query.v1beta1.PageRequest.$Properties);
-
-                    /** Unknown fields preserved while decoding when enabled */
-                    $unknowns?: Uint8Array[];
-
-                    /** PageRequest key. */
-                    key: Uint8Array;
-
-                    /** PageRequest offset. */
-                    offset: (number|Long);
-
-                    /** PageRequest limit. */
-                    limit: (number|Long);
-
-                    /** PageRequest countTotal. */
-                    countTotal: boolean;
-
-                    /** PageRequest reverse. */
-                    reverse: boolean;
-
-                    /**
-                     * Creates a new PageRequest instance using the specified properties.
-                     * @param [properties] Properties to set
-                     * @returns PageRequest instance
-                     */
-                    static create(properties: cosmos.base.query.v1beta1.PageRequest.$Shape): cosmos.base.query.v1beta1.PageRequest & cosmos.base.query.v1beta1.PageRequest.$Shape;
-                    static create(properties?: cosmos.base.query.v1beta1.PageRequest.$Properties): cosmos.base.query.v1beta1.PageRequest;
-
-                    /**
-                     * Encodes the specified PageRequest message. Does not implicitly {@link cosmos.base.query.v1beta1.PageRequest.verify|verify} messages.
-                     * @param message PageRequest message or plain object to encode
-                     * @param [writer] Writer to encode to
-                     * @returns Writer
-                     */
-                    static encode(message: cosmos.base.query.v1beta1.PageRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-
-                    /**
-                     * Decodes a PageRequest message from the specified reader or buffer.
-                     * @param reader Reader or buffer to decode from
-                     * @param [length] Message length if known beforehand
-                     * @returns {cosmos.base.query.v1beta1.PageRequest & cosmos.base.query.v1beta1.PageRequest.$Shape} PageRequest
-                     * @throws {Error} If the payload is not a reader or valid buffer
-                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
-                     */
-                    static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmos.base.query.v1beta1.PageRequest & cosmos.base.query.v1beta1.PageRequest.$Shape;
-
-                    /**
-                     * Creates a PageRequest message from a plain object. Also converts values to their respective internal types.
-                     * @param object Plain object
-                     * @returns PageRequest
-                     */
-                    static fromObject(object: { [k: string]: any }): cosmos.base.query.v1beta1.PageRequest;
-
-                    /**
-                     * Creates a plain object from a PageRequest message. Also converts values to other types if specified.
-                     * @param message PageRequest
-                     * @param [options] Conversion options
-                     * @returns Plain object
-                     */
-                    static toObject(message: cosmos.base.query.v1beta1.PageRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
-
-                    /**
-                     * Converts this PageRequest to JSON.
-                     * @returns JSON object
-                     */
-                    toJSON(): { [k: string]: any };
-
-                    /**
-                     * Gets the type url for PageRequest
-                     * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-                     * @returns The type url
-                     */
-                    static getTypeUrl(prefix?: string): string;
-                }
-
-                namespace PageRequest {
-
-                    /** Properties of a PageRequest. */
-                    interface $Properties {
-
-                        /** PageRequest key */
-                        key?: (Uint8Array|null);
-
-                        /** PageRequest offset */
-                        offset?: (number|Long|null);
-
-                        /** PageRequest limit */
-                        limit?: (number|Long|null);
-
-                        /** PageRequest countTotal */
-                        countTotal?: (boolean|null);
-
-                        /** PageRequest reverse */
-                        reverse?: (boolean|null);
-
-                        /** Unknown fields preserved while decoding when enabled */
-                        $unknowns?: Uint8Array[];
-                    }
-
-                    /** Shape of a PageRequest. */
-                    type $Shape = cosmos.base.query.v1beta1.PageRequest.$Properties;
-                }
-
-                /**
-                 * Properties of a PageResponse.
-                 * @deprecated Use cosmos.base.query.v1beta1.PageResponse.$Properties instead.
-                 */
-                interface IPageResponse extends cosmos.base.query.v1beta1.PageResponse.$Properties {
-                }
-
-                /** Represents a PageResponse. */
-                class PageResponse {
-
-                    /**
-                     * Constructs a new PageResponse.
-                     * @param [properties] Properties to set
-                     */
-                    constructor(properties?: cosmos.base.query.v1beta1.PageResponse.$Properties);
-
-                    /** Unknown fields preserved while decoding when enabled */
-                    $unknowns?: Uint8Array[];
-
-                    /** PageResponse nextKey. */
-                    nextKey: Uint8Array;
-
-                    /** PageResponse total. */
-                    total: (number|Long);
-
-                    /**
-                     * Creates a new PageResponse instance using the specified properties.
-                     * @param [properties] Properties to set
-                     * @returns PageResponse instance
-                     */
-                    static create(properties: cosmos.base.query.v1beta1.PageResponse.$Shape): cosmos.base.query.v1beta1.PageResponse & cosmos.base.query.v1beta1.PageResponse.$Shape;
-                    static create(properties?: cosmos.base.query.v1beta1.PageResponse.$Properties): cosmos.base.query.v1beta1.PageResponse;
-
-                    /**
-                     * Encodes the specified PageResponse message. Does not implicitly {@link cosmos.base.query.v1beta1.PageResponse.verify|verify} messages.
-                     * @param message PageResponse message or plain object to encode
-                     * @param [writer] Writer to encode to
-                     * @returns Writer
-                     */
-                    static encode(message: cosmos.base.query.v1beta1.PageResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-
-                    /**
-                     * Decodes a PageResponse message from the specified reader or buffer.
-                     * @param reader Reader or buffer to decode from
-                     * @param [length] Message length if known beforehand
-                     * @returns {cosmos.base.query.v1beta1.PageResponse & cosmos.base.query.v1beta1.PageResponse.$Shape} PageResponse
-                     * @throws {Error} If the payload is not a reader or valid buffer
-                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
-                     */
-                    static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmos.base.query.v1beta1.PageResponse & cosmos.base.query.v1beta1.PageResponse.$Shape;
-
-                    /**
-                     * Creates a PageResponse message from a plain object. Also converts values to their respective internal types.
-                     * @param object Plain object
-                     * @returns PageResponse
-                     */
-                    static fromObject(object: { [k: string]: any }): cosmos.base.query.v1beta1.PageResponse;
-
-                    /**
-                     * Creates a plain object from a PageResponse message. Also converts values to other types if specified.
-                     * @param message PageResponse
-                     * @param [options] Conversion options
-                     * @returns Plain object
-                     */
-                    static toObject(message: cosmos.base.query.v1beta1.PageResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
-
-                    /**
-                     * Converts this PageResponse to JSON.
-                     * @returns JSON object
-                     */
-                    toJSON(): { [k: string]: any };
-
-                    /**
-                     * Gets the type url for PageResponse
-                     * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-                     * @returns The type url
-                     */
-                    static getTypeUrl(prefix?: string): string;
-                }
-
-                namespace PageResponse {
-
-                    /** Properties of a PageResponse. */
-                    interface $Properties {
-
-                        /** PageResponse nextKey */
-                        nextKey?: (Uint8Array|null);
-
-                        /** PageResponse total */
-                        total?: (number|Long|null);
-
-                        /** Unknown fields preserved while decoding when enabled */
-                        $unknowns?: Uint8Array[];
-                    }
-
-                    /** Shape of a PageResponse. */
-                    type $Shape = cosmos.base.query.v1beta1.PageResponse.$Properties;
-                }
-            }
-        }
-    }
-
-    /** Namespace msg. */
-    namespace msg {
     }
 }

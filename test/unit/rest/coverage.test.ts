@@ -91,6 +91,20 @@ describe("rest coverage of the SDK modules' queries", () => {
     assert.deepEqual(missing, [], `query paths without a REST route: ${missing.join(", ")}`);
   });
 
+  it("routes OpenLedger's own extension queries of gov and distribution", async () => {
+    const ext = paths.filter((p) => /^\/openledger\.(gov|distribution)\.v1\./.test(p));
+    assert.ok(ext.length >= 3, `only ${ext.length} extension query paths recorded`);
+    const routed = new Set(table.routes.map((r) => r.grpcPath));
+    assert.deepEqual(
+      ext.filter((p) => !routed.has(p)),
+      [],
+    );
+    const stream = await get("/openledger/distribution/v1/reward_stream");
+    assert.equal(stream.status, 200, JSON.stringify(stream.body));
+    const timelock = await get("/openledger/gov/v1/timelock_params");
+    assert.equal(timelock.status, 200, JSON.stringify(timelock.body));
+  });
+
   it("uses the SDK 0.50 REST paths for the queries SDK 0.46 lacked", () => {
     const expected: [string, string][] = [
       ["/cosmos/auth/v1beta1/account_info/{address}", "/cosmos.auth.v1beta1.Query/AccountInfo"],
