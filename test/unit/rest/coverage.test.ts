@@ -100,9 +100,9 @@ describe("rest coverage of the SDK modules' queries", () => {
       [],
     );
     const stream = await get("/openledger/distribution/v1/reward_stream");
-    assert.equal(stream.status, 200, JSON.stringify(stream.body));
+    assert.equal(stream.status, 200, JSON.stringify(stream.json));
     const timelock = await get("/openledger/gov/v1/timelock_params");
-    assert.equal(timelock.status, 200, JSON.stringify(timelock.body));
+    assert.equal(timelock.status, 200, JSON.stringify(timelock.json));
   });
 
   it("uses the SDK 0.50 REST paths for the queries SDK 0.46 lacked", () => {
