@@ -402,9 +402,11 @@ describe("explorer in Chromium against a dev node", () => {
       );
     }
     await page.waitForSelector("[data-testid=split-chart]");
-    await page.fill("textarea[name=answer]", answer);
-    await page.click(".answer-form button");
+    // The answer comes from the settlement tx itself: nothing is pasted, and no paste box is shown.
     await page.waitForSelector("[data-testid=answer] a.span");
+    assert.equal(await page.locator("textarea[name=answer]").count(), 0);
+    assert.equal(await text("[data-testid=answer]"), answer.trim());
+    assert.match(await text("[data-testid=answer-source]"), /From settlement tx/);
     assert.match(await text("[data-testid=answer-hash]"), /matches the settled output/);
     const explain = await getRest(`/openledger/attribution/v1/explain/${modelId}`, { text: answer });
     const spans = (explain["spans"] as J[]) ?? [];
@@ -425,6 +427,31 @@ describe("explorer in Chromium against a dev node", () => {
     }
     assert.ok(((spans[0]?.["row_ids"] as unknown[]) ?? []).map(String).includes(String(aliceRow["id"])));
     await shot("inference");
+    // Fallback: when no settlement tx is found (e.g. pruned), the paste box attributes a pasted answer.
+    const noTxs = (u: URL) => u.href.startsWith(node.rpcUrl);
+    await page.route(noTxs, async (route) => {
+      const body = route.request().postData() ?? "";
+      if (!body.includes('"tx_search"')) return await route.continue();
+      const id = (JSON.parse(body) as J)["id"];
+      await route.fulfill({
+        contentType: "application/json",
+        headers: { "access-control-allow-origin": "*" },
+        body: JSON.stringify({ jsonrpc: "2.0", id, result: { txs: [], total_count: "0" } }),
+      });
+    });
+    try {
+      await page.goto(`${base}#/model/${modelId}`);
+      await page.goto(`${base}#/inference/${String(inf["id"])}`);
+      await page.waitForSelector("textarea[name=answer]");
+      assert.equal(await page.locator("[data-testid=answer] a.span").count(), 0);
+      await page.fill("textarea[name=answer]", answer);
+      await page.click(".answer-form button");
+      await page.waitForSelector("[data-testid=answer] a.span");
+      assert.equal(await page.locator("[data-testid=answer] a.span").count(), spans.length);
+      assert.match(await text("[data-testid=answer-hash]"), /matches the settled output/);
+    } finally {
+      await page.unroute(noTxs);
+    }
     await page.goto(`${base}#/model/${modelId}`);
     await page.waitForSelector(`a[href="#/inference/${String(inf["id"])}"]`);
     await shot("model");

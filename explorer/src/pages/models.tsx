@@ -3,7 +3,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import { type J, restMaybe } from "../api.js";
+import { type J, rest, restMaybe, rpc } from "../api.js";
 import { big, formatCoin, short } from "../format.js";
 import { Card, Empty, Id, KV, Show, SplitChart, Table, useLoad } from "../ui.js";
 
@@ -184,8 +184,59 @@ function b64ToHex(b64: unknown): string {
   return Array.from(bin, (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
 }
 
-/** The answer of an inference with its attributed spans (the chain stores only the answer's hash). */
-function Answer(props: { modelId: string; outputHash: string; initial: string }) {
+function hexSha256(text: string): string {
+  return bytesToHex(sha256(new TextEncoder().encode(text)));
+}
+
+/**
+ * The settled answer of inference `id`, read from its settlement tx: `tx_search` on
+ * `inference_settled.inference_id`, then the REST tx's `MsgSettleInference` messages; the one whose
+ * `output` hashes to the record's `output_sha256` wins. `""` when no tx is found (e.g. pruned).
+ */
+async function settledOutput(id: string, outputHash: string): Promise<{ text: string; tx: string }> {
+  if (outputHash === "") return { text: "", tx: "" };
+  const s = await rpc("tx_search", {
+    query: `inference_settled.inference_id='${id}'`,
+    per_page: "10",
+    order_by: "asc",
+  }).catch(() => ({ txs: [] }) as J);
+  for (const t of (s["txs"] as J[] | undefined) ?? []) {
+    const hash = String(t["hash"] ?? "");
+    if (hash === "") continue;
+    const r = await rest(`/cosmos/tx/v1beta1/txs/${hash.toUpperCase()}`).catch(() => undefined);
+    const msgs =
+      (((r?.["tx"] as J | undefined)?.["body"] as J | undefined)?.["messages"] as J[] | undefined) ?? [];
+    for (const m of msgs) {
+      if (!String(m["@type"] ?? "").endsWith("MsgSettleInference")) continue;
+      const out = m["output"];
+      if (typeof out === "string" && hexSha256(out) === outputHash) return { text: out, tx: hash };
+    }
+  }
+  return { text: "", tx: "" };
+}
+
+/** The answer of an inference with its attributed spans (read from the settlement tx, else pasted). */
+function Answer(props: { id: string; modelId: string; outputHash: string; initial: string }) {
+  const found = useLoad(
+    async () => await settledOutput(props.id, props.outputHash),
+    [props.id, props.outputHash],
+  );
+  if (props.initial === "" && found.status === "loading")
+    return <p class="muted loading">Looking up the settlement tx…</p>;
+  const auto = props.initial === "" && found.status === "ok" ? found.data : { text: "", tx: "" };
+  const initial = props.initial !== "" ? props.initial : auto.text;
+  return (
+    <AnswerText
+      key={`${initial}|${auto.tx}`}
+      modelId={props.modelId}
+      outputHash={props.outputHash}
+      initial={initial}
+      tx={auto.tx}
+    />
+  );
+}
+
+function AnswerText(props: { modelId: string; outputHash: string; initial: string; tx: string }) {
   const [text, setText] = useState(props.initial);
   const [draft, setDraft] = useState(props.initial);
   const load = useLoad(async () => {
@@ -193,25 +244,32 @@ function Answer(props: { modelId: string; outputHash: string; initial: string })
     const r = await restMaybe(`/openledger/attribution/v1/explain/${props.modelId}`, { text });
     return r;
   }, [props.modelId, text]);
-  const hash = text === "" ? "" : bytesToHex(sha256(new TextEncoder().encode(text)));
+  const hash = text === "" ? "" : hexSha256(text);
+  const fromTx = props.tx !== "" && text === props.initial;
   return (
     <>
-      <form
-        class="answer-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setText(draft);
-        }}
-      >
-        <textarea
-          name="answer"
-          rows={3}
-          value={draft}
-          placeholder="The chain keeps only the answer's sha256: paste the answer to see which rows it came from"
-          onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
-        />
-        <button type="submit">Attribute</button>
-      </form>
+      {fromTx ? (
+        <p class="muted" data-testid="answer-source">
+          From settlement tx <a href={`#/tx/${props.tx}`}>{props.tx.slice(0, 12)}…</a>
+        </p>
+      ) : (
+        <form
+          class="answer-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setText(draft);
+          }}
+        >
+          <textarea
+            name="answer"
+            rows={3}
+            value={draft}
+            placeholder="The chain keeps only the answer's sha256: paste the answer to see which rows it came from"
+            onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
+          />
+          <button type="submit">Attribute</button>
+        </form>
+      )}
       {text !== "" && (
         <p data-testid="answer-hash">
           {props.outputHash === "" ? (
@@ -302,6 +360,7 @@ export function InferencePage(props: { id: string; text: string }) {
               </Card>
               <Card title="Answer">
                 <Answer
+                  id={props.id}
                   modelId={String(inf["model_id"])}
                   outputHash={b64ToHex(inf["output_sha256"])}
                   initial={props.text}
