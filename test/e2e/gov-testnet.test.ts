@@ -7,9 +7,8 @@
  * or after the timelock's execution time (checked with historical `abci_query`s).
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { readNodeConfig, writeNodeConfig } from "../../src/config/config.js";
@@ -17,6 +16,7 @@ import { QueryParamsRequest, QueryParamsResponse } from "../../src/modules/attri
 import { decodeProposalExecution, encodeProposalExecutionRequest } from "../../src/modules/gov/timelock.js";
 import { fromBase64, toHex } from "../../src/types/bytes.js";
 import { CLI, DEV_MNEMONIC, runCli, tempHome } from "./harness.js";
+import { height, launch, pickBasePort, rpc, type TestnetProc, waitFor } from "./testnetHarness.js";
 
 const N = 4;
 const OPEN = 10n ** 18n;
@@ -28,73 +28,6 @@ const NEW = {
 };
 
 const KR = (home: string) => ["--keyring-backend", "test", "--home", home];
-
-interface Proc {
-  home: string;
-  rpcPort: number;
-  proc?: ChildProcess;
-  log: string;
-}
-
-// Small process/port helpers, as in testnet.test.ts and staking-testnet.test.ts (not exported there).
-async function portFree(port: number): Promise<boolean> {
-  return await new Promise((res) => {
-    const s = createServer();
-    s.once("error", () => res(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => res(true)));
-  });
-}
-
-/** A base port in [20000, 29990) whose 4 × 3 ports are free (another range than the other testnets). */
-async function pickBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + ((process.pid * 7 + attempt * 173) % 999) * 10;
-    let ok = true;
-    for (let i = 0; i < N && ok; i++)
-      for (let k = 0; k < 3 && ok; k++) ok = await portFree(base + 10 * i + k);
-    if (ok) return base;
-  }
-  throw new Error("no free port range");
-}
-
-async function rpc<T>(port: number, method: string, params: Record<string, string> = {}): Promise<T> {
-  const q = new URLSearchParams(params).toString();
-  const res = await fetch(`http://127.0.0.1:${port}/${method}${q ? `?${q}` : ""}`, {
-    signal: AbortSignal.timeout(3000),
-  });
-  const body = (await res.json()) as { result?: T; error?: unknown };
-  if (body.result === undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.result;
-}
-
-async function height(n: Proc): Promise<number> {
-  try {
-    const s = await rpc<{ sync_info: { latest_block_height: string } }>(n.rpcPort, "status");
-    return Number(s.sync_info.latest_block_height);
-  } catch {
-    return -1;
-  }
-}
-
-async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function launch(n: Proc): void {
-  const p = spawn(process.execPath, [CLI, "start", "--home", n.home], { stdio: ["ignore", "pipe", "pipe"] });
-  const take = (d: Buffer) => {
-    n.log += d.toString();
-    if (n.log.length > 200_000) n.log = n.log.slice(-100_000);
-  };
-  p.stdout?.on("data", take);
-  p.stderr?.on("data", take);
-  n.proc = p;
-}
 
 /** Run the CLI without blocking the event loop; exit status and combined output. */
 function cliAsync(args: string[]): Promise<{ status: number | null; out: string }> {
@@ -135,10 +68,10 @@ async function blockTimeMs(port: number, h: number): Promise<number> {
 describe("gov with the CLI against a 4-validator testnet", { timeout: 120_000 }, () => {
   const root = tempHome("openledger-govnet-");
   const keys = tempHome("openledger-govnet-keys-");
-  const nodes: Proc[] = [];
+  const nodes: TestnetProc[] = [];
 
   before(async () => {
-    const base = await pickBasePort();
+    const base = await pickBasePort(N, 20_000, 173);
     const r = spawnSync(
       process.execPath,
       [

@@ -5,9 +5,8 @@
  * validator appears in the validator set and its signature appears in the commits.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { makeCosmoshubPath } from "@cosmjs/amino";
@@ -19,80 +18,16 @@ import { fromBech32, toBech32 } from "../../src/crypto/address.js";
 import { ed25519Address } from "../../src/crypto/ed25519.js";
 import { fromBase64, toHex } from "../../src/types/bytes.js";
 import { CLI, DEV_MNEMONIC, tempHome } from "./harness.js";
+import { height, launch, pickBasePort, rpc, type TestnetProc, waitFor } from "./testnetHarness.js";
 
 const N = 5;
 
-interface Proc {
-  home: string;
-  rpcPort: number;
-  proc?: ChildProcess;
-  log: string;
-}
-
-async function portFree(port: number): Promise<boolean> {
-  return await new Promise((res) => {
-    const s = createServer();
-    s.once("error", () => res(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => res(true)));
-  });
-}
-
-async function pickBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 30_000 + ((process.pid * 11 + attempt * 137) % 1000) * 10;
-    let ok = true;
-    for (let i = 0; i < N && ok; i++)
-      for (let k = 0; k < 3 && ok; k++) ok = await portFree(base + 10 * i + k);
-    if (ok) return base;
-  }
-  throw new Error("no free port range");
-}
-
-async function rpc<T>(port: number, method: string, params: Record<string, string> = {}): Promise<T> {
-  const q = new URLSearchParams(params).toString();
-  const res = await fetch(`http://127.0.0.1:${port}/${method}${q ? `?${q}` : ""}`, {
-    signal: AbortSignal.timeout(3000),
-  });
-  const body = (await res.json()) as { result?: T; error?: unknown };
-  if (body.result === undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.result;
-}
-
-async function height(n: Proc): Promise<number> {
-  try {
-    const s = await rpc<{ sync_info: { latest_block_height: string } }>(n.rpcPort, "status");
-    return Number(s.sync_info.latest_block_height);
-  } catch {
-    return -1;
-  }
-}
-
-async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function launch(n: Proc): void {
-  const p = spawn(process.execPath, [CLI, "start", "--home", n.home], { stdio: ["ignore", "pipe", "pipe"] });
-  const take = (d: Buffer) => {
-    n.log += d.toString();
-    if (n.log.length > 200_000) n.log = n.log.slice(-100_000);
-  };
-  p.stdout?.on("data", take);
-  p.stderr?.on("data", take);
-  n.proc = p;
-}
-
 describe("a validator joins a running 4-validator network", { timeout: 150_000 }, () => {
   const root = tempHome("openledger-join-");
-  const nodes: Proc[] = [];
+  const nodes: TestnetProc[] = [];
 
   before(async () => {
-    const base = await pickBasePort();
+    const base = await pickBasePort(N, 30_000, 137);
     const r = spawnSync(
       process.execPath,
       [

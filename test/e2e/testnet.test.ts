@@ -6,89 +6,21 @@
  * app hash at every height, and a tx committed before the crash is on every node.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { toBech32 } from "@cosmjs/encoding";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { GasPrice, SigningStargateClient } from "@cosmjs/stargate";
 import { CLI, DEV_MNEMONIC, tempHome } from "./harness.js";
+import { height, launch, pickBasePort, rpc, type TestnetProc, waitFor } from "./testnetHarness.js";
 
 const N = 4;
 /** The CLI to run (OPENLEDGER_CLI overrides the repository build). */
 const BIN = process.env["OPENLEDGER_CLI"] ?? CLI;
 
-interface Proc {
-  home: string;
-  rpcPort: number;
-  proc?: ChildProcess;
-  log: string;
-}
-
-async function portFree(port: number): Promise<boolean> {
-  return await new Promise((res) => {
-    const s = createServer();
-    s.once("error", () => res(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => res(true)));
-  });
-}
-
-/** A base port below the ephemeral range with node i's p2p/rpc/rest ports (base+10i..+2) free. */
-async function pickBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + ((process.pid * 7 + attempt * 131) % 1000) * 10;
-    let ok = true;
-    for (let i = 0; i < N && ok; i++)
-      for (let k = 0; k < 3 && ok; k++) ok = await portFree(base + 10 * i + k);
-    if (ok) return base;
-  }
-  throw new Error("no free port range");
-}
-
-async function rpc<T>(port: number, method: string, params: Record<string, string> = {}): Promise<T> {
-  const q = new URLSearchParams(params).toString();
-  const res = await fetch(`http://127.0.0.1:${port}/${method}${q ? `?${q}` : ""}`, {
-    signal: AbortSignal.timeout(3000),
-  });
-  const body = (await res.json()) as { result?: T; error?: unknown };
-  if (body.result === undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.result;
-}
-
-async function height(n: Proc): Promise<number> {
-  try {
-    const s = await rpc<{ sync_info: { latest_block_height: string } }>(n.rpcPort, "status");
-    return Number(s.sync_info.latest_block_height);
-  } catch {
-    return -1;
-  }
-}
-
-async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function launch(n: Proc): void {
-  const p = spawn(process.execPath, [BIN, "start", "--home", n.home, "--log-level", "info"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const take = (d: Buffer) => {
-    n.log += d.toString();
-    if (n.log.length > 400_000) n.log = n.log.slice(-200_000);
-  };
-  p.stdout?.on("data", take);
-  p.stderr?.on("data", take);
-  n.proc = p;
-}
-
-async function stop(n: Proc, signal: NodeJS.Signals): Promise<void> {
+async function stop(n: TestnetProc, signal: NodeJS.Signals): Promise<void> {
   const p = n.proc;
   if (!p || p.exitCode !== null || p.signalCode !== null) return;
   const exited = new Promise<void>((r) => p.once("exit", () => r()));
@@ -99,10 +31,10 @@ async function stop(n: Proc, signal: NodeJS.Signals): Promise<void> {
 
 describe("4-validator testnet", { timeout: 180_000 }, () => {
   const root = tempHome("openledger-testnet-");
-  const nodes: Proc[] = [];
+  const nodes: TestnetProc[] = [];
 
   before(async () => {
-    const base = await pickBasePort();
+    const base = await pickBasePort(N);
     const r = spawnSync(
       process.execPath,
       [
@@ -133,7 +65,7 @@ describe("4-validator testnet", { timeout: 180_000 }, () => {
       );
       nodes.push({ home, rpcPort: base + 10 * i + 1, log: "" });
     }
-    for (const n of nodes) launch(n);
+    for (const n of nodes) launch(n, BIN);
   });
 
   after(async () => {
@@ -167,7 +99,7 @@ describe("4-validator testnet", { timeout: 180_000 }, () => {
   });
 
   it("reports the Tendermint round state over RPC (consensus_state, dump_consensus_state)", async () => {
-    const n0 = nodes[0] as Proc;
+    const n0 = nodes[0] as TestnetProc;
     const cs = await rpc<{ round_state: Record<string, unknown> }>(n0.rpcPort, "consensus_state");
     const hrs = String(cs.round_state["height/round/step"]);
     assert.match(hrs, /^\d+\/\d+\/[1-8]$/);
@@ -190,33 +122,37 @@ describe("4-validator testnet", { timeout: 180_000 }, () => {
   });
 
   it("goes on after kill -9 of one validator", async () => {
-    const n3 = nodes[3] as Proc;
+    const n3 = nodes[3] as TestnetProc;
     await stop(n3, "SIGKILL");
-    const h0 = await height(nodes[0] as Proc);
-    await waitFor(async () => (await height(nodes[0] as Proc)) >= h0 + 4, 40_000, "progress with 3 of 4");
+    const h0 = await height(nodes[0] as TestnetProc);
+    await waitFor(
+      async () => (await height(nodes[0] as TestnetProc)) >= h0 + 4,
+      40_000,
+      "progress with 3 of 4",
+    );
   });
 
   it("halts with two stopped", async () => {
-    await stop(nodes[2] as Proc, "SIGTERM");
+    await stop(nodes[2] as TestnetProc, "SIGTERM");
     // allow the height in flight to finish, then no progress
     await new Promise((r) => setTimeout(r, 2000));
-    const h = await height(nodes[0] as Proc);
+    const h = await height(nodes[0] as TestnetProc);
     await new Promise((r) => setTimeout(r, 5000));
-    assert.ok((await height(nodes[0] as Proc)) <= h + 1, "chain must halt without +2/3");
+    assert.ok((await height(nodes[0] as TestnetProc)) <= h + 1, "chain must halt without +2/3");
   });
 
   it("resumes on restart; restarted nodes catch up (block sync) and all agree", async () => {
-    const h = await height(nodes[0] as Proc);
-    launch(nodes[2] as Proc);
-    launch(nodes[3] as Proc);
-    await waitFor(async () => (await height(nodes[0] as Proc)) >= h + 3, 60_000, "resumed chain");
-    const target = await height(nodes[0] as Proc);
+    const h = await height(nodes[0] as TestnetProc);
+    launch(nodes[2] as TestnetProc, BIN);
+    launch(nodes[3] as TestnetProc, BIN);
+    await waitFor(async () => (await height(nodes[0] as TestnetProc)) >= h + 3, 60_000, "resumed chain");
+    const target = await height(nodes[0] as TestnetProc);
     await waitFor(
       async () => (await Promise.all(nodes.map(height))).every((x) => x >= target),
       40_000,
       "all nodes caught up",
     );
-    assert.match((nodes[3] as Proc).log, /block sync/, "the killed node caught up by block sync");
+    assert.match((nodes[3] as TestnetProc).log, /block sync/, "the killed node caught up by block sync");
     // identical block and app hashes at every height
     for (let hgt = 1; hgt <= target; hgt++) {
       const blocks = await Promise.all(

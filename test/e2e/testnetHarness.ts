@@ -1,0 +1,86 @@
+/**
+ * Helpers for e2e tests of multi-validator networks made by `openledgerd testnet init-files`: free
+ * port ranges below the ephemeral range, GET-form JSON-RPC, polling, and node processes started with
+ * `openledgerd start --home D/nodeI`.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { CLI } from "./harness.js";
+
+/** One node of a test network. */
+export interface TestnetProc {
+  home: string;
+  rpcPort: number;
+  proc?: ChildProcess;
+  log: string;
+}
+
+/** True when `port` can be bound on 127.0.0.1 now. */
+export async function portFree(port: number): Promise<boolean> {
+  return await new Promise((res) => {
+    const s = createServer();
+    s.once("error", () => res(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => res(true)));
+  });
+}
+
+/**
+ * A base port `start + 10k` (below the ephemeral range) whose nodes' p2p/rpc/rest ports
+ * (base + 10i .. + 2, i < nodes) are all free; `salt` spreads concurrent test files apart.
+ */
+export async function pickBasePort(nodes: number, start = 20_000, salt = 131): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = start + ((process.pid * 7 + attempt * salt) % 999) * 10;
+    let ok = true;
+    for (let i = 0; i < nodes && ok; i++)
+      for (let k = 0; k < 3 && ok; k++) ok = await portFree(base + 10 * i + k);
+    if (ok) return base;
+  }
+  throw new Error("no free port range");
+}
+
+/** JSON-RPC over the GET form; throws on errors and after 3 s. */
+export async function rpc<T>(port: number, method: string, params: Record<string, string> = {}): Promise<T> {
+  const q = new URLSearchParams(params).toString();
+  const res = await fetch(`http://127.0.0.1:${port}/${method}${q ? `?${q}` : ""}`, {
+    signal: AbortSignal.timeout(3000),
+  });
+  const body = (await res.json()) as { result?: T; error?: unknown };
+  if (body.result === undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+/** A node's latest height, or -1 when its RPC does not answer. */
+export async function height(n: TestnetProc): Promise<number> {
+  try {
+    const s = await rpc<{ sync_info: { latest_block_height: string } }>(n.rpcPort, "status");
+    return Number(s.sync_info.latest_block_height);
+  } catch {
+    return -1;
+  }
+}
+
+/** Poll `cond` (a throw counts as false) until true, or fail after `timeoutMs`. */
+export async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await cond().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Start `openledgerd start --home <n.home>` (the CLI `bin`), keeping the tail of its output in `n.log`. */
+export function launch(n: TestnetProc, bin = CLI): void {
+  const p = spawn(process.execPath, [bin, "start", "--home", n.home, "--log-level", "info"], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, MALLOC_ARENA_MAX: process.env["MALLOC_ARENA_MAX"] ?? "2" },
+  });
+  const take = (d: Buffer) => {
+    n.log += d.toString();
+    if (n.log.length > 400_000) n.log = n.log.slice(-200_000);
+  };
+  p.stdout?.on("data", take);
+  p.stderr?.on("data", take);
+  n.proc = p;
+}
