@@ -47,8 +47,8 @@ import { MsgUpdateTimelockParams } from "../../modules/gov/timelock.js";
 import * as MdPb from "../../modules/models/proto.js";
 import { parseDecString } from "../../modules/staking/dec.js";
 import type { CodedError } from "../../types/errors.js";
-import { emit, expandHome, runCommand, stringifyJson } from "../output.js";
-import { addQueryOptions, type QueryFlags, withClient } from "./query.js";
+import { emit, expandHome, runCommand } from "../output.js";
+import { addQueryOptions, type Decoder, type QueryFlags, queryCmd, withClient } from "./query.js";
 import { addTxOptions, runTx, type TxFlags } from "./tx.js";
 
 const GOV_ADDR = toBech32(DEFAULT_PREFIX, moduleAddressOf("gov"));
@@ -198,34 +198,6 @@ export function proposalFromFile(json: unknown, proposer: string, registry: Regi
     summary: String(json["summary"] ?? ""),
     expedited: json["expedited"] === true,
   });
-}
-
-type Decoder<T> = { decode(b: Uint8Array): T; toJSON(m: T): unknown };
-type Encoder<R> = { encode(m: R): { finish(): Uint8Array }; fromPartial(o: object): R };
-
-function queryCmd<R, T>(
-  parent: Command,
-  spec: string,
-  description: string,
-  path: string,
-  req: Encoder<R>,
-  res: Decoder<T>,
-  build: (args: string[], flags: Record<string, string | undefined>) => object,
-  options: (c: Command) => Command = (c) => c,
-): void {
-  addQueryOptions(options(parent.command(spec).description(description))).action(
-    async (...all: unknown[]) => {
-      const c = all[all.length - 1] as Command;
-      const flags = all[all.length - 2] as QueryFlags & Record<string, string | undefined>;
-      const args = all.slice(0, -2) as string[];
-      await runCommand(c, async (g) => {
-        const data = req.encode(req.fromPartial(build(args, flags))).finish();
-        const bytes = await withClient(flags, (cl) => cl.abciQuery(path, data));
-        const v = toProtoNames(res.toJSON(res.decode(bytes)));
-        emit(g.output, v, () => stringifyJson(v).split("\n"));
-      });
-    },
-  );
 }
 
 function txCmd(

@@ -1,5 +1,6 @@
 /** `openledgerd query bank balances|auth account|tx|block` over the node's RPC. */
 import type { Command } from "commander";
+import { toProtoNames } from "../../app/protoJson.js";
 import { formatCoin } from "../../client/amount.js";
 import {
   type AccountView,
@@ -10,7 +11,7 @@ import {
   type TxView,
 } from "../../client/client.js";
 import { ClientCode, clientError } from "../../client/errors.js";
-import { emit, type GlobalOptions, kvLines, runCommand } from "../output.js";
+import { emit, type GlobalOptions, kvLines, runCommand, stringifyJson } from "../output.js";
 
 /** Flags of query commands. */
 export interface QueryFlags {
@@ -143,4 +144,38 @@ export function blockLines(v: BlockView): string[] {
     ]),
     ...v.txs.map((h) => `  tx ${h}`),
   ];
+}
+
+/** A response codec as cosmjs-types generates them. */
+export type Decoder<T> = { decode(b: Uint8Array): T; toJSON(m: T): unknown };
+/** A request codec as cosmjs-types generates them. */
+export type Encoder<R> = { encode(m: R): { finish(): Uint8Array }; fromPartial(o: object): R };
+
+/**
+ * Add `parent <spec>`: encode the request `build` makes from the arguments, `abci_query` it at `path`, and
+ * print the decoded response in the SDK's JSON names.
+ */
+export function queryCmd<R, T>(
+  parent: Command,
+  spec: string,
+  description: string,
+  path: string,
+  req: Encoder<R>,
+  res: Decoder<T>,
+  build: (args: string[], flags: Record<string, string | undefined>) => object,
+  options: (c: Command) => Command = (c) => c,
+): void {
+  addQueryOptions(options(parent.command(spec).description(description))).action(
+    async (...all: unknown[]) => {
+      const c = all[all.length - 1] as Command;
+      const flags = all[all.length - 2] as QueryFlags & Record<string, string | undefined>;
+      const args = all.slice(0, -2) as string[];
+      await runCommand(c, async (g) => {
+        const data = req.encode(req.fromPartial(build(args, flags))).finish();
+        const bytes = await withClient(flags, (cl) => cl.abciQuery(path, data));
+        const v = toProtoNames(res.toJSON(res.decode(bytes)));
+        emit(g.output, v, () => stringifyJson(v).split("\n"));
+      });
+    },
+  );
 }

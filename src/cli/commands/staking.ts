@@ -17,7 +17,6 @@ import * as DQ from "cosmjs-types/cosmos/distribution/v1beta1/query";
 import * as SLQ from "cosmjs-types/cosmos/slashing/v1beta1/query";
 import { MsgUnjail } from "cosmjs-types/cosmos/slashing/v1beta1/tx";
 import * as SQ from "cosmjs-types/cosmos/staking/v1beta1/query";
-import { toProtoNames } from "../../app/protoJson.js";
 import { parseAmount } from "../../client/amount.js";
 import { DEFAULT_PREFIX, type SignAndBroadcastOptions } from "../../client/client.js";
 import { ClientCode, clientError } from "../../client/errors.js";
@@ -25,8 +24,8 @@ import { decodeAddress, toBech32 } from "../../crypto/address.js";
 import { ONE, parseDecString } from "../../modules/staking/dec.js";
 import { fromBase64 } from "../../types/bytes.js";
 import type { CodedError } from "../../types/errors.js";
-import { emit, expandHome, type GlobalOptions, runCommand, stringifyJson } from "../output.js";
-import { addQueryOptions, type QueryFlags, withClient } from "./query.js";
+import { expandHome, type GlobalOptions, runCommand } from "../output.js";
+import { queryCmd } from "./query.js";
 import { addTxOptions, runTx, type TxFlags } from "./tx.js";
 
 const VALOPER = `${DEFAULT_PREFIX}valoper`;
@@ -151,34 +150,6 @@ function txCmd(
       await runCommand(c, async (g) => {
         const from = requireFrom(flags);
         await runTx(g, flags, from, (addr) => build(addr, args, flags, g), extras());
-      });
-    },
-  );
-}
-
-type Decoder<T> = { decode(b: Uint8Array): T; toJSON(m: T): unknown };
-type Encoder<R> = { encode(m: R): { finish(): Uint8Array }; fromPartial(o: object): R };
-
-function queryCmd<R, T>(
-  parent: Command,
-  spec: string,
-  description: string,
-  path: string,
-  req: Encoder<R>,
-  res: Decoder<T>,
-  build: (args: string[], flags: Record<string, string | undefined>) => object,
-  options: (c: Command) => Command = (c) => c,
-): void {
-  addQueryOptions(options(parent.command(spec).description(description))).action(
-    async (...all: unknown[]) => {
-      const c = all[all.length - 1] as Command;
-      const flags = all[all.length - 2] as QueryFlags & Record<string, string | undefined>;
-      const args = all.slice(0, -2) as string[];
-      await runCommand(c, async (g) => {
-        const data = req.encode(req.fromPartial(build(args, flags))).finish();
-        const bytes = await withClient(flags, (cl) => cl.abciQuery(path, data));
-        const v = toProtoNames(res.toJSON(res.decode(bytes)));
-        emit(g.output, v, () => stringifyJson(v).split("\n"));
       });
     },
   );
