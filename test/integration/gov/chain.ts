@@ -33,6 +33,7 @@ import {
   QueryParamsRequest as AttrQueryParamsRequest,
   QueryParamsResponse as AttrQueryParamsResponse,
 } from "../../../src/modules/attribution/proto.js";
+import type { ModelsModule } from "../../../src/modules/models/module.js";
 import { selfBondGenesis } from "../../../src/modules/staking/genesis.js";
 import type { UpgradeHandler } from "../../../src/modules/upgrade/keeper.js";
 import {
@@ -89,6 +90,8 @@ export class GovChain {
     readonly t: TestApp,
     /** The attribution module (with datanets and models) of this chain. */
     readonly attribution: AttributionModule,
+    /** The models module of this chain. */
+    readonly models: ModelsModule,
   ) {}
 
   /** Validators: dev accounts 0 and 1 with 1000 OPEN each unless given. */
@@ -123,7 +126,7 @@ export class GovChain {
       },
     });
     ol.bind(t);
-    const c = new GovChain(t, ol.attribution);
+    const c = new GovChain(t, ol.attribution, ol.models);
     await c.block();
     return c;
   }

@@ -15,6 +15,9 @@ import {
   decodeProposalExecution,
   encodeProposalExecutionRequest,
 } from "../../../src/modules/gov/timelock.js";
+import { typeUrlOf as modelsTypeUrlOf } from "../../../src/modules/models/msgServer.js";
+import { defaultModelsParams } from "../../../src/modules/models/params.js";
+import { MsgUpdateParams as ModelsMsgUpdateParams } from "../../../src/modules/models/proto.js";
 import { CodedError } from "../../../src/types/errors.js";
 import {
   attributionParams,
@@ -169,6 +172,25 @@ describe("gov lifecycle", () => {
     const res = await c.run(4, [deposit(c.acc(4).address, 1n, 100n * OPEN)]);
     assert.equal(res.codespace, "gov");
     assert.equal(res.code, 2);
+  });
+
+  it("the models module's params are governed the same way: only a passed proposal changes them", async () => {
+    const c = await GovChain.create({ gov: testGovGenesis({}, "0s") });
+    const params = { ...defaultModelsParams(), registrationFee: { denom: "aopen", amount: "12345" } };
+    const msg = {
+      typeUrl: modelsTypeUrlOf("MsgUpdateParams"),
+      value: ModelsMsgUpdateParams.create({ authority: GOV_ADDR, params }),
+    };
+    const fee = () => c.models.keeper.getParams(c.ctx()).registrationFee?.amount;
+    const before = fee();
+    assert.notEqual(before, "12345");
+    await c.ok(3, [submit(c.acc(3).address, [msg], 100n * OPEN)]);
+    await c.ok(0, [vote(c.acc(0).address, 1n, Y)]);
+    await c.ok(1, [vote(c.acc(1).address, 1n, Y)]);
+    assert.equal(fee(), before, "not before the vote ends");
+    await c.advance(10);
+    assert.equal((await c.proposal(1n))?.status, ProposalStatus.PROPOSAL_STATUS_PASSED);
+    assert.equal(fee(), "12345");
   });
 
   it("a proposal whose messages fail is recorded as failed and the chain goes on", async () => {
