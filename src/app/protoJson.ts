@@ -40,3 +40,41 @@ export function fromProtoNames(value: unknown): unknown {
 export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
+
+/**
+ * Decode a module's genesis JSON (proto field names) with a protobufjs `fromObject`; anything that is
+ * not an object or does not decode goes to `bad`, which throws the module's coded genesis error.
+ */
+export function decodeGenesisJson<T>(
+  json: unknown,
+  fromObject: (o: Record<string, unknown>) => T,
+  bad: (msg: string) => never,
+): T {
+  if (!isObject(json)) bad("must be an object");
+  try {
+    return fromObject(fromProtoNames(json) as Record<string, unknown>);
+  } catch (e) {
+    return bad((e as Error).message);
+  }
+}
+
+/**
+ * The ids of genesis records, checked non-zero and unique (`bad` gets "duplicate or zero <what> id N"),
+ * with the largest one, so the caller can check the next-id sequence lies above it.
+ */
+export function uniqueGenesisIds<E>(
+  items: readonly E[],
+  idOf: (e: E) => bigint,
+  what: string,
+  bad: (msg: string) => never,
+): { ids: Set<bigint>; max: bigint } {
+  const ids = new Set<bigint>();
+  let max = 0n;
+  for (const item of items) {
+    const id = idOf(item);
+    if (id === 0n || ids.has(id)) bad(`duplicate or zero ${what} id ${id}`);
+    ids.add(id);
+    if (id > max) max = id;
+  }
+  return { ids, max };
+}

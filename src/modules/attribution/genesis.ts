@@ -2,7 +2,7 @@
  * attribution genesis in protobuf JSON with proto field names: `{params, credits, inferences, rewards,
  * row_earnings, used_nonces, next_inference_id}`. Indexes and the withdrawal queue are rebuilt on import.
  */
-import { fromProtoNames, isObject, toProtoNames } from "../../app/protoJson.js";
+import { decodeGenesisJson, toProtoNames, uniqueGenesisIds } from "../../app/protoJson.js";
 import type { Context } from "../../app/types.js";
 import { readUint64BE } from "../../types/bytes.js";
 import { AttributionCode, attributionError } from "./errors.js";
@@ -29,23 +29,10 @@ function bad(msg: string): never {
 
 /** Parse and validate genesis JSON; throws `attribution` 16 (or 15 for params). */
 export function parseAttributionGenesis(json: unknown, bondDenom = "aopen"): GenesisStateT {
-  if (!isObject(json)) bad("must be an object");
-  let g: GenesisStateT;
-  try {
-    g = GenesisState.fromObject(fromProtoNames(json) as Record<string, unknown>);
-  } catch (e) {
-    bad((e as Error).message);
-  }
+  const g: GenesisStateT = decodeGenesisJson(json, (o) => GenesisState.fromObject(o), bad);
   if (!g.params) g.params = defaultAttributionParams(bondDenom);
   validateAttributionParams(Params.create(g.params), bondDenom);
-  let maxId = 0n;
-  const ids = new Set<bigint>();
-  for (const r of g.inferences) {
-    const id = big(r.id);
-    if (id === 0n || ids.has(id)) bad(`duplicate or zero inference id ${id}`);
-    ids.add(id);
-    if (id > maxId) maxId = id;
-  }
+  const { max: maxId } = uniqueGenesisIds(g.inferences, (r) => big(r.id), "inference", bad);
   if (big(g.nextInferenceId) !== 0n && big(g.nextInferenceId) <= maxId)
     bad("next_inference_id is not above every inference id");
   return g;

@@ -3,7 +3,7 @@
  * contributors, next_datanet_id, next_row_id}`. Indexes, the accepted-row order and merkle frontiers are
  * rebuilt on import, and every version's root is checked against the rebuilt rows.
  */
-import { fromProtoNames, isObject, toProtoNames } from "../../app/protoJson.js";
+import { decodeGenesisJson, toProtoNames, uniqueGenesisIds } from "../../app/protoJson.js";
 import type { Context } from "../../app/types.js";
 import { sha256 } from "../../crypto/hash.js";
 import { equalBytes } from "../../types/bytes.js";
@@ -40,31 +40,14 @@ function bad(msg: string): never {
 
 /** Parse and validate genesis JSON; throws `datanets` 16 (or 13 for params). */
 export function parseDatanetsGenesis(json: unknown, bondDenom = "aopen"): GenesisStateT {
-  if (!isObject(json)) bad("must be an object");
-  let g: GenesisStateT;
-  try {
-    g = GenesisState.fromObject(fromProtoNames(json) as Record<string, unknown>);
-  } catch (e) {
-    bad((e as Error).message);
-  }
+  const g: GenesisStateT = decodeGenesisJson(json, (o) => GenesisState.fromObject(o), bad);
   if (!g.params) g.params = defaultDatanetsParams(bondDenom);
   validateDatanetsParams(Params.create(g.params));
-  const datanets = new Set<bigint>();
-  let maxDatanet = 0n;
-  for (const d of g.datanets) {
-    const id = big(d.id);
-    if (id === 0n || datanets.has(id)) bad(`duplicate or zero datanet id ${id}`);
-    datanets.add(id);
-    if (id > maxDatanet) maxDatanet = id;
-  }
-  const rows = new Set<bigint>();
-  let maxRow = 0n;
+  const { ids: datanets, max: maxDatanet } = uniqueGenesisIds(g.datanets, (d) => big(d.id), "datanet", bad);
+  const { max: maxRow } = uniqueGenesisIds(g.rows, (r) => big(r.id), "row", bad);
   for (const r of g.rows) {
     const id = big(r.id);
-    if (id === 0n || rows.has(id)) bad(`duplicate or zero row id ${id}`);
     if (!datanets.has(big(r.datanetId))) bad(`row ${id} of unknown datanet ${big(r.datanetId)}`);
-    rows.add(id);
-    if (id > maxRow) maxRow = id;
     const sha = sha256(Buffer.from(r.content ?? "", "utf8"));
     if (!r.sha256 || !equalBytes(sha, r.sha256)) bad(`row ${id}: sha256 does not match its content`);
   }

@@ -3,7 +3,7 @@
  * next_model_id, next_job_id}`. Indexes (by owner, by status, served-by, unbonding queue) are rebuilt
  * on import.
  */
-import { fromProtoNames, isObject, toProtoNames } from "../../app/protoJson.js";
+import { decodeGenesisJson, toProtoNames, uniqueGenesisIds } from "../../app/protoJson.js";
 import type { Context } from "../../app/types.js";
 import { ModelsCode, modelsError } from "./errors.js";
 import type { ModelsKeeper } from "./keeper.js";
@@ -28,31 +28,11 @@ function bad(msg: string): never {
 
 /** Parse and validate genesis JSON; throws `models` 16 (or 15 for params). */
 export function parseModelsGenesis(json: unknown, bondDenom = "aopen"): GenesisStateT {
-  if (!isObject(json)) bad("must be an object");
-  let g: GenesisStateT;
-  try {
-    g = GenesisState.fromObject(fromProtoNames(json) as Record<string, unknown>);
-  } catch (e) {
-    bad((e as Error).message);
-  }
+  const g: GenesisStateT = decodeGenesisJson(json, (o) => GenesisState.fromObject(o), bad);
   if (!g.params) g.params = defaultModelsParams(bondDenom);
   validateModelsParams(Params.create(g.params));
-  const ids = new Set<bigint>();
-  let maxModel = 0n;
-  for (const m of g.models) {
-    const id = big(m.id);
-    if (id === 0n || ids.has(id)) bad(`duplicate or zero model id ${id}`);
-    ids.add(id);
-    if (id > maxModel) maxModel = id;
-  }
-  const jobs = new Set<bigint>();
-  let maxJob = 0n;
-  for (const j of g.jobs) {
-    const id = big(j.id);
-    if (id === 0n || jobs.has(id)) bad(`duplicate or zero job id ${id}`);
-    jobs.add(id);
-    if (id > maxJob) maxJob = id;
-  }
+  const { ids, max: maxModel } = uniqueGenesisIds(g.models, (m) => big(m.id), "model", bad);
+  const { max: maxJob } = uniqueGenesisIds(g.jobs, (j) => big(j.id), "job", bad);
   const ops = new Set<string>();
   for (const o of g.operators) {
     const addr = o.address ?? "";
