@@ -49,7 +49,7 @@ import { parseDecString } from "../../modules/staking/dec.js";
 import type { CodedError } from "../../types/errors.js";
 import { emit, expandHome, runCommand } from "../output.js";
 import { addQueryOptions, type Decoder, type QueryFlags, queryCmd, withClient } from "./query.js";
-import { addTxOptions, runTx, type TxFlags } from "./tx.js";
+import { txCmd } from "./tx.js";
 
 const GOV_ADDR = toBech32(DEFAULT_PREFIX, moduleAddressOf("gov"));
 
@@ -200,33 +200,6 @@ export function proposalFromFile(json: unknown, proposer: string, registry: Regi
   });
 }
 
-function txCmd(
-  parent: Command,
-  spec: string,
-  description: string,
-  build: (
-    from: string,
-    args: string[],
-    flags: TxFlags & Record<string, string | undefined>,
-  ) => {
-    typeUrl: string;
-    value: object;
-  },
-  options: (c: Command) => Command = (c) => c,
-): void {
-  addTxOptions(options(parent.command(spec).description(description)), true).action(
-    async (...all: unknown[]) => {
-      const c = all[all.length - 1] as Command;
-      const flags = all[all.length - 2] as TxFlags & Record<string, string | undefined>;
-      const args = all.slice(0, -2) as string[];
-      await runCommand(c, async (g) => {
-        if (!flags.from) throw bad("--from is required");
-        await runTx(g, flags, flags.from, (addr) => [build(addr, args, flags)], { registry: govRegistry() });
-      });
-    },
-  );
-}
-
 // ---- draft-proposal ----
 
 /** Aliases of `draft-proposal --type`. */
@@ -310,57 +283,77 @@ function registerTx(program: Command): void {
     gov,
     "submit-proposal <file>",
     "submit a proposal from a JSON file (see draft-proposal)",
-    (from, [file]) => ({
-      typeUrl: MsgSubmitProposal.typeUrl,
-      value: proposalFromFile(
-        JSON.parse(readFileSync(expandHome(file!), "utf8")) as unknown,
-        from,
-        govRegistry(),
-      ),
-    }),
+    (from, [file]) => [
+      {
+        typeUrl: MsgSubmitProposal.typeUrl,
+        value: proposalFromFile(
+          JSON.parse(readFileSync(expandHome(file!), "utf8")) as unknown,
+          from,
+          govRegistry(),
+        ),
+      },
+    ],
+    () => ({ registry: govRegistry() }),
   );
-  txCmd(gov, "deposit <proposal-id> <amount>", "deposit on a proposal, e.g. 100OPEN", (from, [p, a]) => ({
-    typeUrl: MsgDeposit.typeUrl,
-    value: MsgDeposit.fromPartial({ proposalId: id(p!), depositor: from, amount: coins(a!) }),
-  }));
+  txCmd(
+    gov,
+    "deposit <proposal-id> <amount>",
+    "deposit on a proposal, e.g. 100OPEN",
+    (from, [p, a]) => [
+      {
+        typeUrl: MsgDeposit.typeUrl,
+        value: MsgDeposit.fromPartial({ proposalId: id(p!), depositor: from, amount: coins(a!) }),
+      },
+    ],
+    () => ({ registry: govRegistry() }),
+  );
   txCmd(
     gov,
     "vote <proposal-id> <option>",
     "vote yes, no, abstain or no_with_veto",
-    (from, [p, o], f) => ({
-      typeUrl: MsgVote.typeUrl,
-      value: MsgVote.fromPartial({
-        proposalId: id(p!),
-        voter: from,
-        option: parseVoteOption(o!),
-        metadata: f["metadata"] ?? "",
-      }),
-    }),
+    (from, [p, o], f) => [
+      {
+        typeUrl: MsgVote.typeUrl,
+        value: MsgVote.fromPartial({
+          proposalId: id(p!),
+          voter: from,
+          option: parseVoteOption(o!),
+          metadata: f["metadata"] ?? "",
+        }),
+      },
+    ],
+    () => ({ registry: govRegistry() }),
     (c) => c.option("--metadata <text>", "vote metadata"),
   );
   txCmd(
     gov,
     "weighted-vote <proposal-id> <options>",
     "split a vote, e.g. yes=0.6,no=0.4",
-    (from, [p, o], f) => ({
-      typeUrl: MsgVoteWeighted.typeUrl,
-      value: MsgVoteWeighted.fromPartial({
-        proposalId: id(p!),
-        voter: from,
-        options: parseWeightedOptions(o!),
-        metadata: f["metadata"] ?? "",
-      }),
-    }),
+    (from, [p, o], f) => [
+      {
+        typeUrl: MsgVoteWeighted.typeUrl,
+        value: MsgVoteWeighted.fromPartial({
+          proposalId: id(p!),
+          voter: from,
+          options: parseWeightedOptions(o!),
+          metadata: f["metadata"] ?? "",
+        }),
+      },
+    ],
+    () => ({ registry: govRegistry() }),
     (c) => c.option("--metadata <text>", "vote metadata"),
   );
   txCmd(
     gov,
     "cancel-proposal <proposal-id>",
     "cancel your proposal (part of the deposit is burned)",
-    (from, [p]) => ({
-      typeUrl: MsgCancelProposal.typeUrl,
-      value: MsgCancelProposal.fromPartial({ proposalId: id(p!), proposer: from }),
-    }),
+    (from, [p]) => [
+      {
+        typeUrl: MsgCancelProposal.typeUrl,
+        value: MsgCancelProposal.fromPartial({ proposalId: id(p!), proposer: from }),
+      },
+    ],
+    () => ({ registry: govRegistry() }),
   );
   addQueryOptions(
     gov

@@ -24,9 +24,9 @@ import { decodeAddress, toBech32 } from "../../crypto/address.js";
 import { ONE, parseDecString } from "../../modules/staking/dec.js";
 import { fromBase64 } from "../../types/bytes.js";
 import type { CodedError } from "../../types/errors.js";
-import { expandHome, type GlobalOptions, runCommand } from "../output.js";
+import { expandHome } from "../output.js";
 import { queryCmd } from "./query.js";
-import { addTxOptions, runTx, type TxFlags } from "./tx.js";
+import { txCmd } from "./tx.js";
 
 const VALOPER = `${DEFAULT_PREFIX}valoper`;
 const VALCONS = `${DEFAULT_PREFIX}valcons`;
@@ -99,11 +99,6 @@ function rate(s: string, what: string): string {
   return d.toString();
 }
 
-function requireFrom(flags: TxFlags): string {
-  if (!flags.from) throw bad("--from is required");
-  return flags.from;
-}
-
 const toValoper = (addr: string) => toBech32(VALOPER, decodeAddress(addr, DEFAULT_PREFIX));
 
 /** The ed25519 consensus key: `--pubkey` (base64 or `{"@type":…,"key":…}`) or the home's priv_validator_key.json. */
@@ -128,31 +123,6 @@ function consensusKey(pubkey: string | undefined, home: string): Uint8Array {
   const key = b64 === undefined ? new Uint8Array() : fromBase64(b64);
   if (key.length !== 32) throw bad("the consensus key must be a 32-byte ed25519 public key (base64)");
   return key;
-}
-
-function txCmd(
-  parent: Command,
-  spec: string,
-  description: string,
-  build: (
-    from: string,
-    args: string[],
-    flags: TxFlags & Record<string, string | undefined>,
-    g: GlobalOptions,
-  ) => EncodeObject[],
-  options: (c: Command) => Command = (c) => c,
-): void {
-  addTxOptions(options(parent.command(spec).description(description)), true).action(
-    async (...all: unknown[]) => {
-      const c = all[all.length - 1] as Command;
-      const flags = all[all.length - 2] as TxFlags & Record<string, string | undefined>;
-      const args = all.slice(0, -2) as string[];
-      await runCommand(c, async (g) => {
-        const from = requireFrom(flags);
-        await runTx(g, flags, from, (addr) => build(addr, args, flags, g), extras());
-      });
-    },
-  );
 }
 
 function registerTx(program: Command): void {
@@ -194,6 +164,7 @@ function registerTx(program: Command): void {
         },
       ];
     },
+    extras,
     (c) =>
       c
         .option("--amount <coin>", "self-delegation, e.g. 1000OPEN")
@@ -232,6 +203,7 @@ function registerTx(program: Command): void {
         },
       },
     ],
+    extras,
     (c) =>
       c
         .option("--moniker <name>", "new name")
@@ -242,12 +214,18 @@ function registerTx(program: Command): void {
         .option("--commission-rate <rate>", "new commission rate")
         .option("--min-self-delegation <aopen>", "new minimum self-delegation"),
   );
-  txCmd(st, "delegate <validator> <amount>", "delegate tokens to a validator", (addr, [val, amt]) => [
-    {
-      typeUrl: "/cosmos.staking.v1beta1.MsgDelegate",
-      value: { delegatorAddress: addr, validatorAddress: valoper(val!), amount: coin(amt!) },
-    },
-  ]);
+  txCmd(
+    st,
+    "delegate <validator> <amount>",
+    "delegate tokens to a validator",
+    (addr, [val, amt]) => [
+      {
+        typeUrl: "/cosmos.staking.v1beta1.MsgDelegate",
+        value: { delegatorAddress: addr, validatorAddress: valoper(val!), amount: coin(amt!) },
+      },
+    ],
+    extras,
+  );
   txCmd(
     st,
     "unbond <validator> <amount>",
@@ -258,6 +236,7 @@ function registerTx(program: Command): void {
         value: { delegatorAddress: addr, validatorAddress: valoper(val!), amount: coin(amt!) },
       },
     ],
+    extras,
   );
   txCmd(
     st,
@@ -274,6 +253,7 @@ function registerTx(program: Command): void {
         },
       },
     ],
+    extras,
   );
   txCmd(
     st,
@@ -293,6 +273,7 @@ function registerTx(program: Command): void {
         },
       ];
     },
+    extras,
   );
 
   const di = tx.command("distribution").description("distribution module transactions");
@@ -314,31 +295,54 @@ function registerTx(program: Command): void {
         });
       return msgs;
     },
+    extras,
     (c) => c.option("--commission", "also withdraw the validator's commission"),
   );
-  txCmd(di, "withdraw-commission", "withdraw your validator's commission", (addr) => [
-    {
-      typeUrl: "/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission",
-      value: { validatorAddress: toValoper(addr) },
-    },
-  ]);
-  txCmd(di, "set-withdraw-addr <address>", "send future rewards to another address", (addr, [to]) => [
-    {
-      typeUrl: "/cosmos.distribution.v1beta1.MsgSetWithdrawAddress",
-      value: { delegatorAddress: addr, withdrawAddress: account(to!) },
-    },
-  ]);
-  txCmd(di, "fund-community-pool <amount>", "give coins to the community pool", (addr, [amt]) => [
-    {
-      typeUrl: "/cosmos.distribution.v1beta1.MsgFundCommunityPool",
-      value: { depositor: addr, amount: [coin(amt!)] },
-    },
-  ]);
+  txCmd(
+    di,
+    "withdraw-commission",
+    "withdraw your validator's commission",
+    (addr) => [
+      {
+        typeUrl: "/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission",
+        value: { validatorAddress: toValoper(addr) },
+      },
+    ],
+    extras,
+  );
+  txCmd(
+    di,
+    "set-withdraw-addr <address>",
+    "send future rewards to another address",
+    (addr, [to]) => [
+      {
+        typeUrl: "/cosmos.distribution.v1beta1.MsgSetWithdrawAddress",
+        value: { delegatorAddress: addr, withdrawAddress: account(to!) },
+      },
+    ],
+    extras,
+  );
+  txCmd(
+    di,
+    "fund-community-pool <amount>",
+    "give coins to the community pool",
+    (addr, [amt]) => [
+      {
+        typeUrl: "/cosmos.distribution.v1beta1.MsgFundCommunityPool",
+        value: { depositor: addr, amount: [coin(amt!)] },
+      },
+    ],
+    extras,
+  );
 
   const sl = tx.command("slashing").description("slashing module transactions");
-  txCmd(sl, "unjail", "unjail your validator after its jail time", (addr) => [
-    { typeUrl: MsgUnjail.typeUrl, value: { validatorAddr: toValoper(addr) } },
-  ]);
+  txCmd(
+    sl,
+    "unjail",
+    "unjail your validator after its jail time",
+    (addr) => [{ typeUrl: MsgUnjail.typeUrl, value: { validatorAddr: toValoper(addr) } }],
+    extras,
+  );
 }
 
 const STATUS: Record<string, string> = {

@@ -190,3 +190,35 @@ async function askConfirm(preview: TxPreview): Promise<boolean> {
   outputSink().stderr(`${JSON.stringify(preview, null, 2)}\n`);
   return confirm("confirm transaction before signing and broadcasting");
 }
+
+/**
+ * Add `parent <spec>` as a tx command: `--from` is required, `build` makes the messages from the sender's
+ * address, the positional arguments and the flags, and `runTx` signs and broadcasts them with `extra`
+ * (e.g. the module's registry and amino converters).
+ */
+export function txCmd(
+  parent: Command,
+  spec: string,
+  description: string,
+  build: (
+    from: string,
+    args: string[],
+    flags: TxFlags & Record<string, string | undefined>,
+    g: GlobalOptions,
+  ) => EncodeObject[],
+  extra: () => Partial<SignAndBroadcastOptions>,
+  options: (c: Command) => Command = (c) => c,
+): void {
+  addTxOptions(options(parent.command(spec).description(description)), true).action(
+    async (...all: unknown[]) => {
+      const c = all[all.length - 1] as Command;
+      const flags = all[all.length - 2] as TxFlags & Record<string, string | undefined>;
+      const args = all.slice(0, -2) as string[];
+      await runCommand(c, async (g) => {
+        if (!flags.from) throw clientError(ClientCode.InvalidArgument, "--from is required");
+        const from = flags.from;
+        await runTx(g, flags, from, (addr) => build(addr, args, flags, g), extra());
+      });
+    },
+  );
+}
