@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 /**
  * `openledgerd`: the node, the CLI wallet and the network tools in one program.
  */

@@ -20,6 +20,7 @@ import { ConfigCode, configError } from "../../config/errors.js";
 import { genesisValidator, writeGenesis } from "../../config/genesis.js";
 import { buildGenesis } from "../../node/genesisBuilder.js";
 import { homePaths, INIT_VALIDATOR_POWER, initHome, isInitialised, nowTimestamp } from "../../node/home.js";
+import { NODE_RUNTIME_FLAGS } from "../../node/runtimeFlags.js";
 import { CodedError } from "../../types/errors.js";
 import { emit, expandHome, globalOptions, outputSink, runCommand } from "../output.js";
 
@@ -228,9 +229,11 @@ async function runTestnet(homes: string[], logLevel: string, json: boolean): Pro
   await new Promise<void>((resolve) => {
     let alive = homes.length;
     homes.forEach((home, i) => {
-      const child = spawn(process.execPath, [script, "start", "--home", home, "--log-level", logLevel], {
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const child = spawn(
+        process.execPath,
+        [...NODE_RUNTIME_FLAGS, script, "start", "--home", home, "--log-level", logLevel],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
       children.push(child);
       const prefix = `node${i} | `;
       const pipe = (s: NodeJS.ReadableStream | null) => {
