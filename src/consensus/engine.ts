@@ -44,7 +44,12 @@ import {
 import { equalBytes, toHexUpper } from "../types/bytes.js";
 import { CodedError } from "../types/errors.js";
 import { addMillis, compareTimestamps, maxTimestamp } from "./clock.js";
-import { evidenceToMisbehavior, makeDuplicateVoteEvidence, verifyDuplicateVoteEvidence } from "./evidence.js";
+import {
+  evidenceToMisbehavior,
+  isEvidenceExpired,
+  makeDuplicateVoteEvidence,
+  verifyDuplicateVoteEvidence,
+} from "./evidence.js";
 import {
   type BlockPartMessage,
   type ConsensusMessage,
@@ -1370,20 +1375,23 @@ export class TendermintEngine implements ConsensusEngine {
     if (seen.has(key)) fail("duplicate evidence in block");
     seen.add(key);
     if (this.deps.evidencePool?.isCommitted(ev)) fail("evidence already committed");
-    const params = this.state.consensusParams.evidence;
-    if (
-      height - evHeight > params.maxAgeNumBlocks &&
-      this.state.lastBlockTime.seconds - ev.timestamp.seconds > BigInt(params.maxAgeDurationSeconds)
-    ) {
+    if (isEvidenceExpired(ev, height, this.state.lastBlockTime, this.state.consensusParams.evidence))
       fail("evidence expired");
-    }
     let valSet: ValidatorSet | undefined;
-    if (evHeight === this.state.lastHeight) valSet = this.state.lastValidators;
-    else {
+    let evBlockTime: Timestamp | undefined;
+    if (evHeight === this.state.lastHeight) {
+      valSet = this.state.lastValidators;
+      evBlockTime = this.state.lastBlockTime;
+    } else {
       const vals = await this.deps.blockStore.loadValidators(evHeight);
       if (vals !== undefined) valSet = ValidatorSet.fromStored(vals);
+      evBlockTime = (await this.deps.blockStore.loadBlock(evHeight))?.header.time;
     }
     if (valSet === undefined) return fail(`no validator set for evidence height ${evHeight}`);
+    // CometBFT: the evidence's time is the time of the block at its height (it drives the age check)
+    if (evBlockTime === undefined) return fail(`no block at evidence height ${evHeight}`);
+    if (compareTimestamps(ev.timestamp, evBlockTime) !== 0)
+      fail("evidence time is not the time of the block at its height");
     verifyDuplicateVoteEvidence(this.chainId, ev, valSet, this.verify);
   }
 

@@ -81,6 +81,27 @@ export function verifyDuplicateVoteEvidence(
   }
 }
 
+/**
+ * CometBFT's expiry rule (`evidence.max_age_num_blocks` and `max_age_duration`): evidence is too old
+ * only when it is older than both bounds, measured from the block at `height` and its time.
+ */
+export function isEvidenceExpired(
+  ev: Evidence,
+  height: number,
+  blockTime: Timestamp,
+  params: ConsensusParams["evidence"],
+): boolean {
+  return (
+    height - ev.voteA.height > params.maxAgeNumBlocks &&
+    blockTime.seconds - ev.timestamp.seconds > BigInt(params.maxAgeDurationSeconds)
+  );
+}
+
+/** The pool key of evidence: hex of its hash (CometBFT `DuplicateVoteEvidence.Hash()`). */
+export function evidenceKey(ev: Evidence): string {
+  return toHex(evidenceItemHash(ev));
+}
+
 /** The app's view of evidence (ABCI `Misbehavior`). */
 export function evidenceToMisbehavior(ev: Evidence): Misbehavior {
   return {
@@ -100,7 +121,7 @@ export class MemoryEvidencePool implements EvidencePool {
 
   /** Add verified evidence (ignored when pending or committed already). */
   addEvidence(evidence: Evidence): void {
-    const key = evKey(evidence);
+    const key = evidenceKey(evidence);
     if (this.pending.has(key) || this.committed.has(key)) return;
     this.pending.set(key, evidence);
   }
@@ -121,7 +142,7 @@ export class MemoryEvidencePool implements EvidencePool {
 
   /** True when committed. */
   isCommitted(evidence: Evidence): boolean {
-    return this.committed.has(evKey(evidence));
+    return this.committed.has(evidenceKey(evidence));
   }
 
   /** Mark committed evidence and drop pending evidence older than the params allow. */
@@ -132,19 +153,12 @@ export class MemoryEvidencePool implements EvidencePool {
     blockTime: Timestamp,
   ): void {
     for (const ev of committed) {
-      const key = evKey(ev);
+      const key = evidenceKey(ev);
       this.pending.delete(key);
       this.committed.set(key, ev.voteA.height);
     }
     for (const [key, ev] of this.pending) {
-      const ageBlocks = height - ev.voteA.height;
-      const ageSeconds = blockTime.seconds - ev.timestamp.seconds;
-      if (
-        ageBlocks > params.evidence.maxAgeNumBlocks &&
-        ageSeconds > BigInt(params.evidence.maxAgeDurationSeconds)
-      ) {
-        this.pending.delete(key);
-      }
+      if (isEvidenceExpired(ev, height, blockTime, params.evidence)) this.pending.delete(key);
     }
   }
 
@@ -152,10 +166,6 @@ export class MemoryEvidencePool implements EvidencePool {
   get size(): number {
     return this.pending.size;
   }
-}
-
-function evKey(ev: Evidence): string {
-  return toHex(evidenceItemHash(ev));
 }
 
 function evError(message: string): CodedError {

@@ -4,6 +4,7 @@
  * Every part gets its options and its collaborators; nothing else constructs parts.
  */
 import { join } from "node:path";
+import type { Timestamp } from "../abci/types.js";
 import { OpenLedgerApp } from "../app/app.js";
 import { BlockStore } from "../blockstore/index.js";
 import { BlockSync } from "../blocksync/blockSync.js";
@@ -12,7 +13,6 @@ import { ConfigCode, configError } from "../config/errors.js";
 import { type GenesisDoc, genesisToInitChain, genesisToJson, readGenesis } from "../config/genesis.js";
 import { systemClock } from "../consensus/clock.js";
 import { TendermintEngine } from "../consensus/engine.js";
-import { MemoryEvidencePool } from "../consensus/evidence.js";
 import { createFastEd25519Verifier } from "../consensus/fastVerify.js";
 import { applyValidatorUpdates, BlockProducer } from "../consensus/producer.js";
 import type {
@@ -23,6 +23,8 @@ import type {
 } from "../consensus/types.js";
 import { sha256 } from "../crypto/hash.js";
 import { EventBus } from "../events/bus.js";
+import { PersistentEvidencePool } from "../evidence/pool.js";
+import { EvidenceVerifier } from "../evidence/verifier.js";
 import { TxIndexer } from "../indexer/index.js";
 import { Mempool } from "../mempool/mempool.js";
 import { SignatureVerifyPool } from "../mempool/verifyPool.js";
@@ -111,7 +113,9 @@ export class OpenLedgerNode {
     /** Folder of the consensus write-ahead log (`data/cs.wal`). */
     walDir: string,
     /** The ed25519 check shared by the p2p pre-relay check and the engine (one cache of verified votes). */
-    consensusVerify: SignatureVerifier = createFastEd25519Verifier(),
+    consensusVerify: SignatureVerifier,
+    /** Pending and committed evidence (on the node's database); gossiped through `p2p`. */
+    readonly evidencePool: PersistentEvidencePool,
   ) {
     const genesisPoint = {
       height: 0,
@@ -130,6 +134,8 @@ export class OpenLedgerNode {
     mempool.onTxAdded(() => this.metrics.setMempool(mempool.size, mempool.bytes));
     const events: ConsensusEventSink = {
       beforeCommit: (block, _id, results) => {
+        // the block's evidence is marked committed in the block's own atomic batch (consensus and block sync)
+        if (block.evidence.length > 0) evidencePool.markCommitted(block.evidence);
         if (config.txIndex.indexer === "kv") {
           indexer.stageBlock(block.header.height, block.data.txs, results.txResults, results.events);
         }
@@ -167,7 +173,7 @@ export class OpenLedgerNode {
           events,
           network: p2p,
           wal: new FileWAL(walDir),
-          evidencePool: new MemoryEvidencePool(),
+          evidencePool,
           // (pubKey, message, signature), ed25519Verify's results; votes the p2p check verified are cached
           verifySignature: consensusVerify,
           log: (m) => log.debug(m, { module: "consensus" }),
@@ -182,6 +188,8 @@ export class OpenLedgerNode {
       this.consensus = followerEngine(this.blockSync, blockStore, (e) => this.halt(e));
     }
     mempool.onTxAdded((entry) => p2p.gossipTx(entry.tx));
+    // evidence the engine detects or a peer sends (checked first) is gossiped on
+    evidencePool.onAdded((ev) => p2p.broadcastEvidence([ev]));
   }
 
   /** How this node takes part in consensus. */
@@ -275,6 +283,12 @@ export class OpenLedgerNode {
       { app, preverify: (tx) => app.preverifyTx(tx, (d, sig, pk) => verifyPool.verify(d, sig, pk)) },
     );
     const consensusVerify = createFastEd25519Verifier();
+    const evidencePool = await PersistentEvidencePool.open(db);
+    const evidenceVerifier = new EvidenceVerifier(
+      { chainId: genesis.chainId, verify: consensusVerify },
+      { chain: blockStore, pool: evidencePool },
+    );
+    const evidenceLog = log.child("evidence");
     const p2p = await P2PNode.create(
       {
         chainId: genesis.chainId,
@@ -307,6 +321,14 @@ export class OpenLedgerNode {
           },
           consensusVerify,
         ),
+        checkEvidence: async (ev) => {
+          const { verdict, reason } = await evidenceVerifier.check(ev);
+          if (verdict === "accept")
+            evidenceLog.info("evidence from a peer added", { height: ev.voteA.height });
+          else evidenceLog.debug("evidence from a peer not added", { verdict, reason });
+          return verdict;
+        },
+        pendingEvidence: () => evidencePool.allPending(),
       },
     );
     const genesisJson = JSON.stringify(genesisToJson(genesis));
@@ -329,6 +351,7 @@ export class OpenLedgerNode {
       p2p,
       join(paths.data, "cs.wal"),
       consensusVerify,
+      evidencePool,
     );
   }
 
@@ -487,6 +510,16 @@ export class OpenLedgerNode {
     this.earliestPoint = toPoint(bs.base > 0 ? await bs.loadBlockMeta(bs.base) : undefined, bs.base);
   }
 
+  /** Expire pending evidence and committed markers (the Tendermint engine does it after each block). */
+  private pruneEvidence(height: number, time: Timestamp): void {
+    void this.blockStore
+      .loadConsensusParams(height + 1)
+      .then((params) => {
+        if (params !== undefined) this.evidencePool.update(height, [], params, time);
+      })
+      .catch(() => {});
+  }
+
   private onNewBlock(e: NewBlockEvent): void {
     const height = e.block.header.height;
     this.latestPoint = {
@@ -496,6 +529,7 @@ export class OpenLedgerNode {
       time: e.block.header.time,
     };
     if (this.earliestPoint.height === 0) void this.refreshChainPoints();
+    if (this.consensusMode !== "tendermint") this.pruneEvidence(height, e.block.header.time);
     this.eventBus.publishBlock(e);
     this.observeBlock(e);
     this.p2p.publishStatus();

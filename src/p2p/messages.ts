@@ -7,7 +7,7 @@
  * peer sends can crash the node.
  *
  * Envelope fields: 6 status, 7 tx batch, 8 consensus (direct), 10 block request, 11 block response,
- * 12 no block, 13 status request, 20 ack.
+ * 12 no block, 13 status request, 14 evidence (gossip, or pushed as a request answered by ack), 20 ack.
  */
 import { BinaryReader, BinaryWriter } from "cosmjs-types/binary";
 import "../types/cosmjsFix.js";
@@ -16,8 +16,11 @@ import {
   type Commit,
   decodeBlock,
   decodeCommit,
+  decodeEvidence,
+  type Evidence,
   encodeBlock,
   encodeCommit,
+  encodeEvidence,
 } from "../types/block.js";
 import { CodedError } from "../types/errors.js";
 
@@ -50,6 +53,10 @@ export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 export const MAX_RESPONSE_BYTES = 110 * 1024 * 1024;
 /** Most txs in one gossiped batch. */
 export const MAX_TX_BATCH = 1024;
+/** Most evidence items in one message. */
+export const MAX_EVIDENCE_BATCH = 64;
+/** Largest evidence message (a duplicate-vote item is well under 1 KiB). */
+export const MAX_EVIDENCE_BYTES = 256 * 1024;
 
 /** A p2p message. */
 export type WireMessage =
@@ -60,6 +67,7 @@ export type WireMessage =
   | { kind: "blockResponse"; block: Block; commit: Commit }
   | { kind: "noBlock"; height: number }
   | { kind: "statusRequest" }
+  | { kind: "evidence"; evidence: Evidence[] }
   | { kind: "ack" };
 
 /** Kinds of `WireMessage`. */
@@ -73,6 +81,7 @@ const FIELD: Record<WireKind, number> = {
   blockResponse: 11,
   noBlock: 12,
   statusRequest: 13,
+  evidence: 14,
   ack: 20,
 };
 
@@ -131,6 +140,18 @@ export function validateMessageBasic(m: WireMessage): void {
     case "noBlock":
       if (!Number.isSafeInteger(m.height) || m.height <= 0) invalid(`invalid height ${m.height}`);
       return;
+    case "evidence":
+      if (m.evidence.length === 0) invalid("empty evidence list");
+      if (m.evidence.length > MAX_EVIDENCE_BATCH) invalid(`more than ${MAX_EVIDENCE_BATCH} evidence items`);
+      for (const ev of m.evidence) {
+        const { voteA: a, voteB: b } = ev;
+        if (!Number.isSafeInteger(a.height) || a.height <= 0 || a.height !== b.height)
+          invalid("evidence votes must share a positive height");
+        if (a.signature.length === 0 || b.signature.length === 0) invalid("unsigned vote in evidence");
+        if (ev.validatorPower <= 0n || ev.totalVotingPower < ev.validatorPower)
+          invalid("evidence powers out of range");
+      }
+      return;
     default:
       return;
   }
@@ -157,6 +178,9 @@ function encodeBody(m: WireMessage): Uint8Array {
       break;
     case "blockResponse":
       w.uint32(10).bytes(encodeBlock(m.block)).uint32(18).bytes(encodeCommit(m.commit));
+      break;
+    case "evidence":
+      for (const ev of m.evidence) w.uint32(10).bytes(encodeEvidence(ev));
       break;
     case "statusRequest":
     case "ack":
@@ -196,6 +220,8 @@ function decodeBody(field: number, body: Uint8Array): WireMessage {
       return { kind: "noBlock", height: fields(body).int(1) };
     case 13:
       return { kind: "statusRequest" };
+    case 14:
+      return { kind: "evidence", evidence: fields(body).bytesList(1).map(decodeEvidence) };
     case 20:
       return { kind: "ack" };
     default:

@@ -5,13 +5,16 @@
  *
  * - Gossip topics (per chain id): `txs` (batches of mempool txs, each CheckTx'ed before relay),
  *   `cs-data` (proposals and block parts), `cs-vote` (votes), `cs-state` (new-round-step, has-vote),
- *   `status` (height/base, for block sync). Every message passes a topic validator (decode, size,
+ *   `status` (height/base, for block sync), `evidence` (duplicate-vote evidence, checked against the
+ *   validator set of its height before relay). Every message passes a topic validator (decode, size,
  *   `validateBasic`, and the node's stateful check such as vote signatures) returning
  *   accept/ignore/reject before it is delivered or relayed.
  * - `/openledger/<chain>/cs-direct/1.0.0`: length-prefixed consensus messages to one peer (`sendTo`,
  *   the engine's "send the peer what it lacks").
  * - `/openledger/<chain>/sync/1.0.0`: one length-prefixed request and response per stream — status,
- *   and blocks with their commits by height (block sync).
+ *   and blocks with their commits by height (block sync); also pending evidence pushed to a peer
+ *   (answered by `ack`) when it connects and every `evidenceIntervalMs` until committed, as CometBFT's
+ *   evidence reactor sends each peer the pool's pending list.
  *
  * A peer that sends invalid data is scored down in the `PeerBook`; at the threshold it is banned (for
  * `banMs`), disconnected, and refused by the connection gater. Requests are rate-limited per peer and
@@ -37,10 +40,13 @@ import {
 import type { ConsensusNetwork } from "../consensus/types.js";
 import { sha256 } from "../crypto/hash.js";
 import type { RpcNetInfo, RpcPeer } from "../rpc/env.js";
+import type { Evidence } from "../types/block.js";
 import { CodedError } from "../types/errors.js";
 import {
   decodeMessage,
   encodeMessage,
+  MAX_EVIDENCE_BATCH,
+  MAX_EVIDENCE_BYTES,
   MAX_GOSSIP_BYTES,
   MAX_REQUEST_BYTES,
   MAX_RESPONSE_BYTES,
@@ -85,6 +91,8 @@ export interface P2PNodeOptions {
   requestTimeoutMs?: number;
   /** Interval of the status announcement (ms, default 2,000). */
   statusIntervalMs?: number;
+  /** Interval of re-sending pending evidence to every peer until committed (ms, default 10,000). */
+  evidenceIntervalMs?: number;
   log?: P2PLog;
 }
 
@@ -98,6 +106,13 @@ export interface P2PNodeDeps {
   addTx?(tx: Uint8Array): Promise<"added" | "known" | "rejected">;
   /** Stateful check of a consensus message (e.g. vote signature against the validator set). */
   checkConsensus?(msg: ConsensusMessage): Verdict | Promise<Verdict>;
+  /**
+   * Check a peer's evidence (the validator set of its height, age, not known) and, when valid and new,
+   * add it to the evidence pool: `accept`. Without it evidence is neither accepted nor relayed.
+   */
+  checkEvidence?(evidence: Evidence): Verdict | Promise<Verdict>;
+  /** The evidence pool's pending items (re-sent to peers until committed). */
+  pendingEvidence?(): Evidence[];
 }
 
 interface DirectOut {
@@ -111,7 +126,14 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
   /** Scores, bans, rate limits and reported heights of peers. */
   readonly book: PeerBook;
   private handler: ((peer: string, msg: ConsensusMessage) => void) | undefined;
-  private readonly topics: { txs: string; data: string; vote: string; state: string; status: string };
+  private readonly topics: {
+    txs: string;
+    data: string;
+    vote: string;
+    state: string;
+    status: string;
+    evidence: string;
+  };
   private readonly directProtocol: string;
   private readonly syncProtocol: string;
   private readonly direct = new Map<string, DirectOut>();
@@ -138,6 +160,7 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
       vote: `${base}/cs-vote/1`,
       state: `${base}/cs-state/1`,
       status: `${base}/status/1`,
+      evidence: `${base}/evidence/1`,
     };
     this.directProtocol = `${base}/cs-direct/1.0.0`;
     this.syncProtocol = `${base}/sync/1.0.0`;
@@ -202,6 +225,9 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
     pubsub.topicValidators.set(this.topics.status, (peer, msg) =>
       this.validateStatus(peer.toString(), msg.data),
     );
+    pubsub.topicValidators.set(this.topics.evidence, (peer, msg) =>
+      this.validateEvidence(peer.toString(), msg.data),
+    );
     pubsub.addEventListener("gossipsub:message", (evt) => {
       const { propagationSource, msg } = evt.detail;
       if (
@@ -230,6 +256,7 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
       }
       this.options.log?.debug("peer connected", { peer: id });
       void this.refreshStatus(evt.detail);
+      void this.pushEvidence(id);
     });
     node.addEventListener("peer:disconnect", (evt) => {
       const id = evt.detail.toString();
@@ -244,6 +271,11 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
     });
     for (const s of this.options.seeds ?? []) void this.dialAddress(parsePeerAddress(s)).catch(() => {});
     this.timers.push(setInterval(() => this.publishStatus(), this.options.statusIntervalMs ?? 2000));
+    this.timers.push(
+      setInterval(() => {
+        for (const peer of this.connectedPeers()) void this.pushEvidence(peer);
+      }, this.options.evidenceIntervalMs ?? 10_000),
+    );
   }
 
   /** Stop dialling, close every connection and the listener. */
@@ -289,6 +321,19 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
     this.txQueue.push(tx);
     if (this.txQueue.length >= MAX_TX_BATCH) this.flushTxs();
     else this.txTimer ??= setTimeout(() => this.flushTxs(), 10);
+  }
+
+  // ---- evidence ----
+
+  /** Gossip evidence this node found or accepted (peers check it before they relay it). */
+  broadcastEvidence(evidence: readonly Evidence[]): void {
+    if (this.stopped || evidence.length === 0) return;
+    for (let i = 0; i < evidence.length; i += MAX_EVIDENCE_BATCH) {
+      const msg = encodeMessage({ kind: "evidence", evidence: evidence.slice(i, i + MAX_EVIDENCE_BATCH) });
+      void this.libp2p.services.pubsub
+        .publish(this.topics.evidence, msg)
+        .catch((e: unknown) => this.options.log?.debug("evidence publish failed", { error: e }));
+    }
   }
 
   private flushTxs(): void {
@@ -431,6 +476,55 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
     } catch (e) {
       this.punish(peer, PENALTY.malformed, e);
       return TopicValidatorResult.Reject;
+    }
+  }
+
+  private async validateEvidence(peer: string, data: Uint8Array): Promise<TopicValidatorResult> {
+    let m: WireMessage;
+    try {
+      m = decodeMessage(data, MAX_EVIDENCE_BYTES);
+      if (m.kind !== "evidence") throw new CodedError(P2P_CODESPACE, P2PErrorCode.Invalid, "not evidence");
+    } catch (e) {
+      this.punish(peer, PENALTY.malformed, e);
+      return TopicValidatorResult.Reject;
+    }
+    const verdict = await this.checkEvidenceList(peer, m.evidence);
+    if (verdict === "reject") return TopicValidatorResult.Reject;
+    return verdict === "accept" ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore;
+  }
+
+  /** Check each item (the pool takes the valid new ones): reject (and punish) if any is invalid. */
+  private async checkEvidenceList(peer: string, evidence: readonly Evidence[]): Promise<Verdict> {
+    const check = this.deps.checkEvidence;
+    if (!check) return "ignore";
+    let accepted = false;
+    for (const ev of evidence) {
+      let verdict: Verdict;
+      try {
+        verdict = await check(ev);
+      } catch (e) {
+        this.options.log?.debug("evidence check failed", { peer, error: e });
+        verdict = "ignore";
+      }
+      if (verdict === "reject") {
+        this.punish(peer, PENALTY.invalidSignature, "invalid evidence");
+        return "reject";
+      }
+      if (verdict === "accept") accepted = true;
+    }
+    return accepted ? "accept" : "ignore";
+  }
+
+  /** Send our pending evidence to `peer` (request answered by `ack`). */
+  private async pushEvidence(peer: string): Promise<void> {
+    const pending = this.deps.pendingEvidence?.() ?? [];
+    for (let i = 0; i < pending.length && !this.stopped; i += MAX_EVIDENCE_BATCH) {
+      try {
+        await this.request(peer, { kind: "evidence", evidence: pending.slice(i, i + MAX_EVIDENCE_BATCH) });
+      } catch (e) {
+        this.options.log?.debug("evidence push failed", { peer, error: e });
+        return;
+      }
     }
   }
 
@@ -585,6 +679,12 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
       if (req.kind === "statusRequest") {
         const s = this.deps.status();
         res = { kind: "status", height: s.height, base: s.base, ...this.selfInfo() };
+      } else if (req.kind === "evidence") {
+        if ((await this.checkEvidenceList(peer, req.evidence)) === "reject") {
+          stream.abort(new Error("invalid evidence"));
+          return;
+        }
+        res = { kind: "ack" };
       } else if (req.kind === "blockRequest") {
         const entry = await this.deps.loadBlock(req.height);
         res = entry

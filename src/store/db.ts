@@ -62,8 +62,10 @@ export enum Bucket {
   txEvents = 0x31,
   /** Block event index. */
   blockEvents = 0x32,
-  /** Committed evidence. */
+  /** Committed evidence markers: evidence height (8, BE) + evidence hash → evidence time (seconds). */
   evidence = 0x40,
+  /** Pending (not yet committed) evidence: evidence height (8, BE) + evidence hash → encoded evidence. */
+  evidencePending = 0x41,
 }
 
 /** Prefix `key` with a bucket byte. */
