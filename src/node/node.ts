@@ -418,6 +418,11 @@ export class OpenLedgerNode {
     await this.consensus.stop();
     this.blockSync.stop();
     await this.p2p.stop().catch((e: unknown) => this.log.debug("p2p stop failed", { error: e }));
+    // Evidence that arrived since the last block is staged for the next block's batch: with consensus
+    // and block sync stopped (idle: no block is half-staged), write it so it survives the restart.
+    if (!this.syncing && this.db.stagedCount > 0 && this.evidencePool.size > 0) {
+      await this.db.flush().catch((e: unknown) => this.log.warn("evidence flush failed", { error: e }));
+    }
     await this.db.close();
     this.log.info("node stopped", { height: this.consensus.height });
   }
