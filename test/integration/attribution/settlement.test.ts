@@ -4,11 +4,9 @@ import { before, describe, it } from "node:test";
 import type { EncodeObject } from "@cosmjs/proto-signing";
 import type { ExecTxResult } from "../../../src/abci/types.js";
 import type { OpenLedgerApp } from "../../../src/app/app.js";
-import { EventManager } from "../../../src/app/events.js";
-import { GasMeter } from "../../../src/app/gas.js";
 import { ReadOnlyStore } from "../../../src/app/prefixStore.js";
 import { toProtoNames } from "../../../src/app/protoJson.js";
-import { Context, makeChainConfig } from "../../../src/app/types.js";
+import type { Context } from "../../../src/app/types.js";
 import { tokenize } from "../../../src/attribution/engine/index.js";
 import {
   ATTRIBUTION,
@@ -58,6 +56,7 @@ import {
   type TestAccount,
   testRegistry,
 } from "../../../src/testing/index.js";
+import { testContext } from "../../helpers/context.js";
 import { olMsg, TxChain, txResponse } from "../moduleChain.js";
 
 for (const [url, type] of [...datanetsRegistryTypes, ...modelsRegistryTypes, ...attributionRegistryTypes]) {
@@ -182,19 +181,7 @@ class Chain extends TxChain {
   }
 
   ctx(): Context {
-    return new Context(
-      new ReadOnlyStore(this.store.working),
-      new GasMeter(undefined),
-      new EventManager(),
-      {
-        height: this.height,
-        time: { seconds: 0n, nanos: 0 },
-        chainId: this.chainId,
-        proposer: new Uint8Array(),
-      },
-      "query",
-      makeChainConfig(),
-    );
+    return testContext(new ReadOnlyStore(this.store.working), { height: this.height, chainId: this.chainId });
   }
 
   communityPool(): bigint {

@@ -2,10 +2,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type { EncodeObject } from "@cosmjs/proto-signing";
 import type { OpenLedgerApp } from "../../../src/app/app.js";
-import { EventManager } from "../../../src/app/events.js";
-import { GasMeter } from "../../../src/app/gas.js";
 import { ReadOnlyStore } from "../../../src/app/prefixStore.js";
-import { Context, makeChainConfig } from "../../../src/app/types.js";
+import type { Context } from "../../../src/app/types.js";
 import { DatanetsModule, datanetsRegistryTypes } from "../../../src/modules/datanets/index.js";
 import { MsgCreateDatanetResponse, Visibility } from "../../../src/modules/datanets/proto.js";
 import {
@@ -39,6 +37,7 @@ import {
 } from "../../../src/modules/models/proto.js";
 import type { StateStore } from "../../../src/store/index.js";
 import { createTestApp, runBlock, type TestAccount, testRegistry } from "../../../src/testing/index.js";
+import { testContext } from "../../helpers/context.js";
 import { appFromExport, olMsg, TxChain, txResponse } from "../moduleChain.js";
 
 for (const [url, type] of [...datanetsRegistryTypes, ...modelsRegistryTypes]) {
@@ -467,18 +466,5 @@ describe("models module", () => {
 
 /** A read-only context over the latest working state. */
 function ctxOf(c: Chain): Context {
-  const header = {
-    height: 1,
-    time: { seconds: 0n, nanos: 0 },
-    chainId: c.chainId,
-    proposer: new Uint8Array(),
-  };
-  return new Context(
-    new ReadOnlyStore(c.store.working),
-    new GasMeter(undefined),
-    new EventManager(),
-    header,
-    "query",
-    makeChainConfig(),
-  );
+  return testContext(new ReadOnlyStore(c.store.working), { chainId: c.chainId });
 }
