@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ChainClient } from "../../src/client/client.js";
 import { QueryRewardsRequest, QueryRewardsResponse } from "../../src/modules/attribution/proto.js";
-import { CLI, DEV_MNEMONIC, freePort, NodeProcess, runCli, tempHome } from "./harness.js";
+import { CLI, DEV_MNEMONIC, NodeProcess, runCli, tempHome } from "./harness.js";
+import { startGateway, trainArgs } from "./serving.js";
 
 // Alice's and Bob's rows chain into one another, so a greedy answer from "alpha bravo" uses both.
 const SEED = "a seed row that the datanet owner wrote before publishing";
@@ -130,21 +131,11 @@ describe("Proof of Attribution on a running node: infer, settle, claim", () => {
       "owner",
     ]);
     const m = cli([
-      "factory",
-      "train",
-      "--datanet",
-      "1@2",
-      "--order",
-      "3",
-      "--out",
-      join(dir, "m1"),
-      "--register",
-      "--from",
-      "owner",
-      "--input-price",
-      "1000",
-      "--output-price",
-      "100000000000000",
+      ...trainArgs("1@2", 3, join(dir, "m1"), {
+        from: "owner",
+        inputPrice: "1000",
+        outputPrice: "100000000000000",
+      }),
       "--gas",
       "3000000",
       "--gas-prices",
@@ -154,38 +145,15 @@ describe("Proof of Attribution on a running node: infer, settle, claim", () => {
     assert.equal(m["model_id"], "1");
     const serving = tx(["models", "serve-models", "--from", "op", "--serve", "1"]);
 
-    const port = await freePort();
-    const g = spawn(
-      process.execPath,
-      [
-        CLI,
-        "serve",
-        "--node",
-        node.rpcUrl,
-        "--port",
-        String(port),
-        "--data-dir",
-        join(dir, "gw"),
-        "--operator",
-        addr["op"]!,
-        "--settle-from",
-        "op",
-        ...keys,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
+    const { port } = await startGateway(
+      node.rpcUrl,
+      join(dir, "gw"),
+      addr["op"]!,
+      ["--settle-from", "op", ...keys],
+      (g) => {
+        gateway = g;
+      },
     );
-    gateway = g;
-    await new Promise<void>((ok, fail) => {
-      let out = "";
-      g.stdout?.on("data", (d: Buffer) => {
-        out += d.toString();
-        if (out.includes("serving on")) ok();
-      });
-      g.stderr?.on("data", (d: Buffer) => {
-        out += d.toString();
-      });
-      g.once("exit", (code) => fail(new Error(`gateway exited ${code}: ${out}`)));
-    });
     await serving;
 
     const inf = cli([

@@ -99,20 +99,22 @@ describe("datanets over a running node with the CLI", () => {
     const text = jsonl(2600);
     writeFileSync(file, text);
     assert.ok(text.length > 2_600_000);
-    const up = cli([
-      "tx",
-      "datanets",
-      "add-rows",
-      "1",
-      file,
-      "--batch-bytes",
-      "400000",
-      "--from",
-      "owner",
-      "--gas-prices",
-      "1000000000aopen",
-      "--yes",
-    ]);
+    const addRows = () =>
+      cli([
+        "tx",
+        "datanets",
+        "add-rows",
+        "1",
+        file,
+        "--batch-bytes",
+        "400000",
+        "--from",
+        "owner",
+        "--gas-prices",
+        "1000000000aopen",
+        "--yes",
+      ]);
+    const up = addRows();
     assert.equal(up.status, 0, up.stderr + up.stdout);
     const summary = JSON.parse(up.stdout) as { rows: number; batches: number; progress_file: string };
     assert.equal(summary.rows, 2600);
@@ -127,20 +129,7 @@ describe("datanets over a running node with the CLI", () => {
     delete progress.done[String(last)];
     progress.sending = last;
     writeFileSync(summary.progress_file, JSON.stringify(progress));
-    const again = cli([
-      "tx",
-      "datanets",
-      "add-rows",
-      "1",
-      file,
-      "--batch-bytes",
-      "400000",
-      "--from",
-      "owner",
-      "--gas-prices",
-      "1000000000aopen",
-      "--yes",
-    ]);
+    const again = addRows();
     assert.equal(again.status, 0, again.stderr + again.stdout);
     assert.equal((JSON.parse(again.stdout) as { rows: number }).rows, 2600);
 

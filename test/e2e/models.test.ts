@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { CLI, DEV_MNEMONIC, freePort, NodeProcess, runCli, tempHome } from "./harness.js";
+import { DEV_MNEMONIC, NodeProcess, runCli, tempHome } from "./harness.js";
+import { startGateway, trainArgs } from "./serving.js";
 
 const ROWS = [
   "The cat sat on the mat.",
@@ -63,40 +64,16 @@ describe("Model Factory and the serving gateway on a running node", () => {
     cli(["tx", "datanets", "publish", "1", "--from", "owner", ...fees]);
 
     // Train twice over RPC: deterministic (byte-identical artifacts), then register.
-    const dry = cli(["factory", "train", "--datanet", "1@1", "--order", "3", "--out", join(dir, "dry")]);
+    const dry = cli(trainArgs("1@1", 3, join(dir, "dry")));
     const m1 = cli([
-      "factory",
-      "train",
-      "--datanet",
-      "1@1",
-      "--order",
-      "3",
-      "--out",
-      join(dir, "m1"),
-      "--register",
-      "--from",
-      "owner",
-      "--input-price",
-      "100",
-      "--output-price",
-      "200",
+      ...trainArgs("1@1", 3, join(dir, "m1"), { from: "owner", inputPrice: "100", outputPrice: "200" }),
       ...fees.filter((f) => f !== "--broadcast-mode" && f !== "block"),
     ]);
     assert.equal(m1["sha256"], dry["sha256"]);
     assert.equal(m1["rows"], ROWS.length);
     assert.equal(m1["model_id"], "1");
     const m2 = cli([
-      "factory",
-      "train",
-      "--datanet",
-      "1@1",
-      "--order",
-      "2",
-      "--out",
-      join(dir, "m2"),
-      "--register",
-      "--from",
-      "owner",
+      ...trainArgs("1@1", 2, join(dir, "m2"), { from: "owner" }),
       ...fees.filter((f) => f !== "--broadcast-mode" && f !== "block"),
     ]);
     assert.equal(m2["model_id"], "2");
@@ -126,34 +103,8 @@ describe("Model Factory and the serving gateway on a running node", () => {
     bytes[bytes.length - 3] = "9".charCodeAt(0);
     writeFileSync(path2, bytes);
 
-    const port = await freePort();
-    const g = spawn(
-      process.execPath,
-      [
-        CLI,
-        "serve",
-        "--node",
-        node.rpcUrl,
-        "--port",
-        String(port),
-        "--data-dir",
-        join(dir, "gw"),
-        "--operator",
-        owner,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    gateway = g;
-    await new Promise<void>((ok, fail) => {
-      let out = "";
-      g.stdout?.on("data", (d: Buffer) => {
-        out += d.toString();
-        if (out.includes("serving on")) ok();
-      });
-      g.stderr?.on("data", (d: Buffer) => {
-        out += d.toString();
-      });
-      g.once("exit", (code) => fail(new Error(`gateway exited ${code}: ${out}`)));
+    const { port } = await startGateway(node.rpcUrl, join(dir, "gw"), owner, [], (g) => {
+      gateway = g;
     });
     const base = `http://127.0.0.1:${port}/v1`;
     const post = (path: string, body: unknown) =>

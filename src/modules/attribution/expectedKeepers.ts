@@ -1,26 +1,16 @@
 /** What attribution needs from other modules (narrow interfaces, satisfied by their keepers). */
 import type { BigCoin } from "../../app/coins.js";
+import type { BankBalanceReader, BankEscrow, BankModuleTransfer } from "../../app/moduleKit.js";
 import type { Context } from "../../app/types.js";
 import type { VersionRow } from "../datanets/expectedKeepers.js";
 import type { Datanet, Row, Version } from "../datanets/proto.js";
 import type { DatanetVersion, Model } from "../models/proto.js";
 
-/** The bank methods attribution uses (the app's `BankKeeper` satisfies it). */
-export interface AttributionBankKeeper {
-  /** Balance of one denom (the escrow invariant). */
-  getBalance(ctx: Context, address: Uint8Array, denom: string): bigint;
-  /** Deposits into the `attribution` account. */
-  sendCoinsFromAccountToModule(
-    ctx: Context,
-    from: Uint8Array,
-    module: string,
-    coins: readonly BigCoin[],
-  ): void;
-  /** Claims and credit withdrawals. */
-  sendCoinsFromModuleToAccount(ctx: Context, module: string, to: Uint8Array, coins: readonly BigCoin[]): void;
-  /** The stakers' share to the fee collector. */
-  sendCoinsFromModuleToModule(ctx: Context, from: string, to: string, coins: readonly BigCoin[]): void;
-}
+/**
+ * The bank methods attribution uses (the app's `BankKeeper` satisfies it): the escrow invariant's balance
+ * read, deposits in, claims and withdrawals out, the stakers' share to the fee collector.
+ */
+export type AttributionBankKeeper = BankBalanceReader & BankEscrow & BankModuleTransfer;
 
 /** The account read attribution needs: a requester's on-chain pubkey. */
 export interface AttributionAccountKeeper {

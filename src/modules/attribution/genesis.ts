@@ -2,7 +2,8 @@
  * attribution genesis in protobuf JSON with proto field names: `{params, credits, inferences, rewards,
  * row_earnings, used_nonces, next_inference_id}`. Indexes and the withdrawal queue are rebuilt on import.
  */
-import { decodeGenesisJson, toProtoNames, uniqueGenesisIds } from "../../app/protoJson.js";
+import { genesisJson, type ModuleGenesis } from "../../app/moduleKit.js";
+import { decodeGenesisJson, uniqueGenesisIds } from "../../app/protoJson.js";
 import type { Context } from "../../app/types.js";
 import { readUint64BE } from "../../types/bytes.js";
 import { AttributionCode, attributionError } from "./errors.js";
@@ -20,8 +21,6 @@ import {
   RewardAccount,
   RowEarnings,
 } from "./proto.js";
-
-const JSON_OPTS = { longs: String, enums: String, bytes: String, defaults: true, arrays: true } as const;
 
 function bad(msg: string): never {
   throw attributionError(AttributionCode.InvalidGenesis, `attribution genesis: ${msg}`);
@@ -66,11 +65,19 @@ export function exportAttributionGenesis(ctx: Context, keeper: AttributionKeeper
     usedNonces,
     nextInferenceId: num(keeper.nextInferenceId(ctx)),
   });
-  return toProtoNames(GenesisState.toObject(g, JSON_OPTS));
+  return genesisJson(GenesisState, g);
 }
 
 /** Default genesis JSON for a bond denom. */
 export function defaultAttributionGenesis(bondDenom: string): unknown {
   const g = GenesisState.create({ params: defaultAttributionParams(bondDenom), nextInferenceId: 1 });
-  return toProtoNames(GenesisState.toObject(g, JSON_OPTS));
+  return genesisJson(GenesisState, g);
 }
+
+/** attribution' genesis as its module runs it. */
+export const attributionGenesis: ModuleGenesis<AttributionKeeper, GenesisStateT> = {
+  defaults: defaultAttributionGenesis,
+  parse: parseAttributionGenesis,
+  init: initAttributionGenesis,
+  export: exportAttributionGenesis,
+};

@@ -1,6 +1,7 @@
 /** The attribution module: Proof of Attribution settlement (genesis, messages, queries, end block, invariant). */
 import { moduleAddressOf } from "../../app/addressCache.js";
-import type { AppModule, ChainConfig, Context, Invariant, ModuleRegistrar } from "../../app/types.js";
+import { KeeperModule, type ModuleParts } from "../../app/moduleKit.js";
+import type { Context, Invariant } from "../../app/types.js";
 import type {
   AttributionAccountKeeper,
   AttributionBankKeeper,
@@ -8,16 +9,12 @@ import type {
   AttributionModelsKeeper,
   CommunityPoolFunder,
 } from "./expectedKeepers.js";
-import {
-  defaultAttributionGenesis,
-  exportAttributionGenesis,
-  initAttributionGenesis,
-  parseAttributionGenesis,
-} from "./genesis.js";
+import { attributionGenesis } from "./genesis.js";
 import { type IndexProvider, StateIndexProvider } from "./indexProvider.js";
 import { AttributionKeeper } from "./keeper.js";
 import { MODULE_NAME } from "./keys.js";
 import { attributionMsgDefs } from "./msgServer.js";
+import type { GenesisState } from "./proto.js";
 import { registerAttributionQueries } from "./queryServer.js";
 
 /** What the module is built from (keepers resolved lazily: the app builds bank and auth after it). */
@@ -47,10 +44,18 @@ export function escrowInvariant(keeper: AttributionKeeper): Invariant {
   };
 }
 
+const PARTS: ModuleParts<AttributionKeeper, GenesisState> = {
+  msgDefs: attributionMsgDefs,
+  registerQueries: registerAttributionQueries,
+  genesis: attributionGenesis,
+};
+
 /** attribution as an AppModule. */
-export class AttributionModule implements AppModule {
+export class AttributionModule extends KeeperModule<AttributionKeeper, GenesisState> {
   /** `attribution`. */
   readonly name = MODULE_NAME;
+  /** Messages, queries and genesis over the keeper. */
+  protected readonly parts = PARTS;
   /** Holds escrowed credit and unclaimed rewards. */
   readonly moduleAccounts = [{ name: MODULE_NAME, permissions: [] }];
   /** Its keeper. */
@@ -62,36 +67,10 @@ export class AttributionModule implements AppModule {
 
   /** Build the keeper. */
   constructor(deps: AttributionModuleDeps) {
+    super();
     this.index = deps.index ?? new StateIndexProvider(deps.datanets);
     this.keeper = new AttributionKeeper({ ...deps, index: this.index });
     this.invariants = [escrowInvariant(this.keeper)];
-  }
-
-  /** Register messages and queries. */
-  register(r: ModuleRegistrar): void {
-    for (const def of attributionMsgDefs(this.keeper)) r.registerMsg(def);
-    registerAttributionQueries(r, this.keeper);
-  }
-
-  /** Default params, nothing settled. */
-  defaultGenesis(chain: ChainConfig): unknown {
-    return defaultAttributionGenesis(chain.bondDenom);
-  }
-
-  /** Validate genesis JSON. */
-  validateGenesis(json: unknown, chain: ChainConfig): void {
-    parseAttributionGenesis(json, chain.bondDenom);
-  }
-
-  /** Import state. */
-  initGenesis(ctx: Context, json: unknown): undefined {
-    initAttributionGenesis(ctx, this.keeper, parseAttributionGenesis(json, ctx.chain.bondDenom));
-    return undefined;
-  }
-
-  /** Export state. */
-  exportGenesis(ctx: Context): unknown {
-    return exportAttributionGenesis(ctx, this.keeper);
   }
 
   /** Pay out matured credit withdrawals. */

@@ -1,9 +1,7 @@
 /** attribution's `openledger.attribution.v1.Msg` service: signer checks, then the keeper. */
-import { bech32Of, moduleAddressOf } from "../../app/addressCache.js";
-import type { AnyMsg, ChainConfig, Context, MsgDef } from "../../app/types.js";
-import { invalidAuthority } from "../bank/errors.js";
-import { GOV_MODULE } from "../bank/msgServer.js";
-import { aminoConverter, type PbjsCodec } from "../datanets/amino.js";
+import { msgSpec } from "../../app/aminoKit.js";
+import { checkGovAuthority, type MsgHandlers, responder, tableMsgDefs } from "../../app/moduleKit.js";
+import type { MsgDef } from "../../app/types.js";
 import { attributionEvent, EventType } from "./events.js";
 import { type AttributionKeeper, parseAddress, positiveCoin } from "./keeper.js";
 import { MODULE_NAME } from "./keys.js";
@@ -31,43 +29,13 @@ import { requestData } from "./request.js";
 /** Proto package of the module's messages. */
 export const PACKAGE = "openledger.attribution.v1";
 
-interface MsgCodec<M> extends PbjsCodec<M> {
-  decode(b: Uint8Array): M;
-  encode(m: M): { finish(): Uint8Array };
-}
-
-/** Every message type: name, generated class, signer field, amino name. */
+/** Every message type: name, generated class, signer field (amino name `openledger/<name>` unless given). */
 export const ATTRIBUTION_MSGS = [
-  {
-    name: "MsgDepositCredit",
-    codec: MsgDepositCreditCodec,
-    signer: "requester",
-    amino: "openledger/MsgDepositCredit",
-  },
-  {
-    name: "MsgWithdrawCredit",
-    codec: MsgWithdrawCreditCodec,
-    signer: "requester",
-    amino: "openledger/MsgWithdrawCredit",
-  },
-  {
-    name: "MsgSettleInference",
-    codec: MsgSettleInferenceCodec,
-    signer: "operator",
-    amino: "openledger/MsgSettleInference",
-  },
-  {
-    name: "MsgClaimRewards",
-    codec: MsgClaimRewardsCodec,
-    signer: "claimant",
-    amino: "openledger/MsgClaimRewards",
-  },
-  {
-    name: "MsgUpdateParams",
-    codec: MsgUpdateParamsCodec,
-    signer: "authority",
-    amino: "openledger/x/attribution/MsgUpdateParams",
-  },
+  msgSpec("MsgDepositCredit", MsgDepositCreditCodec, "requester"),
+  msgSpec("MsgWithdrawCredit", MsgWithdrawCreditCodec, "requester"),
+  msgSpec("MsgSettleInference", MsgSettleInferenceCodec, "operator"),
+  msgSpec("MsgClaimRewards", MsgClaimRewardsCodec, "claimant"),
+  msgSpec("MsgUpdateParams", MsgUpdateParamsCodec, "authority", "openledger/x/attribution/MsgUpdateParams"),
 ] as const;
 
 /** `/openledger.attribution.v1.<name>`. */
@@ -75,13 +43,11 @@ export function typeUrlOf(name: string): string {
   return `/${PACKAGE}.${name}`;
 }
 
-function respond<R>(name: string, codec: { encode(m: R): { finish(): Uint8Array } }, value: R): AnyMsg {
-  return { typeUrl: typeUrlOf(`${name}Response`), value: codec.encode(value).finish() };
-}
+const respond = responder(PACKAGE);
 
 /** The attribution message definitions, bound to a keeper. */
 export function attributionMsgDefs(keeper: AttributionKeeper): MsgDef<unknown>[] {
-  const handlers: Record<(typeof ATTRIBUTION_MSGS)[number]["name"], (ctx: Context, m: never) => AnyMsg> = {
+  const handlers: MsgHandlers<typeof ATTRIBUTION_MSGS> = {
     MsgDepositCredit: (ctx, m: MsgDepositCredit) => {
       keeper.depositCredit(ctx, m.requester, m.operator, positiveCoin(ctx, m.amount));
       return respond("MsgDepositCredit", MsgDepositCreditResponse, {});
@@ -113,31 +79,17 @@ export function attributionMsgDefs(keeper: AttributionKeeper): MsgDef<unknown>[]
       });
     },
     MsgUpdateParams: (ctx, m: MsgUpdateParams) => {
-      const gov = bech32Of(ctx.chain.bech32Prefix, moduleAddressOf(GOV_MODULE));
-      if (m.authority !== gov) throw invalidAuthority(gov, m.authority);
+      checkGovAuthority(ctx, m.authority);
       keeper.setParams(ctx, Params.create(m.params ?? {}));
       ctx.events.emit(attributionEvent(EventType.ParamsUpdated, [["authority", m.authority]]));
       return respond("MsgUpdateParams", MsgUpdateParamsResponse, {});
     },
   };
-  return ATTRIBUTION_MSGS.map((spec) => {
-    const codec = spec.codec as unknown as MsgCodec<Record<string, unknown>>;
-    const handle = handlers[spec.name] as (ctx: Context, m: Record<string, unknown>) => AnyMsg;
-    const def: MsgDef<Record<string, unknown>> = {
-      typeUrl: typeUrlOf(spec.name),
-      module: MODULE_NAME,
-      decode: (b) => codec.decode(b),
-      encode: (m) => codec.encode(m).finish(),
-      signers: (m, chain: ChainConfig) => [
-        parseAddress(
-          { chain },
-          spec.signer,
-          typeof m[spec.signer] === "string" ? (m[spec.signer] as string) : "",
-        ),
-      ],
-      amino: aminoConverter(spec.amino, codec),
-      handle,
-    };
-    return def as MsgDef<unknown>;
+  return tableMsgDefs({
+    pkg: PACKAGE,
+    module: MODULE_NAME,
+    specs: ATTRIBUTION_MSGS,
+    handlers,
+    parseSigner: parseAddress,
   });
 }

@@ -4,7 +4,7 @@
  */
 import { openledger, type pb } from "../../proto/generated/index.js";
 
-export { big, num, type U64 } from "../datanets/proto.js";
+export { big, num, type U64 } from "../../app/moduleKit.js";
 
 const v1 = openledger.attribution.v1;
 

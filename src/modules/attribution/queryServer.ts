@@ -1,10 +1,9 @@
 /** attribution's `openledger.attribution.v1.Query` service (read-only), with SDK pagination. */
-import type { PageRequest } from "cosmjs-types/cosmos/base/query/v1beta1/pagination";
+import { idAtEnd, type ProtoPage, pageRequest, pageResponse, queryRoutes } from "../../app/moduleKit.js";
 import { PrefixReader } from "../../app/prefixStore.js";
-import { decodeRequest, invalidArgument, notFound, paginate } from "../../app/query.js";
+import { decodeRequest, notFound, paginate } from "../../app/query.js";
 import type { Context, ModuleRegistrar } from "../../app/types.js";
-import { readUint64BE } from "../../types/bytes.js";
-import { CodedError } from "../../types/errors.js";
+import { ATTRIBUTION, AttributionCode } from "./errors.js";
 import { type AttributionKeeper, parseAddress } from "./keeper.js";
 import {
   BY_CONTRIBUTOR_PREFIX,
@@ -38,51 +37,18 @@ import {
 /** gRPC service path prefix of the queries. */
 export const QUERY_SERVICE = "/openledger.attribution.v1.Query";
 
-type ProtoPage =
-  | {
-      key?: Uint8Array | null;
-      offset?: unknown;
-      limit?: unknown;
-      countTotal?: boolean | null;
-      reverse?: boolean | null;
-    }
-  | null
-  | undefined;
-
-function page(p: ProtoPage): PageRequest | undefined {
-  if (!p) return undefined;
-  return {
-    key: p.key ?? new Uint8Array(),
-    offset: big(p.offset as number),
-    limit: big(p.limit as number),
-    countTotal: p.countTotal ?? false,
-    reverse: p.reverse ?? false,
-  };
-}
-
-function mapCoded<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof CodedError && e.codespace === "attribution" && e.code === 2)
-      throw invalidArgument(e.message);
-    throw e;
-  }
-}
-
 /** Register attribution's query handlers. */
 export function registerAttributionQueries(r: ModuleRegistrar, keeper: AttributionKeeper): void {
-  const q = (name: string, h: (ctx: Context, data: Uint8Array) => Uint8Array) =>
-    r.registerQuery(`${QUERY_SERVICE}/${name}`, (ctx, data) => mapCoded(() => h(ctx, data)));
+  const q = queryRoutes(r, QUERY_SERVICE, { codespace: ATTRIBUTION, code: AttributionCode.InvalidRequest });
 
   const list = (ctx: Context, index: Uint8Array, p: ProtoPage): Uint8Array => {
     const store = keeper.store(ctx);
-    const { items, pagination } = paginate(new PrefixReader(store, index), page(p), (k) =>
-      keeper.readInference(store, readUint64BE(k, k.length - 8)),
+    const { items, pagination } = paginate(new PrefixReader(store, index), pageRequest(p), (k) =>
+      keeper.readInference(store, idAtEnd(k)),
     );
     return QueryInferencesResponse.encode({
       inferences: items as InferenceRecord[],
-      pagination: { nextKey: pagination.nextKey, total: num(pagination.total) },
+      pagination: pageResponse(pagination),
     }).finish();
   };
 

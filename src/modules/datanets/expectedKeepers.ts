@@ -3,28 +3,18 @@
  * and `attribution` modules (`DatanetsReader`, implemented by `DatanetsKeeper`).
  */
 import type { BigCoin } from "../../app/coins.js";
+import type { BankBalanceReader, BankEscrow, BankModuleTransfer } from "../../app/moduleKit.js";
 import type { Context } from "../../app/types.js";
 import type { ContributorRecord, Datanet, Row, Version } from "./proto.js";
 
 /** Name of the module account that holds the community pool until a distribution module exists. */
 export const COMMUNITY_POOL_MODULE = "community_pool";
 
-/** The bank methods datanets uses (the app's `BankKeeper` satisfies it). */
-export interface DatanetsBankKeeper {
-  /** Balance of one denom (the escrow invariant reads it). */
-  getBalance(ctx: Context, address: Uint8Array, denom: string): bigint;
-  /** Escrow / fee payment from an account into a module account. */
-  sendCoinsFromAccountToModule(
-    ctx: Context,
-    from: Uint8Array,
-    module: string,
-    coins: readonly BigCoin[],
-  ): void;
-  /** Refunds from a module account. */
-  sendCoinsFromModuleToAccount(ctx: Context, module: string, to: Uint8Array, coins: readonly BigCoin[]): void;
-  /** Slashes from the escrow to the pool. */
-  sendCoinsFromModuleToModule(ctx: Context, from: string, to: string, coins: readonly BigCoin[]): void;
-}
+/**
+ * The bank methods datanets uses (the app's `BankKeeper` satisfies it): the escrow invariant's balance
+ * read, stakes and fees in, refunds out, slashes from the escrow to the pool.
+ */
+export type DatanetsBankKeeper = BankBalanceReader & BankEscrow & BankModuleTransfer;
 
 /**
  * Where fees and slashes go. Today `BankCommunityPool` pays a `community_pool` module account; the

@@ -3,7 +3,8 @@
  * contributors, next_datanet_id, next_row_id}`. Indexes, the accepted-row order and merkle frontiers are
  * rebuilt on import, and every version's root is checked against the rebuilt rows.
  */
-import { decodeGenesisJson, toProtoNames, uniqueGenesisIds } from "../../app/protoJson.js";
+import { genesisJson, type ModuleGenesis, prefixValues } from "../../app/moduleKit.js";
+import { decodeGenesisJson, uniqueGenesisIds } from "../../app/protoJson.js";
 import type { Context } from "../../app/types.js";
 import { sha256 } from "../../crypto/hash.js";
 import { equalBytes } from "../../types/bytes.js";
@@ -31,8 +32,6 @@ import {
   RowStatus,
   Version,
 } from "./proto.js";
-
-const JSON_OPTS = { longs: String, enums: String, bytes: String, defaults: true, arrays: true } as const;
 
 function bad(msg: string): never {
   throw datanetsError(DatanetsCode.InvalidGenesis, `datanets genesis: ${msg}`);
@@ -103,29 +102,32 @@ export function initDatanetsGenesis(ctx: Context, keeper: DatanetsKeeper, g: Gen
 /** Export the whole module state as genesis JSON (proto field names). */
 export function exportDatanetsGenesis(ctx: Context, keeper: DatanetsKeeper): unknown {
   const store = keeper.store(ctx);
-  const all = <T>(prefix: number, decode: (b: Uint8Array) => T): T[] => {
-    const out: T[] = [];
-    for (const [, v] of store.iterator(Uint8Array.of(prefix), Uint8Array.of(prefix + 1))) out.push(decode(v));
-    return out;
-  };
   const g = GenesisState.create({
     params: keeper.readParams(store),
-    datanets: all(DATANET_PREFIX, (b) => Datanet.decode(b)),
-    rows: all(ROW_PREFIX, (b) => Row.decode(b)),
-    versions: all(VERSION_PREFIX, (b) => Version.decode(b)),
-    contributors: all(CONTRIBUTOR_PREFIX, (b) => ContributorRecord.decode(b)),
+    datanets: prefixValues(store, DATANET_PREFIX, (b) => Datanet.decode(b)),
+    rows: prefixValues(store, ROW_PREFIX, (b) => Row.decode(b)),
+    versions: prefixValues(store, VERSION_PREFIX, (b) => Version.decode(b)),
+    contributors: prefixValues(store, CONTRIBUTOR_PREFIX, (b) => ContributorRecord.decode(b)),
     nextDatanetId: num(keeper.readSequence(store, NEXT_DATANET_ID_KEY)),
     nextRowId: num(keeper.readSequence(store, NEXT_ROW_ID_KEY)),
   });
-  return toProtoNames(GenesisState.toObject(g, JSON_OPTS));
+  return genesisJson(GenesisState, g);
 }
 
 /** Default genesis JSON for a bond denom. */
 export function defaultDatanetsGenesis(bondDenom: string): unknown {
   const g = GenesisState.create({ params: defaultDatanetsParams(bondDenom), nextDatanetId: 1, nextRowId: 1 });
-  return toProtoNames(GenesisState.toObject(g, JSON_OPTS));
+  return genesisJson(GenesisState, g);
 }
 
 function cmp(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** datanets' genesis as its module runs it. */
+export const datanetsGenesis: ModuleGenesis<DatanetsKeeper, GenesisStateT> = {
+  defaults: defaultDatanetsGenesis,
+  parse: parseDatanetsGenesis,
+  init: initDatanetsGenesis,
+  export: exportDatanetsGenesis,
+};

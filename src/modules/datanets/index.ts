@@ -1,5 +1,5 @@
 /** The datanets module (`openledger.datanets.v1`): public surface. */
-export * from "./amino.js";
+export { aminoConverter, fromAminoJson, type PbjsCodec, toAminoJson } from "../../app/aminoKit.js";
 export * from "./errors.js";
 export * from "./events.js";
 export * from "./expectedKeepers.js";

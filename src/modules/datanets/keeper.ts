@@ -4,12 +4,12 @@
  * fees and slashes to the community pool).
  */
 import { type BigCoin, DEC_SCALE } from "../../app/coins.js";
+import { parseAccAddress, StoreKeeper } from "../../app/moduleKit.js";
 import type { Context } from "../../app/types.js";
-import { decodeAddress } from "../../crypto/address.js";
 import { sha256 } from "../../crypto/hash.js";
-import type { KVReader, KVStore } from "../../store/types.js";
+import type { KVReader } from "../../store/types.js";
 import { concatBytes, readUint64BE, uint64BE } from "../../types/bytes.js";
-import { CodedError, SDK, SdkCode } from "../../types/errors.js";
+import type { CodedError } from "../../types/errors.js";
 import { hashFromByteSlices, leafHash, type MerkleProof, splitPoint } from "../../types/merkle.js";
 import { DatanetsCode, datanetsError } from "./errors.js";
 import { datanetEvent, EventType } from "./events.js";
@@ -126,17 +126,10 @@ function byteLen(s: string): number {
 }
 
 /** Decode a bech32 account address of this chain, as `sdk` 7 on failure. */
-export function parseAddress(ctx: Pick<Context, "chain">, field: string, s: string): Uint8Array {
-  try {
-    return decodeAddress(s, ctx.chain.bech32Prefix);
-  } catch (e) {
-    const m = e instanceof Error ? e.message : String(e);
-    throw new CodedError(SDK, SdkCode.InvalidAddress, `invalid ${field} address: ${m}`);
-  }
-}
+export const parseAddress = parseAccAddress;
 
 /** Datanets, rows, versions, contributor records and params; escrow and fee flows. */
-export class DatanetsKeeper implements DatanetsRewardsRecorder {
+export class DatanetsKeeper extends StoreKeeper<ParamsT, ParamsView> implements DatanetsRewardsRecorder {
   /**
    * `bank` is resolved lazily (the app builds its bank keeper after the modules are constructed);
    * `pool` receives fees and slashes.
@@ -144,54 +137,13 @@ export class DatanetsKeeper implements DatanetsRewardsRecorder {
   constructor(
     readonly bank: () => DatanetsBankKeeper,
     private readonly pool: CommunityPoolKeeper,
-  ) {}
-
-  /** The store under datanets' prefix. */
-  store(ctx: Context): KVStore {
-    return ctx.kv(STORE_PREFIX);
-  }
-
-  // ---- params ----
-
-  /** Params from a datanets-prefixed reader (defaults when unset). */
-  readParams(store: KVReader): ParamsT {
-    const bz = store.get(PARAMS_KEY);
-    return bz === undefined ? defaultDatanetsParams() : Params.decode(bz);
-  }
-
-  /** Params. */
-  getParams(ctx: Context): ParamsT {
-    return this.readParams(this.store(ctx));
-  }
-
-  /** Validated, typed params. */
-  params(ctx: Context): ParamsView {
-    return validateDatanetsParams(this.getParams(ctx));
-  }
-
-  /** Store params (validated). */
-  setParams(ctx: Context, p: ParamsT): void {
-    validateDatanetsParams(p);
-    this.store(ctx).set(PARAMS_KEY, Params.encode(p).finish());
-  }
-
-  // ---- sequences ----
-
-  /** Peek at a sequence (the next id it will hand out; starts at 1). */
-  readSequence(store: KVReader, key: Uint8Array): bigint {
-    const bz = store.get(key);
-    return bz === undefined ? 1n : readUint64BE(bz);
-  }
-
-  /** Set a sequence (genesis import). */
-  setSequence(ctx: Context, key: Uint8Array, next: bigint): void {
-    this.store(ctx).set(key, uint64BE(next));
-  }
-
-  private take(ctx: Context, key: Uint8Array, n = 1n): bigint {
-    const first = this.readSequence(this.store(ctx), key);
-    this.setSequence(ctx, key, first + n);
-    return first;
+  ) {
+    super(STORE_PREFIX, {
+      key: PARAMS_KEY,
+      codec: Params,
+      defaults: () => defaultDatanetsParams(),
+      validate: validateDatanetsParams,
+    });
   }
 
   // ---- reads (DatanetsReader) ----

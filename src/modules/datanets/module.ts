@@ -1,22 +1,18 @@
 /** The datanets module: community-owned, versioned, curated datasets (genesis, messages, queries, invariant). */
 import { moduleAddressOf } from "../../app/addressCache.js";
-import type { AppModule, ChainConfig, Context, Invariant, ModuleRegistrar } from "../../app/types.js";
+import { KeeperModule, type ModuleParts } from "../../app/moduleKit.js";
+import type { Context, Invariant } from "../../app/types.js";
 import {
   BankCommunityPool,
   COMMUNITY_POOL_MODULE,
   type CommunityPoolKeeper,
   type DatanetsBankKeeper,
 } from "./expectedKeepers.js";
-import {
-  defaultDatanetsGenesis,
-  exportDatanetsGenesis,
-  initDatanetsGenesis,
-  parseDatanetsGenesis,
-} from "./genesis.js";
+import { datanetsGenesis } from "./genesis.js";
 import { DatanetsKeeper } from "./keeper.js";
 import { DATANET_PREFIX, MODULE_NAME } from "./keys.js";
 import { datanetsMsgDefs } from "./msgServer.js";
-import { Datanet } from "./proto.js";
+import { Datanet, type GenesisState } from "./proto.js";
 import { registerDatanetsQueries } from "./queryServer.js";
 
 /** What the module is built from. */
@@ -51,10 +47,18 @@ export function stakeHeldInvariant(keeper: DatanetsKeeper): Invariant {
   };
 }
 
+const PARTS: ModuleParts<DatanetsKeeper, GenesisState> = {
+  msgDefs: datanetsMsgDefs,
+  registerQueries: registerDatanetsQueries,
+  genesis: datanetsGenesis,
+};
+
 /** datanets as an AppModule. */
-export class DatanetsModule implements AppModule {
+export class DatanetsModule extends KeeperModule<DatanetsKeeper, GenesisState> {
   /** `datanets`. */
   readonly name = MODULE_NAME;
+  /** Messages, queries and genesis over the keeper. */
+  protected readonly parts = PARTS;
   /** The escrow account (`datanets`) and the interim community pool (`community_pool`). */
   readonly moduleAccounts = [
     { name: MODULE_NAME, permissions: [] },
@@ -67,34 +71,8 @@ export class DatanetsModule implements AppModule {
 
   /** Build the keeper over the app's bank keeper. */
   constructor(deps: DatanetsModuleDeps) {
+    super();
     this.keeper = new DatanetsKeeper(deps.bank, deps.communityPool ?? new BankCommunityPool(deps.bank));
     this.invariants = [stakeHeldInvariant(this.keeper)];
-  }
-
-  /** Register messages and queries. */
-  register(r: ModuleRegistrar): void {
-    for (const def of datanetsMsgDefs(this.keeper)) r.registerMsg(def);
-    registerDatanetsQueries(r, this.keeper);
-  }
-
-  /** Default params, no datanets. */
-  defaultGenesis(chain: ChainConfig): unknown {
-    return defaultDatanetsGenesis(chain.bondDenom);
-  }
-
-  /** Validate genesis JSON. */
-  validateGenesis(json: unknown, chain: ChainConfig): void {
-    parseDatanetsGenesis(json, chain.bondDenom);
-  }
-
-  /** Import state. */
-  initGenesis(ctx: Context, json: unknown): undefined {
-    initDatanetsGenesis(ctx, this.keeper, parseDatanetsGenesis(json, ctx.chain.bondDenom));
-    return undefined;
-  }
-
-  /** Export state. */
-  exportGenesis(ctx: Context): unknown {
-    return exportDatanetsGenesis(ctx, this.keeper);
   }
 }

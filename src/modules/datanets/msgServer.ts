@@ -1,9 +1,7 @@
 /** datanets' `openledger.datanets.v1.Msg` service: signer checks, then the keeper. */
-import { bech32Of, moduleAddressOf } from "../../app/addressCache.js";
-import type { AnyMsg, ChainConfig, Context, MsgDef } from "../../app/types.js";
-import { invalidAuthority } from "../bank/errors.js";
-import { GOV_MODULE } from "../bank/msgServer.js";
-import { aminoConverter, type PbjsCodec } from "./amino.js";
+import { msgSpec } from "../../app/aminoKit.js";
+import { checkGovAuthority, type MsgHandlers, responder, tableMsgDefs } from "../../app/moduleKit.js";
+import type { MsgDef } from "../../app/types.js";
 import { paramsUpdatedEvent } from "./events.js";
 import { type DatanetMeta, type DatanetsKeeper, parseAddress } from "./keeper.js";
 import { MODULE_NAME } from "./keys.js";
@@ -42,72 +40,21 @@ import {
 /** Proto package of the module's messages. */
 export const PACKAGE = "openledger.datanets.v1";
 
-/** A generated message class as the router needs it. */
-interface MsgCodec<M> extends PbjsCodec<M> {
-  decode(b: Uint8Array): M;
-  encode(m: M): { finish(): Uint8Array };
-}
-
-/** Every message type: name, generated class, signer field, amino name. */
+/** Every message type: name, generated class, signer field (amino name `openledger/<name>` unless given). */
 export const DATANETS_MSGS = [
-  {
-    name: "MsgCreateDatanet",
-    codec: MsgCreateDatanet,
-    signer: "owner",
-    amino: "openledger/MsgCreateDatanet",
-  },
-  {
-    name: "MsgUpdateDatanet",
-    codec: MsgUpdateDatanet,
-    signer: "owner",
-    amino: "openledger/MsgUpdateDatanet",
-  },
-  { name: "MsgAddRows", codec: MsgAddRows, signer: "owner", amino: "openledger/MsgAddRows" },
-  { name: "MsgDeleteRows", codec: MsgDeleteRows, signer: "owner", amino: "openledger/MsgDeleteRows" },
-  {
-    name: "MsgPublishDatanet",
-    codec: MsgPublishDatanet,
-    signer: "owner",
-    amino: "openledger/MsgPublishDatanet",
-  },
-  { name: "MsgContribute", codec: MsgContribute, signer: "contributor", amino: "openledger/MsgContribute" },
-  {
-    name: "MsgWithdrawContribution",
-    codec: MsgWithdrawContribution,
-    signer: "contributor",
-    amino: "openledger/MsgWithdrawContribution",
-  },
-  {
-    name: "MsgReviewContributions",
-    codec: MsgReviewContributions,
-    signer: "reviewer",
-    amino: "openledger/MsgReviewContributions",
-  },
-  { name: "MsgAddCurator", codec: MsgAddCurator, signer: "owner", amino: "openledger/MsgAddCurator" },
-  {
-    name: "MsgRemoveCurator",
-    codec: MsgRemoveCurator,
-    signer: "owner",
-    amino: "openledger/MsgRemoveCurator",
-  },
-  {
-    name: "MsgTransferOwnership",
-    codec: MsgTransferOwnership,
-    signer: "owner",
-    amino: "openledger/MsgTransferOwnership",
-  },
-  {
-    name: "MsgArchiveDatanet",
-    codec: MsgArchiveDatanet,
-    signer: "owner",
-    amino: "openledger/MsgArchiveDatanet",
-  },
-  {
-    name: "MsgUpdateParams",
-    codec: MsgUpdateParams,
-    signer: "authority",
-    amino: "openledger/x/datanets/MsgUpdateParams",
-  },
+  msgSpec("MsgCreateDatanet", MsgCreateDatanet, "owner"),
+  msgSpec("MsgUpdateDatanet", MsgUpdateDatanet, "owner"),
+  msgSpec("MsgAddRows", MsgAddRows, "owner"),
+  msgSpec("MsgDeleteRows", MsgDeleteRows, "owner"),
+  msgSpec("MsgPublishDatanet", MsgPublishDatanet, "owner"),
+  msgSpec("MsgContribute", MsgContribute, "contributor"),
+  msgSpec("MsgWithdrawContribution", MsgWithdrawContribution, "contributor"),
+  msgSpec("MsgReviewContributions", MsgReviewContributions, "reviewer"),
+  msgSpec("MsgAddCurator", MsgAddCurator, "owner"),
+  msgSpec("MsgRemoveCurator", MsgRemoveCurator, "owner"),
+  msgSpec("MsgTransferOwnership", MsgTransferOwnership, "owner"),
+  msgSpec("MsgArchiveDatanet", MsgArchiveDatanet, "owner"),
+  msgSpec("MsgUpdateParams", MsgUpdateParams, "authority", "openledger/x/datanets/MsgUpdateParams"),
 ] as const;
 
 /** `/openledger.datanets.v1.<name>`. */
@@ -115,9 +62,7 @@ export function typeUrlOf(name: string): string {
   return `/${PACKAGE}.${name}`;
 }
 
-function respond<R>(name: string, codec: { encode(m: R): { finish(): Uint8Array } }, value: R): AnyMsg {
-  return { typeUrl: typeUrlOf(`${name}Response`), value: codec.encode(value).finish() };
-}
+const respond = responder(PACKAGE);
 
 function meta(m: {
   name: string;
@@ -141,7 +86,7 @@ function meta(m: {
 
 /** The datanets message definitions, bound to a keeper. */
 export function datanetsMsgDefs(keeper: DatanetsKeeper): MsgDef<unknown>[] {
-  const handlers: Record<(typeof DATANETS_MSGS)[number]["name"], (ctx: Context, m: never) => AnyMsg> = {
+  const handlers: MsgHandlers<typeof DATANETS_MSGS> = {
     MsgCreateDatanet: (ctx, m: MsgCreateDatanet) =>
       respond("MsgCreateDatanet", MsgCreateDatanetResponse, {
         id: num(keeper.createDatanet(ctx, m.owner, meta(m))),
@@ -215,33 +160,17 @@ export function datanetsMsgDefs(keeper: DatanetsKeeper): MsgDef<unknown>[] {
       return respond("MsgArchiveDatanet", MsgArchiveDatanetResponse, {} as MsgArchiveDatanetResponse);
     },
     MsgUpdateParams: (ctx, m: MsgUpdateParams) => {
-      checkAuthority(ctx, m.authority);
+      checkGovAuthority(ctx, m.authority);
       keeper.setParams(ctx, Params.create(m.params ?? {}));
       ctx.events.emit(paramsUpdatedEvent(m.authority));
       return respond("MsgUpdateParams", MsgUpdateParamsResponse, {} as MsgUpdateParamsResponse);
     },
   };
-  return DATANETS_MSGS.map((spec) => {
-    const codec = spec.codec as unknown as MsgCodec<Record<string, unknown>>;
-    const handle = handlers[spec.name] as (ctx: Context, m: Record<string, unknown>) => AnyMsg;
-    const def: MsgDef<Record<string, unknown>> = {
-      typeUrl: typeUrlOf(spec.name),
-      module: MODULE_NAME,
-      decode: (b) => codec.decode(b),
-      encode: (m) => codec.encode(m).finish(),
-      signers: (m, chain: ChainConfig) => [signerOf(chain, spec.signer, m[spec.signer])],
-      amino: aminoConverter(spec.amino, codec),
-      handle,
-    };
-    return def as MsgDef<unknown>;
+  return tableMsgDefs({
+    pkg: PACKAGE,
+    module: MODULE_NAME,
+    specs: DATANETS_MSGS,
+    handlers,
+    parseSigner: parseAddress,
   });
-}
-
-function signerOf(chain: ChainConfig, field: string, value: unknown): Uint8Array {
-  return parseAddress({ chain }, field, typeof value === "string" ? value : "");
-}
-
-function checkAuthority(ctx: Context, authority: string): void {
-  const gov = bech32Of(ctx.chain.bech32Prefix, moduleAddressOf(GOV_MODULE));
-  if (authority !== gov) throw invalidAuthority(gov, authority);
 }

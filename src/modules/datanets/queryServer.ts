@@ -1,11 +1,10 @@
 /** datanets' `openledger.datanets.v1.Query` service (read-only), with SDK pagination. */
-import type { PageRequest } from "cosmjs-types/cosmos/base/query/v1beta1/pagination";
+import { idAtEnd, pageRequest, pageResponse, queryRoutes, SDK_INVALID_ADDRESS } from "../../app/moduleKit.js";
 import { PrefixReader } from "../../app/prefixStore.js";
 import { decodeRequest, invalidArgument, notFound, paginate } from "../../app/query.js";
-import type { Context, ModuleRegistrar } from "../../app/types.js";
+import type { ModuleRegistrar } from "../../app/types.js";
 import type { KVPair, KVReader } from "../../store/types.js";
 import { readUint64BE, uint64BE } from "../../types/bytes.js";
-import { CodedError } from "../../types/errors.js";
 import { type DatanetsKeeper, parseAddress } from "./keeper.js";
 import {
   acceptedKey,
@@ -21,7 +20,6 @@ import {
 import {
   big,
   type Datanet,
-  num,
   QueryContributorRequest,
   QueryContributorResponse,
   QueryDatanetRequest,
@@ -46,33 +44,6 @@ import {
 /** gRPC service path prefix of the queries. */
 export const QUERY_SERVICE = "/openledger.datanets.v1.Query";
 
-type ProtoPage =
-  | {
-      key?: Uint8Array | null;
-      offset?: unknown;
-      limit?: unknown;
-      countTotal?: boolean | null;
-      reverse?: boolean | null;
-    }
-  | null
-  | undefined;
-
-/** A generated PageRequest as the `paginate` helper wants it. */
-function page(p: ProtoPage): PageRequest | undefined {
-  if (!p) return undefined;
-  return {
-    key: p.key ?? new Uint8Array(),
-    offset: big(p.offset as number),
-    limit: big(p.limit as number),
-    countTotal: p.countTotal ?? false,
-    reverse: p.reverse ?? false,
-  };
-}
-
-function pageOut(r: { nextKey: Uint8Array; total: bigint }) {
-  return { nextKey: r.nextKey, total: num(r.total) };
-}
-
 /** A reader clamped to keys below `end` (keys relative to the parent). */
 class BoundedReader implements KVReader {
   constructor(
@@ -95,19 +66,9 @@ function need(ok: boolean, msg: string): void {
   if (!ok) throw invalidArgument(msg);
 }
 
-function mapCoded<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof CodedError && e.codespace === "sdk" && e.code === 7) throw invalidArgument(e.message);
-    throw e;
-  }
-}
-
 /** Register datanets' query handlers. */
 export function registerDatanetsQueries(r: ModuleRegistrar, keeper: DatanetsKeeper): void {
-  const q = (name: string, h: (ctx: Context, data: Uint8Array) => Uint8Array) =>
-    r.registerQuery(`${QUERY_SERVICE}/${name}`, (ctx, data) => mapCoded(() => h(ctx, data)));
+  const q = queryRoutes(r, QUERY_SERVICE, SDK_INVALID_ADDRESS);
 
   q("Params", (ctx) => QueryParamsResponse.encode({ params: keeper.getParams(ctx) }).finish());
 
@@ -133,11 +94,11 @@ export function registerDatanetsQueries(r: ModuleRegistrar, keeper: DatanetsKeep
       (!req.owner || d.owner === req.owner) &&
       (!req.tag || (d.tags ?? []).includes(req.tag)) &&
       (!req.status || d.status === req.status);
-    const { items, pagination } = paginate(index, page(req.pagination), (k) => {
-      const d = keeper.readDatanet(store, readUint64BE(k, k.length - 8));
+    const { items, pagination } = paginate(index, pageRequest(req.pagination), (k) => {
+      const d = keeper.readDatanet(store, idAtEnd(k));
       return d && keep(d) ? d : undefined;
     });
-    return QueryDatanetsResponse.encode({ datanets: items, pagination: pageOut(pagination) }).finish();
+    return QueryDatanetsResponse.encode({ datanets: items, pagination: pageResponse(pagination) }).finish();
   });
 
   q("Rows", (ctx, data) => {
@@ -154,7 +115,7 @@ export function registerDatanetsQueries(r: ModuleRegistrar, keeper: DatanetsKeep
     let rowIdOf: (k: Uint8Array, v: Uint8Array) => bigint;
     // Whether the chosen index leaves a filter to apply (then every entry's row must be read).
     let filtered: boolean;
-    let pageReq = page(req.pagination);
+    let pageReq = pageRequest(req.pagination);
     if (version > 0n) {
       const v = keeper.getVersion(ctx, id, version);
       if (!v) throw notFound(`version ${version} of datanet ${id}`);
@@ -169,7 +130,7 @@ export function registerDatanetsQueries(r: ModuleRegistrar, keeper: DatanetsKeep
       if (contributor) index = new PrefixReader(store, rowContributorKey(id, contributor));
       else if (req.status) index = new PrefixReader(store, rowStatusKey(id, req.status));
       else index = new PrefixReader(store, datanetRowKey(id));
-      rowIdOf = (k) => readUint64BE(k, k.length - 8);
+      rowIdOf = (k) => idAtEnd(k);
       filtered = !!contributor && !!req.status;
     }
     let rows: Row[];
@@ -186,7 +147,7 @@ export function registerDatanetsQueries(r: ModuleRegistrar, keeper: DatanetsKeep
       rows = r.items.map((rowId) => keeper.readRow(store, rowId)).filter((x): x is Row => x !== undefined);
     }
     const items = rows;
-    return QueryRowsResponse.encode({ rows: items, pagination: pageOut(pagination) }).finish();
+    return QueryRowsResponse.encode({ rows: items, pagination: pageResponse(pagination) }).finish();
   });
 
   q("Row", (ctx, data) => {
@@ -208,8 +169,8 @@ export function registerDatanetsQueries(r: ModuleRegistrar, keeper: DatanetsKeep
     const id = big(req.datanetId);
     if (!keeper.getDatanet(ctx, id)) throw notFound(`datanet ${id}`);
     const index = new PrefixReader(keeper.store(ctx), versionKey(id));
-    const { items, pagination } = paginate(index, page(req.pagination), (_k, v) => Version.decode(v));
-    return QueryVersionsResponse.encode({ versions: items, pagination: pageOut(pagination) }).finish();
+    const { items, pagination } = paginate(index, pageRequest(req.pagination), (_k, v) => Version.decode(v));
+    return QueryVersionsResponse.encode({ versions: items, pagination: pageResponse(pagination) }).finish();
   });
 
   q("RowProof", (ctx, data) => {

@@ -1,17 +1,12 @@
 /** What gov needs from bank, staking and the app's message router. */
 import type { Delegation, Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import type { BigCoin } from "../../app/coins.js";
+import type { BankEscrow } from "../../app/moduleKit.js";
 import type { Context, MsgDef } from "../../app/types.js";
 
 /** The narrow bank interface gov depends on (escrow, refunds, burns). */
-export interface GovBankKeeper {
-  sendCoinsFromAccountToModule(
-    ctx: Context,
-    from: Uint8Array,
-    module: string,
-    coins: readonly BigCoin[],
-  ): void;
-  sendCoinsFromModuleToAccount(ctx: Context, module: string, to: Uint8Array, coins: readonly BigCoin[]): void;
+export interface GovBankKeeper extends BankEscrow {
+  /** Burn deposits (as the params say, e.g. of vetoed proposals). */
   burnCoins(ctx: Context, module: string, coins: readonly BigCoin[]): void;
 }
 

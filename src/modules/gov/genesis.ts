@@ -6,9 +6,13 @@
  */
 import "../../types/cosmjsFix.js";
 import { type Params, Proposal } from "cosmjs-types/cosmos/gov/v1/gov";
+import type { ModuleGenesis } from "../../app/moduleKit.js";
 import { isObject } from "../../app/protoJson.js";
+import type { Context } from "../../app/types.js";
+import { decodeAddress } from "../../crypto/address.js";
 import { fromBase64, toBase64 } from "../../types/bytes.js";
 import { CodedError, SDK, SdkCode } from "../../types/errors.js";
+import type { GovKeeper } from "./keeper.js";
 import {
   DEFAULT_EXECUTION_DELAY,
   defaultGovParams,
@@ -161,3 +165,37 @@ export function govGenesisToJson(g: GovGenesis): Record<string, unknown> {
     execution_delay: durationJson({ seconds: g.executionDelay, nanos: 0 }),
   };
 }
+
+/** Import genesis through the keeper. */
+export function initGovGenesis(ctx: Context, k: GovKeeper, g: GovGenesis): void {
+  k.setParams(ctx, g.params);
+  k.setExecutionDelay(ctx, g.executionDelay);
+  k.setConstitution(ctx, g.constitution);
+  k.setNextProposalId(ctx, g.startingProposalId);
+  for (const p of g.proposals) k.importProposal(ctx, p);
+  for (const d of g.deposits) k.setDeposit(ctx, d, decodeAddress(d.depositor, ctx.chain.bech32Prefix));
+  for (const v of g.votes) k.setVote(ctx, v, decodeAddress(v.voter, ctx.chain.bech32Prefix));
+}
+
+/** Export the module state as genesis JSON. */
+export function exportGovGenesis(ctx: Context, k: GovKeeper): unknown {
+  const proposals = k.allProposals(ctx);
+  const g: GovGenesis = {
+    startingProposalId: k.nextProposalId(ctx),
+    params: k.getParams(ctx),
+    constitution: k.getConstitution(ctx),
+    executionDelay: k.getExecutionDelay(ctx),
+    proposals,
+    deposits: proposals.flatMap((p) => k.deposits(ctx, p.id)),
+    votes: proposals.flatMap((p) => k.votes(ctx, p.id)),
+  };
+  return govGenesisToJson(g);
+}
+
+/** gov's genesis as its module runs it. */
+export const govGenesis: ModuleGenesis<GovKeeper, GovGenesis> = {
+  defaults: (bondDenom) => defaultGovGenesisJson(bondDenom),
+  parse: parseGovGenesis,
+  init: initGovGenesis,
+  export: exportGovGenesis,
+};

@@ -30,11 +30,10 @@ import {
   MsgVoteWeightedResponse as MsgVoteWeightedResponseV1b,
   MsgVoteWeighted as MsgVoteWeightedV1b,
 } from "cosmjs-types/cosmos/gov/v1beta1/tx";
-import { bech32Of } from "../../app/addressCache.js";
 import type { BigCoin } from "../../app/coins.js";
 import { parseValidCoins } from "../../app/coins.js";
+import { checkGovAuthority, parseAccAddress, protoMsgDef } from "../../app/moduleKit.js";
 import type { AminoConverter, ChainConfig, Context, MsgDef } from "../../app/types.js";
-import { decodeAddress } from "../../crypto/address.js";
 import { CodedError, SDK, SdkCode } from "../../types/errors.js";
 import { formatDecString, parseWireDec } from "../staking/dec.js";
 import { GovCode, govError } from "./errors.js";
@@ -47,11 +46,7 @@ const EMPTY = new Uint8Array();
 const legacyAmino = createGovAminoConverters();
 
 function addr(field: string, s: string, chain: ChainConfig): Uint8Array {
-  try {
-    return decodeAddress(s, chain.bech32Prefix);
-  } catch (e) {
-    throw new CodedError(SDK, SdkCode.InvalidAddress, `invalid ${field} address: ${(e as Error).message}`);
-  }
+  return parseAccAddress({ chain }, field, s);
 }
 
 function coins(list: readonly { denom: string; amount: string }[], allowEmpty: boolean): BigCoin[] {
@@ -62,12 +57,7 @@ function coins(list: readonly { denom: string; amount: string }[], allowEmpty: b
 }
 
 function checkAuthority(ctx: Context, keeper: GovKeeper, authority: string): void {
-  const gov = bech32Of(ctx.chain.bech32Prefix, keeper.authority());
-  if (authority !== gov)
-    throw govError(
-      GovCode.InvalidSigner,
-      `invalid authority; expected ${gov}, got ${authority}: expected gov account as only signer for proposal message`,
-    );
+  checkGovAuthority(ctx, authority, keeper.authority());
 }
 
 function legacy<M>(typeUrl: string): AminoConverter<M> {
@@ -113,11 +103,7 @@ function single(option: VoteOption): WeightedVoteOption[] {
 
 /** The gov message definitions, bound to a keeper. */
 export function govMsgDefs(keeper: GovKeeper): MsgDef<unknown>[] {
-  const submit: MsgDef<MsgSubmitProposal> = {
-    typeUrl: MsgSubmitProposal.typeUrl,
-    module: MODULE_NAME,
-    decode: (b) => MsgSubmitProposal.decode(b),
-    encode: (m) => MsgSubmitProposal.encode(m).finish(),
+  const submit = protoMsgDef(MsgSubmitProposal, MODULE_NAME, {
     signers: (m, chain) => [addr("proposer", m.proposer, chain)],
     handle(ctx, m) {
       if (m.messages.length === 0 && m.title === "")
@@ -136,12 +122,8 @@ export function govMsgDefs(keeper: GovKeeper): MsgDef<unknown>[] {
         value: MsgSubmitProposalResponse.encode({ proposalId: id }).finish(),
       };
     },
-  };
-  const deposit: MsgDef<MsgDeposit> = {
-    typeUrl: MsgDeposit.typeUrl,
-    module: MODULE_NAME,
-    decode: (b) => MsgDeposit.decode(b),
-    encode: (m) => MsgDeposit.encode(m).finish(),
+  });
+  const deposit = protoMsgDef(MsgDeposit, MODULE_NAME, {
     signers: (m, chain) => [addr("depositor", m.depositor, chain)],
     amino: v1Amino("cosmos-sdk/v1/MsgDeposit", (m) => ({
       proposal_id: m.proposalId.toString(),
@@ -152,12 +134,8 @@ export function govMsgDefs(keeper: GovKeeper): MsgDef<unknown>[] {
       keeper.addDeposit(ctx, m.proposalId, addr("depositor", m.depositor, ctx.chain), coins(m.amount, false));
       return { typeUrl: MsgDepositResponse.typeUrl, value: EMPTY };
     },
-  };
-  const vote: MsgDef<MsgVote> = {
-    typeUrl: MsgVote.typeUrl,
-    module: MODULE_NAME,
-    decode: (b) => MsgVote.decode(b),
-    encode: (m) => MsgVote.encode(m).finish(),
+  });
+  const vote = protoMsgDef(MsgVote, MODULE_NAME, {
     signers: (m, chain) => [addr("voter", m.voter, chain)],
     amino: v1Amino("cosmos-sdk/v1/MsgVote", (m) => ({
       proposal_id: m.proposalId.toString(),
@@ -169,12 +147,8 @@ export function govMsgDefs(keeper: GovKeeper): MsgDef<unknown>[] {
       keeper.addVote(ctx, m.proposalId, addr("voter", m.voter, ctx.chain), single(m.option), m.metadata);
       return { typeUrl: MsgVoteResponse.typeUrl, value: EMPTY };
     },
-  };
-  const weighted: MsgDef<MsgVoteWeighted> = {
-    typeUrl: MsgVoteWeighted.typeUrl,
-    module: MODULE_NAME,
-    decode: (b) => MsgVoteWeighted.decode(b),
-    encode: (m) => MsgVoteWeighted.encode(m).finish(),
+  });
+  const weighted = protoMsgDef(MsgVoteWeighted, MODULE_NAME, {
     signers: (m, chain) => [addr("voter", m.voter, chain)],
     amino: v1Amino("cosmos-sdk/v1/MsgVoteWeighted", (m) => ({
       proposal_id: m.proposalId.toString(),
@@ -186,12 +160,8 @@ export function govMsgDefs(keeper: GovKeeper): MsgDef<unknown>[] {
       keeper.addVote(ctx, m.proposalId, addr("voter", m.voter, ctx.chain), m.options, m.metadata);
       return { typeUrl: MsgVoteWeightedResponse.typeUrl, value: EMPTY };
     },
-  };
-  const cancel: MsgDef<MsgCancelProposal> = {
-    typeUrl: MsgCancelProposal.typeUrl,
-    module: MODULE_NAME,
-    decode: (b) => MsgCancelProposal.decode(b),
-    encode: (m) => MsgCancelProposal.encode(m).finish(),
+  });
+  const cancel = protoMsgDef(MsgCancelProposal, MODULE_NAME, {
     signers: (m, chain) => [addr("proposer", m.proposer, chain)],
     handle(ctx, m) {
       addr("proposer", m.proposer, ctx.chain);
@@ -205,12 +175,8 @@ export function govMsgDefs(keeper: GovKeeper): MsgDef<unknown>[] {
         }).finish(),
       };
     },
-  };
-  const updateParams: MsgDef<MsgUpdateParams> = {
-    typeUrl: MsgUpdateParams.typeUrl,
-    module: MODULE_NAME,
-    decode: (b) => MsgUpdateParams.decode(b),
-    encode: (m) => MsgUpdateParams.encode(m).finish(),
+  });
+  const updateParams = protoMsgDef(MsgUpdateParams, MODULE_NAME, {
     signers: (m, chain) => [addr("authority", m.authority, chain)],
     handle(ctx, m) {
       checkAuthority(ctx, keeper, m.authority);
@@ -220,12 +186,8 @@ export function govMsgDefs(keeper: GovKeeper): MsgDef<unknown>[] {
       keeper.setParams(ctx, m.params);
       return { typeUrl: MsgUpdateParamsResponse.typeUrl, value: EMPTY };
     },
-  };
-  const updateTimelock: MsgDef<MsgUpdateTimelockParams> = {
-    typeUrl: MsgUpdateTimelockParams.typeUrl,
-    module: MODULE_NAME,
-    decode: (b) => MsgUpdateTimelockParams.decode(b),
-    encode: (m) => MsgUpdateTimelockParams.encode(m).finish(),
+  });
+  const updateTimelock = protoMsgDef(MsgUpdateTimelockParams, MODULE_NAME, {
     signers: (m, chain) => [addr("authority", m.authority, chain)],
     handle(ctx, m) {
       checkAuthority(ctx, keeper, m.authority);
@@ -233,14 +195,10 @@ export function govMsgDefs(keeper: GovKeeper): MsgDef<unknown>[] {
       keeper.setExecutionDelay(ctx, m.executionDelaySeconds);
       return { typeUrl: MSG_UPDATE_TIMELOCK_PARAMS_RESPONSE, value: EMPTY };
     },
-  };
+  });
 
   // ---- v1beta1 (what CosmJS `SigningStargateClient` sends) ----
-  const submitV1b: MsgDef<MsgSubmitProposalV1b> = {
-    typeUrl: MsgSubmitProposalV1b.typeUrl,
-    module: MODULE_NAME,
-    decode: (b) => MsgSubmitProposalV1b.decode(b),
-    encode: (m) => MsgSubmitProposalV1b.encode(m).finish(),
+  const submitV1b = protoMsgDef(MsgSubmitProposalV1b, MODULE_NAME, {
     signers: (m, chain) => [addr("proposer", m.proposer, chain)],
     amino: legacy<MsgSubmitProposalV1b>(MsgSubmitProposalV1b.typeUrl),
     handle(ctx, m) {
@@ -274,43 +232,31 @@ export function govMsgDefs(keeper: GovKeeper): MsgDef<unknown>[] {
         value: MsgSubmitProposalResponseV1b.encode({ proposalId: id }).finish(),
       };
     },
-  };
-  const depositV1b: MsgDef<MsgDepositV1b> = {
-    typeUrl: MsgDepositV1b.typeUrl,
-    module: MODULE_NAME,
-    decode: (b) => MsgDepositV1b.decode(b),
-    encode: (m) => MsgDepositV1b.encode(m).finish(),
+  });
+  const depositV1b = protoMsgDef(MsgDepositV1b, MODULE_NAME, {
     signers: (m, chain) => [addr("depositor", m.depositor, chain)],
     amino: legacy<MsgDepositV1b>(MsgDepositV1b.typeUrl),
     handle(ctx, m) {
       keeper.addDeposit(ctx, m.proposalId, addr("depositor", m.depositor, ctx.chain), coins(m.amount, false));
       return { typeUrl: MsgDepositResponseV1b.typeUrl, value: EMPTY };
     },
-  };
-  const voteV1b: MsgDef<MsgVoteV1b> = {
-    typeUrl: MsgVoteV1b.typeUrl,
-    module: MODULE_NAME,
-    decode: (b) => MsgVoteV1b.decode(b),
-    encode: (m) => MsgVoteV1b.encode(m).finish(),
+  });
+  const voteV1b = protoMsgDef(MsgVoteV1b, MODULE_NAME, {
     signers: (m, chain) => [addr("voter", m.voter, chain)],
     amino: legacy<MsgVoteV1b>(MsgVoteV1b.typeUrl),
     handle(ctx, m) {
       keeper.addVote(ctx, m.proposalId, addr("voter", m.voter, ctx.chain), single(m.option), "");
       return { typeUrl: MsgVoteResponseV1b.typeUrl, value: EMPTY };
     },
-  };
-  const weightedV1b: MsgDef<MsgVoteWeightedV1b> = {
-    typeUrl: MsgVoteWeightedV1b.typeUrl,
-    module: MODULE_NAME,
-    decode: (b) => MsgVoteWeightedV1b.decode(b),
-    encode: (m) => MsgVoteWeightedV1b.encode(m).finish(),
+  });
+  const weightedV1b = protoMsgDef(MsgVoteWeightedV1b, MODULE_NAME, {
     signers: (m, chain) => [addr("voter", m.voter, chain)],
     amino: legacy<MsgVoteWeightedV1b>(MsgVoteWeightedV1b.typeUrl),
     handle(ctx, m) {
       keeper.addVote(ctx, m.proposalId, addr("voter", m.voter, ctx.chain), legacyOptions(m.options), "");
       return { typeUrl: MsgVoteWeightedResponseV1b.typeUrl, value: EMPTY };
     },
-  };
+  });
   return [
     submit,
     deposit,

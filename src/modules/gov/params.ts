@@ -201,35 +201,24 @@ function coinsFrom(v: unknown, field: string): Params["minDeposit"] {
 export function govParamsFromJson(json: unknown, base: Params): Params {
   if (!isObject(json)) throw bad("params must be an object");
   const j = json;
-  const d = (k: string, b: string): string =>
-    j[k] === undefined ? b : formatDecString(dec(k, String(j[k])));
-  const bool = (k: string, b: boolean): boolean => (j[k] === undefined ? b : j[k] === true);
+  /** `j[k]` through `parse`, or `b` when absent. */
+  const opt = <T>(k: string, b: T, parse: (v: unknown, k: string) => T): T =>
+    j[k] === undefined ? b : parse(j[k], k);
+  const d = (k: string, b: string): string => opt(k, b, (v) => formatDecString(dec(k, String(v))));
+  const bool = (k: string, b: boolean): boolean => opt(k, b, (v) => v === true);
   const p: Params = {
-    minDeposit: j["min_deposit"] === undefined ? base.minDeposit : coinsFrom(j["min_deposit"], "min_deposit"),
-    maxDepositPeriod:
-      j["max_deposit_period"] === undefined
-        ? base.maxDepositPeriod
-        : parseDurationJson(j["max_deposit_period"], "max_deposit_period"),
-    votingPeriod:
-      j["voting_period"] === undefined
-        ? base.votingPeriod
-        : parseDurationJson(j["voting_period"], "voting_period"),
+    minDeposit: opt("min_deposit", base.minDeposit, coinsFrom),
+    maxDepositPeriod: opt("max_deposit_period", base.maxDepositPeriod, parseDurationJson),
+    votingPeriod: opt("voting_period", base.votingPeriod, parseDurationJson),
     quorum: d("quorum", base.quorum),
     threshold: d("threshold", base.threshold),
     vetoThreshold: d("veto_threshold", base.vetoThreshold),
     minInitialDepositRatio: d("min_initial_deposit_ratio", base.minInitialDepositRatio),
     proposalCancelRatio: d("proposal_cancel_ratio", base.proposalCancelRatio),
-    proposalCancelDest:
-      j["proposal_cancel_dest"] === undefined ? base.proposalCancelDest : String(j["proposal_cancel_dest"]),
-    expeditedVotingPeriod:
-      j["expedited_voting_period"] === undefined
-        ? base.expeditedVotingPeriod
-        : parseDurationJson(j["expedited_voting_period"], "expedited_voting_period"),
+    proposalCancelDest: opt("proposal_cancel_dest", base.proposalCancelDest, String),
+    expeditedVotingPeriod: opt("expedited_voting_period", base.expeditedVotingPeriod, parseDurationJson),
     expeditedThreshold: d("expedited_threshold", base.expeditedThreshold),
-    expeditedMinDeposit:
-      j["expedited_min_deposit"] === undefined
-        ? base.expeditedMinDeposit
-        : coinsFrom(j["expedited_min_deposit"], "expedited_min_deposit"),
+    expeditedMinDeposit: opt("expedited_min_deposit", base.expeditedMinDeposit, coinsFrom),
     burnVoteQuorum: bool("burn_vote_quorum", base.burnVoteQuorum),
     burnProposalDepositPrevote: bool("burn_proposal_deposit_prevote", base.burnProposalDepositPrevote),
     burnVoteVeto: bool("burn_vote_veto", base.burnVoteVeto),

@@ -3,6 +3,7 @@
  * attribution module (`ModelsReader`, implemented by `ModelsKeeper`).
  */
 import type { BigCoin } from "../../app/coins.js";
+import type { BankEscrow } from "../../app/moduleKit.js";
 import type { Context } from "../../app/types.js";
 import type { Version } from "../datanets/proto.js";
 import type { DatanetVersion, Model } from "./proto.js";
@@ -10,18 +11,11 @@ import type { DatanetVersion, Model } from "./proto.js";
 /** Module account that receives registration fees until a distribution module takes them. */
 export const COMMUNITY_POOL_MODULE = "community_pool";
 
-/** The bank methods models uses (the app's `BankKeeper` satisfies it). */
-export interface ModelsBankKeeper {
-  /** Escrow (bounty, bond) and fees into a module account. */
-  sendCoinsFromAccountToModule(
-    ctx: Context,
-    from: Uint8Array,
-    module: string,
-    coins: readonly BigCoin[],
-  ): void;
-  /** Payouts and refunds from the escrow. */
-  sendCoinsFromModuleToAccount(ctx: Context, module: string, to: Uint8Array, coins: readonly BigCoin[]): void;
-}
+/**
+ * The bank methods models uses (the app's `BankKeeper` satisfies it): bounties, bonds and fees in,
+ * payouts and refunds out of the escrow.
+ */
+export type ModelsBankKeeper = BankEscrow;
 
 /** The datanets read API models needs (the datanets keeper's `DatanetsReader` satisfies it). */
 export interface ModelsDatanetsKeeper {

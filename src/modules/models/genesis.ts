@@ -3,7 +3,8 @@
  * next_model_id, next_job_id}`. Indexes (by owner, by status, served-by, unbonding queue) are rebuilt
  * on import.
  */
-import { decodeGenesisJson, toProtoNames, uniqueGenesisIds } from "../../app/protoJson.js";
+import { genesisJson, type ModuleGenesis, prefixValues } from "../../app/moduleKit.js";
+import { decodeGenesisJson, uniqueGenesisIds } from "../../app/protoJson.js";
 import type { Context } from "../../app/types.js";
 import { ModelsCode, modelsError } from "./errors.js";
 import type { ModelsKeeper } from "./keeper.js";
@@ -19,8 +20,6 @@ import {
   Params,
   TrainingJob,
 } from "./proto.js";
-
-const JSON_OPTS = { longs: String, enums: String, bytes: String, defaults: true, arrays: true } as const;
 
 function bad(msg: string): never {
   throw modelsError(ModelsCode.InvalidGenesis, `models genesis: ${msg}`);
@@ -68,24 +67,27 @@ export function initModelsGenesis(ctx: Context, keeper: ModelsKeeper, g: Genesis
 /** Export the whole module state as genesis JSON (proto field names). */
 export function exportModelsGenesis(ctx: Context, keeper: ModelsKeeper): unknown {
   const store = keeper.store(ctx);
-  const all = <T>(prefix: number, decode: (b: Uint8Array) => T): T[] => {
-    const out: T[] = [];
-    for (const [, v] of store.iterator(Uint8Array.of(prefix), Uint8Array.of(prefix + 1))) out.push(decode(v));
-    return out;
-  };
   const g = GenesisState.create({
     params: keeper.readParams(store),
-    models: all(MODEL_PREFIX, (b) => Model.decode(b)),
-    jobs: all(JOB_PREFIX, (b) => TrainingJob.decode(b)),
-    operators: all(OPERATOR_PREFIX, (b) => Operator.decode(b)),
+    models: prefixValues(store, MODEL_PREFIX, (b) => Model.decode(b)),
+    jobs: prefixValues(store, JOB_PREFIX, (b) => TrainingJob.decode(b)),
+    operators: prefixValues(store, OPERATOR_PREFIX, (b) => Operator.decode(b)),
     nextModelId: num(keeper.readSequence(store, NEXT_MODEL_ID_KEY)),
     nextJobId: num(keeper.readSequence(store, NEXT_JOB_ID_KEY)),
   });
-  return toProtoNames(GenesisState.toObject(g, JSON_OPTS));
+  return genesisJson(GenesisState, g);
 }
 
 /** Default genesis JSON for a bond denom. */
 export function defaultModelsGenesis(bondDenom: string): unknown {
   const g = GenesisState.create({ params: defaultModelsParams(bondDenom), nextModelId: 1, nextJobId: 1 });
-  return toProtoNames(GenesisState.toObject(g, JSON_OPTS));
+  return genesisJson(GenesisState, g);
 }
+
+/** models' genesis as its module runs it. */
+export const modelsGenesis: ModuleGenesis<ModelsKeeper, GenesisStateT> = {
+  defaults: defaultModelsGenesis,
+  parse: parseModelsGenesis,
+  init: initModelsGenesis,
+  export: exportModelsGenesis,
+};

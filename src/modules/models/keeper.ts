@@ -4,11 +4,12 @@
  * in the `models` module account, registration fees to the community pool).
  */
 import type { BigCoin } from "../../app/coins.js";
+import { parseAccAddress, StoreKeeper } from "../../app/moduleKit.js";
 import type { Context } from "../../app/types.js";
 import { decodeAddress } from "../../crypto/address.js";
-import type { KVReader, KVStore } from "../../store/types.js";
-import { readUint64BE, uint64BE } from "../../types/bytes.js";
-import { CodedError, SDK, SdkCode } from "../../types/errors.js";
+import type { KVReader } from "../../store/types.js";
+import { readUint64BE } from "../../types/bytes.js";
+import type { CodedError } from "../../types/errors.js";
 import { ModelsCode, modelsError } from "./errors.js";
 import { EventType, modelsEvent } from "./events.js";
 import {
@@ -107,14 +108,7 @@ function bad(msg: string): CodedError {
 }
 
 /** Decode a bech32 account address of this chain, as `sdk` 7 on failure. */
-export function parseAddress(ctx: Context, field: string, s: string): Uint8Array {
-  try {
-    return decodeAddress(s, ctx.chain.bech32Prefix);
-  } catch (e) {
-    const m = e instanceof Error ? e.message : String(e);
-    throw new CodedError(SDK, SdkCode.InvalidAddress, `invalid ${field} address: ${m}`);
-  }
-}
+export const parseAddress = parseAccAddress;
 
 /** A price field (empty = 0) as a bigint; throws `models` 2. */
 export function parsePrice(field: string, s: string): bigint {
@@ -130,60 +124,19 @@ function height(ctx: Context): bigint {
 }
 
 /** Models, training jobs, operators and params; escrow flows. */
-export class ModelsKeeper implements ModelsReader {
+export class ModelsKeeper extends StoreKeeper<ParamsT, ModelsParamsView> implements ModelsReader {
   /** `bank` and `datanets` are resolved lazily (the app builds them after the module is constructed). */
   constructor(
     private readonly bank: () => ModelsBankKeeper,
     private readonly datanets: () => ModelsDatanetsKeeper,
     private readonly communityPool?: () => ModelsCommunityPool,
-  ) {}
-
-  /** The store under models' prefix. */
-  store(ctx: Context): KVStore {
-    return ctx.kv(STORE_PREFIX);
-  }
-
-  // ---- params ----
-
-  /** Params from a models-prefixed reader (defaults when unset). */
-  readParams(store: KVReader): ParamsT {
-    const bz = store.get(PARAMS_KEY);
-    return bz === undefined ? defaultModelsParams() : Params.decode(bz);
-  }
-
-  /** Params. */
-  getParams(ctx: Context): ParamsT {
-    return this.readParams(this.store(ctx));
-  }
-
-  /** Validated, typed params. */
-  params(ctx: Context): ModelsParamsView {
-    return validateModelsParams(this.getParams(ctx));
-  }
-
-  /** Store params (validated). */
-  setParams(ctx: Context, p: ParamsT): void {
-    validateModelsParams(p);
-    this.store(ctx).set(PARAMS_KEY, Params.encode(p).finish());
-  }
-
-  // ---- sequences ----
-
-  /** The next id a sequence hands out (starts at 1). */
-  readSequence(store: KVReader, key: Uint8Array): bigint {
-    const bz = store.get(key);
-    return bz === undefined ? 1n : readUint64BE(bz);
-  }
-
-  /** Set a sequence (genesis import). */
-  setSequence(ctx: Context, key: Uint8Array, next: bigint): void {
-    this.store(ctx).set(key, uint64BE(next));
-  }
-
-  private take(ctx: Context, key: Uint8Array): bigint {
-    const id = this.readSequence(this.store(ctx), key);
-    this.setSequence(ctx, key, id + 1n);
-    return id;
+  ) {
+    super(STORE_PREFIX, {
+      key: PARAMS_KEY,
+      codec: Params,
+      defaults: () => defaultModelsParams(),
+      validate: validateModelsParams,
+    });
   }
 
   // ---- reads (ModelsReader) ----

@@ -1,17 +1,14 @@
 /** The models module: registered models, training bounties and serving operators (genesis, msgs, queries). */
 
 import { moduleAddressOf } from "../../app/addressCache.js";
-import type { AppModule, ChainConfig, Context, Invariant, ModuleRegistrar } from "../../app/types.js";
+import { KeeperModule, type ModuleParts } from "../../app/moduleKit.js";
+import type { Context, Invariant } from "../../app/types.js";
 import type { ModelsBankKeeper, ModelsCommunityPool, ModelsDatanetsKeeper } from "./expectedKeepers.js";
-import {
-  defaultModelsGenesis,
-  exportModelsGenesis,
-  initModelsGenesis,
-  parseModelsGenesis,
-} from "./genesis.js";
+import { modelsGenesis } from "./genesis.js";
 import { ModelsKeeper } from "./keeper.js";
 import { MODULE_NAME } from "./keys.js";
 import { modelsMsgDefs } from "./msgServer.js";
+import type { GenesisState } from "./proto.js";
 import { registerModelsQueries } from "./queryServer.js";
 
 /** What the module is built from. */
@@ -42,10 +39,18 @@ export function escrowInvariant(
   };
 }
 
+const PARTS: ModuleParts<ModelsKeeper, GenesisState> = {
+  msgDefs: modelsMsgDefs,
+  registerQueries: registerModelsQueries,
+  genesis: modelsGenesis,
+};
+
 /** models as an AppModule. */
-export class ModelsModule implements AppModule {
+export class ModelsModule extends KeeperModule<ModelsKeeper, GenesisState> {
   /** `models`. */
   readonly name = MODULE_NAME;
+  /** Messages, queries and genesis over the keeper. */
+  protected readonly parts = PARTS;
   /** The escrow account (`models`) for bounties and operator bonds. */
   readonly moduleAccounts = [{ name: MODULE_NAME, permissions: [] }];
   /** Its keeper (the read API for `attribution`). */
@@ -55,35 +60,9 @@ export class ModelsModule implements AppModule {
 
   /** Build the keeper over the app's bank keeper and the datanets keeper. */
   constructor(deps: ModelsModuleDeps) {
+    super();
     this.keeper = new ModelsKeeper(deps.bank, deps.datanets, deps.communityPool);
     this.invariants = deps.escrowBalance ? [escrowInvariant(this.keeper, deps.escrowBalance)] : [];
-  }
-
-  /** Register messages and queries. */
-  register(r: ModuleRegistrar): void {
-    for (const def of modelsMsgDefs(this.keeper)) r.registerMsg(def);
-    registerModelsQueries(r, this.keeper);
-  }
-
-  /** Default params, no models. */
-  defaultGenesis(chain: ChainConfig): unknown {
-    return defaultModelsGenesis(chain.bondDenom);
-  }
-
-  /** Validate genesis JSON. */
-  validateGenesis(json: unknown, chain: ChainConfig): void {
-    parseModelsGenesis(json, chain.bondDenom);
-  }
-
-  /** Import state. */
-  initGenesis(ctx: Context, json: unknown): undefined {
-    initModelsGenesis(ctx, this.keeper, parseModelsGenesis(json, ctx.chain.bondDenom));
-    return undefined;
-  }
-
-  /** Export state. */
-  exportGenesis(ctx: Context): unknown {
-    return exportModelsGenesis(ctx, this.keeper);
   }
 
   /** Return the bonds of operators whose unbonding completes now. */

@@ -1,10 +1,9 @@
 /** models' `openledger.models.v1.Msg` service: signer checks, then the keeper. */
-import { bech32Of, moduleAddressOf } from "../../app/addressCache.js";
+
+import { msgSpec } from "../../app/aminoKit.js";
 import type { BigCoin } from "../../app/coins.js";
-import type { AnyMsg, ChainConfig, Context, MsgDef } from "../../app/types.js";
-import { invalidAuthority } from "../bank/errors.js";
-import { GOV_MODULE } from "../bank/msgServer.js";
-import { aminoConverter, type PbjsCodec } from "../datanets/amino.js";
+import { checkGovAuthority, type MsgHandlers, responder, tableMsgDefs } from "../../app/moduleKit.js";
+import type { MsgDef } from "../../app/types.js";
 import { ModelsCode, modelsError } from "./errors.js";
 import { EventType, modelsEvent } from "./events.js";
 import { type ModelsKeeper, parseAddress } from "./keeper.js";
@@ -41,70 +40,19 @@ import {
 /** Proto package of the module's messages. */
 export const PACKAGE = "openledger.models.v1";
 
-/** A generated message class as the router needs it. */
-interface MsgCodec<M> extends PbjsCodec<M> {
-  decode(b: Uint8Array): M;
-  encode(m: M): { finish(): Uint8Array };
-}
-
-/** Every message type: name, generated class, signer field, amino name. */
+/** Every message type: name, generated class, signer field (amino name `openledger/<name>` unless given). */
 export const MODELS_MSGS = [
-  {
-    name: "MsgRegisterModel",
-    codec: MsgRegisterModel,
-    signer: "owner",
-    amino: "openledger/MsgRegisterModel",
-  },
-  { name: "MsgUpdateModel", codec: MsgUpdateModel, signer: "owner", amino: "openledger/MsgUpdateModel" },
-  {
-    name: "MsgRequestTraining",
-    codec: MsgRequestTraining,
-    signer: "requester",
-    amino: "openledger/MsgRequestTraining",
-  },
-  {
-    name: "MsgClaimTrainingJob",
-    codec: MsgClaimTrainingJob,
-    signer: "trainer",
-    amino: "openledger/MsgClaimTrainingJob",
-  },
-  {
-    name: "MsgCompleteTrainingJob",
-    codec: MsgCompleteTrainingJob,
-    signer: "trainer",
-    amino: "openledger/MsgCompleteTrainingJob",
-  },
-  {
-    name: "MsgCancelTrainingJob",
-    codec: MsgCancelTrainingJob,
-    signer: "requester",
-    amino: "openledger/MsgCancelTrainingJob",
-  },
-  {
-    name: "MsgRegisterOperator",
-    codec: MsgRegisterOperator,
-    signer: "operator",
-    amino: "openledger/MsgRegisterOperator",
-  },
-  {
-    name: "MsgUpdateOperator",
-    codec: MsgUpdateOperator,
-    signer: "operator",
-    amino: "openledger/MsgUpdateOperator",
-  },
-  { name: "MsgServeModels", codec: MsgServeModels, signer: "operator", amino: "openledger/MsgServeModels" },
-  {
-    name: "MsgUnbondOperator",
-    codec: MsgUnbondOperator,
-    signer: "operator",
-    amino: "openledger/MsgUnbondOperator",
-  },
-  {
-    name: "MsgUpdateParams",
-    codec: MsgUpdateParams,
-    signer: "authority",
-    amino: "openledger/x/models/MsgUpdateParams",
-  },
+  msgSpec("MsgRegisterModel", MsgRegisterModel, "owner"),
+  msgSpec("MsgUpdateModel", MsgUpdateModel, "owner"),
+  msgSpec("MsgRequestTraining", MsgRequestTraining, "requester"),
+  msgSpec("MsgClaimTrainingJob", MsgClaimTrainingJob, "trainer"),
+  msgSpec("MsgCompleteTrainingJob", MsgCompleteTrainingJob, "trainer"),
+  msgSpec("MsgCancelTrainingJob", MsgCancelTrainingJob, "requester"),
+  msgSpec("MsgRegisterOperator", MsgRegisterOperator, "operator"),
+  msgSpec("MsgUpdateOperator", MsgUpdateOperator, "operator"),
+  msgSpec("MsgServeModels", MsgServeModels, "operator"),
+  msgSpec("MsgUnbondOperator", MsgUnbondOperator, "operator"),
+  msgSpec("MsgUpdateParams", MsgUpdateParams, "authority", "openledger/x/models/MsgUpdateParams"),
 ] as const;
 
 /** `/openledger.models.v1.<name>`. */
@@ -112,9 +60,7 @@ export function typeUrlOf(name: string): string {
   return `/${PACKAGE}.${name}`;
 }
 
-function respond<R>(name: string, codec: { encode(m: R): { finish(): Uint8Array } }, value: R): AnyMsg {
-  return { typeUrl: typeUrlOf(`${name}Response`), value: codec.encode(value).finish() };
-}
+const respond = responder(PACKAGE);
 
 type CoinLike = { denom?: string | null; amount?: string | null } | null | undefined;
 
@@ -128,7 +74,7 @@ function coinOf(field: string, c: CoinLike): BigCoin {
 
 /** The models message definitions, bound to a keeper. */
 export function modelsMsgDefs(keeper: ModelsKeeper): MsgDef<unknown>[] {
-  const handlers: Record<(typeof MODELS_MSGS)[number]["name"], (ctx: Context, m: never) => AnyMsg> = {
+  const handlers: MsgHandlers<typeof MODELS_MSGS> = {
     MsgRegisterModel: (ctx, m: MsgRegisterModel) =>
       respond("MsgRegisterModel", MsgRegisterModelResponse, {
         id: num(
@@ -217,34 +163,17 @@ export function modelsMsgDefs(keeper: ModelsKeeper): MsgDef<unknown>[] {
         completionHeight: num(keeper.unbondOperator(ctx, m.operator)),
       } as MsgUnbondOperatorResponse),
     MsgUpdateParams: (ctx, m: MsgUpdateParams) => {
-      checkAuthority(ctx, m.authority);
+      checkGovAuthority(ctx, m.authority);
       keeper.setParams(ctx, Params.create(m.params ?? {}));
       ctx.events.emit(modelsEvent(EventType.ParamsUpdated, [["authority", m.authority]]));
       return respond("MsgUpdateParams", MsgUpdateParamsResponse, {} as MsgUpdateParamsResponse);
     },
   };
-  return MODELS_MSGS.map((spec) => {
-    const codec = spec.codec as unknown as MsgCodec<Record<string, unknown>>;
-    const handle = handlers[spec.name] as (ctx: Context, m: Record<string, unknown>) => AnyMsg;
-    const def: MsgDef<Record<string, unknown>> = {
-      typeUrl: typeUrlOf(spec.name),
-      module: MODULE_NAME,
-      decode: (b) => codec.decode(b),
-      encode: (m) => codec.encode(m).finish(),
-      signers: (m, chain: ChainConfig) => [signerOf(chain, spec.signer, m[spec.signer])],
-      amino: aminoConverter(spec.amino, codec),
-      handle,
-    };
-    return def as MsgDef<unknown>;
+  return tableMsgDefs({
+    pkg: PACKAGE,
+    module: MODULE_NAME,
+    specs: MODELS_MSGS,
+    handlers,
+    parseSigner: parseAddress,
   });
-}
-
-function signerOf(chain: ChainConfig, field: string, value: unknown): Uint8Array {
-  const ctx = { chain } as Context;
-  return parseAddress(ctx, field, typeof value === "string" ? value : "");
-}
-
-function checkAuthority(ctx: Context, authority: string): void {
-  const gov = bech32Of(ctx.chain.bech32Prefix, moduleAddressOf(GOV_MODULE));
-  if (authority !== gov) throw invalidAuthority(gov, authority);
 }

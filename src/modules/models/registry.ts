@@ -4,24 +4,16 @@
  */
 import type { GeneratedType } from "@cosmjs/proto-signing";
 import type { AminoConverters } from "@cosmjs/stargate";
-import { fromAminoJson, type PbjsCodec, toAminoJson } from "../datanets/amino.js";
+import { aminoConvertersOf, registryTypesOf } from "../../app/aminoKit.js";
 import { MODELS_MSGS, typeUrlOf } from "./msgServer.js";
 
 /** `[typeUrl, generated class]` for every models message. */
-export const modelsRegistryTypes: ReadonlyArray<[string, GeneratedType]> = MODELS_MSGS.map(
-  (m) => [typeUrlOf(m.name), m.codec as unknown as GeneratedType] as [string, GeneratedType],
+export const modelsRegistryTypes: ReadonlyArray<[string, GeneratedType]> = registryTypesOf(
+  MODELS_MSGS,
+  typeUrlOf,
 );
 
 /** CosmJS amino converters for every models message. */
 export function modelsAminoConverters(): AminoConverters {
-  const out: AminoConverters = {};
-  for (const m of MODELS_MSGS) {
-    const codec = m.codec as unknown as PbjsCodec<Record<string, unknown>>;
-    out[typeUrlOf(m.name)] = {
-      aminoType: m.amino,
-      toAmino: (value: Record<string, unknown>) => toAminoJson(codec, value),
-      fromAmino: (json: unknown) => fromAminoJson(codec, json),
-    };
-  }
-  return out;
+  return aminoConvertersOf(MODELS_MSGS, typeUrlOf);
 }

@@ -14,21 +14,17 @@ import {
   MsgSoftwareUpgradeResponse,
 } from "cosmjs-types/cosmos/upgrade/v1beta1/tx";
 import { bech32Of, moduleAddressOf } from "../../app/addressCache.js";
+import { parseAccAddress, protoMsgDef } from "../../app/moduleKit.js";
 import { decodeRequest } from "../../app/query.js";
-import type { AppModule, ChainConfig, Context, ModuleRegistrar, MsgDef } from "../../app/types.js";
-import { decodeAddress } from "../../crypto/address.js";
-import { CodedError, SDK, SdkCode } from "../../types/errors.js";
+import type { AppModule, ChainConfig, Context, ModuleRegistrar } from "../../app/types.js";
+import { CodedError } from "../../types/errors.js";
 import { MODULE_NAME, type UpgradeKeeper } from "./keeper.js";
 
 const EMPTY = new Uint8Array();
 const SERVICE = "/cosmos.upgrade.v1beta1.Query";
 
 function addr(s: string, chain: ChainConfig): Uint8Array {
-  try {
-    return decodeAddress(s, chain.bech32Prefix);
-  } catch (e) {
-    throw new CodedError(SDK, SdkCode.InvalidAddress, `invalid authority address: ${(e as Error).message}`);
-  }
+  return parseAccAddress({ chain }, "authority", s);
 }
 
 function checkAuthority(ctx: Context, authority: string): void {
@@ -55,30 +51,22 @@ export class UpgradeModule implements AppModule {
   /** Register messages and queries. */
   register(r: ModuleRegistrar): void {
     const k = this.keeper;
-    const software: MsgDef<MsgSoftwareUpgrade> = {
-      typeUrl: MsgSoftwareUpgrade.typeUrl,
-      module: MODULE_NAME,
-      decode: (b) => MsgSoftwareUpgrade.decode(b),
-      encode: (m) => MsgSoftwareUpgrade.encode(m).finish(),
+    const software = protoMsgDef(MsgSoftwareUpgrade, MODULE_NAME, {
       signers: (m, chain) => [addr(m.authority, chain)],
       handle(ctx, m) {
         checkAuthority(ctx, m.authority);
         k.schedulePlan(ctx, m.plan);
         return { typeUrl: MsgSoftwareUpgradeResponse.typeUrl, value: EMPTY };
       },
-    };
-    const cancel: MsgDef<MsgCancelUpgrade> = {
-      typeUrl: MsgCancelUpgrade.typeUrl,
-      module: MODULE_NAME,
-      decode: (b) => MsgCancelUpgrade.decode(b),
-      encode: (m) => MsgCancelUpgrade.encode(m).finish(),
+    });
+    const cancel = protoMsgDef(MsgCancelUpgrade, MODULE_NAME, {
       signers: (m, chain) => [addr(m.authority, chain)],
       handle(ctx, m) {
         checkAuthority(ctx, m.authority);
         k.clearPlan(ctx);
         return { typeUrl: MsgCancelUpgradeResponse.typeUrl, value: EMPTY };
       },
-    };
+    });
     r.registerMsg(software);
     r.registerMsg(cancel);
     r.registerQuery(`${SERVICE}/CurrentPlan`, (ctx) => {

@@ -2,15 +2,11 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { before, describe, it } from "node:test";
 import type { EncodeObject } from "@cosmjs/proto-signing";
-import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
-import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import type { ExecTxResult } from "../../../src/abci/types.js";
 import type { OpenLedgerApp } from "../../../src/app/app.js";
-import { EventManager } from "../../../src/app/events.js";
-import { GasMeter } from "../../../src/app/gas.js";
 import { ReadOnlyStore } from "../../../src/app/prefixStore.js";
 import { toProtoNames } from "../../../src/app/protoJson.js";
-import { Context, makeChainConfig } from "../../../src/app/types.js";
+import type { Context } from "../../../src/app/types.js";
 import { tokenize } from "../../../src/attribution/engine/index.js";
 import {
   ATTRIBUTION,
@@ -60,6 +56,8 @@ import {
   type TestAccount,
   testRegistry,
 } from "../../../src/testing/index.js";
+import { testContext } from "../../helpers/context.js";
+import { olMsg, TxChain, txResponse } from "../moduleChain.js";
 
 for (const [url, type] of [...datanetsRegistryTypes, ...modelsRegistryTypes, ...attributionRegistryTypes]) {
   if (!testRegistry.lookupType(url)) testRegistry.register(url, type);
@@ -79,26 +77,23 @@ const ROW_C = "spam spam spam";
 const OUTPUT =
   "they said the quick brown fox jumps over the lazy dog near the river and purple elephants were dancing slowly in the silver moonlight";
 
-const msg = (pkg: string, name: string, value: Record<string, unknown>): EncodeObject => ({
-  typeUrl: `/openledger.${pkg}.v1.${name}`,
-  value,
-});
-const dn = (n: string, v: Record<string, unknown>) => msg("datanets", n, v);
-const mm = (n: string, v: Record<string, unknown>) => msg("models", n, v);
-const at = (n: string, v: Record<string, unknown>) => msg("attribution", n, v);
+const dn = (n: string, v: Record<string, unknown>) => olMsg("datanets", n, v);
+const mm = (n: string, v: Record<string, unknown>) => olMsg("models", n, v);
+const at = (n: string, v: Record<string, unknown>) => olMsg("attribution", n, v);
 const rows = (...c: string[]) => c.map((content) => ({ content, license: "", metadata: "" }));
 const aopen = (amount: bigint) => ({ denom: "aopen", amount: amount.toString() });
 
-class Chain {
-  readonly seqs = new Map<string, bigint>();
+class Chain extends TxChain {
   constructor(
-    readonly app: OpenLedgerApp,
+    app: OpenLedgerApp,
     readonly accounts: TestAccount[],
-    readonly chainId: string,
+    chainId: string,
     readonly store: StateStore,
     readonly stack: StakingStack,
     readonly attribution: AttributionModule,
-  ) {}
+  ) {
+    super(app, chainId, GAS, "/openledger.attribution.v1.Query");
+  }
 
   static async create(unservedOp: TestAccount, modelOwner: TestAccount): Promise<Chain> {
     const ref: { app?: OpenLedgerApp; stack?: StakingStack } = {};
@@ -165,67 +160,16 @@ class Chain {
     return this.store.version;
   }
 
-  async tx(signer: TestAccount, msgs: EncodeObject[]): Promise<ExecTxResult> {
-    const seq = this.seqs.get(signer.address) ?? 0n;
-    const bytes = signTx(signer, msgs, {
-      chainId: this.chainId,
-      accountNumber: BigInt(signer.index),
-      sequence: seq,
-      gas: GAS,
-    });
-    const r = (await runBlock(this.app, [bytes])).txResults[0]!;
-    if (r.code === 0 || r.codespace !== "sdk") this.seqs.set(signer.address, seq + 1n);
-    return r;
+  /** The tx fails with the code, and neither attribution nor datanets state nor any balance changes. */
+  fails(signer: TestAccount, msgs: EncodeObject[], code: number, codespace = ATTRIBUTION): Promise<void> {
+    return this.failsUnchanged(signer, msgs, { code, codespace, modules: [MODULE_NAME, "datanets"] });
   }
 
-  async ok(signer: TestAccount, msgs: EncodeObject[]): Promise<ExecTxResult> {
-    const r = await this.tx(signer, msgs);
-    assert.equal(r.code, 0, r.log);
-    return r;
-  }
-
-  /** The tx fails with the code, and neither attribution state nor any balance changes. */
-  async fails(
-    signer: TestAccount,
-    msgs: EncodeObject[],
-    code: number,
-    codespace = ATTRIBUTION,
-  ): Promise<void> {
-    const before = this.app.exportGenesis()[MODULE_NAME];
-    const dnBefore = this.app.exportGenesis()["datanets"];
-    const balances = await this.balances();
-    const r = await this.tx(signer, msgs);
-    assert.equal(r.codespace, codespace, r.log);
-    assert.equal(r.code, code, r.log);
-    assert.deepEqual(this.app.exportGenesis()[MODULE_NAME], before, "attribution state changed");
-    assert.deepEqual(this.app.exportGenesis()["datanets"], dnBefore, "datanets state changed");
-    assert.deepEqual(await this.balances(), balances);
-  }
-
-  async balance(address: string): Promise<bigint> {
-    const r = await this.app.query({
-      path: "/cosmos.bank.v1beta1.Query/Balance",
-      data: QueryBalanceRequest.encode({ address, denom: "aopen" }).finish(),
-      height: 0,
-      prove: false,
-    });
-    return BigInt(QueryBalanceResponse.decode(r.value).balance!.amount);
-  }
-
-  async balances(): Promise<bigint[]> {
-    const addrs = [...this.accounts.map((a) => a.address), this.app.moduleAccountAddress(MODULE_NAME)];
-    return Promise.all(addrs.map((a) => this.balance(a)));
-  }
-
-  async query<T>(path: string, data: Uint8Array, decode: (b: Uint8Array) => T): Promise<T> {
-    const r = await this.app.query({
-      path: `/openledger.attribution.v1.Query/${path}`,
-      data,
-      height: 0,
-      prove: false,
-    });
-    assert.equal(r.code, 0, r.log);
-    return decode(r.value);
+  override balances(): Promise<bigint[]> {
+    return this.balancesOf([
+      ...this.accounts.map((a) => a.address),
+      this.app.moduleAccountAddress(MODULE_NAME),
+    ]);
   }
 
   async rewards(address: string) {
@@ -237,19 +181,7 @@ class Chain {
   }
 
   ctx(): Context {
-    return new Context(
-      new ReadOnlyStore(this.store.working),
-      new GasMeter(undefined),
-      new EventManager(),
-      {
-        height: this.height,
-        time: { seconds: 0n, nanos: 0 },
-        chainId: this.chainId,
-        proposer: new Uint8Array(),
-      },
-      "query",
-      makeChainConfig(),
-    );
+    return testContext(new ReadOnlyStore(this.store.working), { height: this.height, chainId: this.chainId });
   }
 
   communityPool(): bigint {
@@ -258,9 +190,7 @@ class Chain {
   }
 }
 
-function response<T>(r: ExecTxResult, decode: (b: Uint8Array) => T): T {
-  return decode(TxMsgData.decode(r.data).msgResponses[0]!.value);
-}
+const response = txResponse;
 
 function attrsOf(r: ExecTxResult, type: string): Record<string, string> {
   const e = r.events.find((x) => x.type === type);

@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type { EncodeObject } from "@cosmjs/proto-signing";
-import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
-import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
-import type { AbciEvent, ExecTxResult } from "../../../src/abci/types.js";
+import type { AbciEvent } from "../../../src/abci/types.js";
 import type { OpenLedgerApp } from "../../../src/app/app.js";
-import { OpenLedgerApp as App } from "../../../src/app/app.js";
 import type { Context } from "../../../src/app/types.js";
 import { sha256 } from "../../../src/crypto/hash.js";
 import {
@@ -39,11 +36,9 @@ import {
   RowStatus,
   Visibility,
 } from "../../../src/modules/datanets/proto.js";
-import { MemoryDatabase, StateStore } from "../../../src/store/index.js";
 import {
   createTestApp,
   runBlock,
-  signTx,
   type TestAccount,
   type TestApp,
   testRegistry,
@@ -51,6 +46,7 @@ import {
 import { utf8 } from "../../../src/types/bytes.js";
 import { CodedError } from "../../../src/types/errors.js";
 import { hashFromByteSlices, verifyMerkleProof } from "../../../src/types/merkle.js";
+import { appFromExport, olMsg, TxChain, txResponse } from "../moduleChain.js";
 
 for (const [url, type] of datanetsRegistryTypes) {
   if (!testRegistry.lookupType(url)) testRegistry.register(url, type);
@@ -66,15 +62,12 @@ const SLASH = BigInt(P.rejectSlashFraction!);
 const DEC = 10n ** 18n;
 
 /** A test chain with the datanets module, tracking account sequences. */
-class Chain {
-  readonly seqs = new Map<string, bigint>();
+class Chain extends TxChain {
   constructor(
     readonly t: TestApp,
     readonly module: DatanetsModule,
-  ) {}
-
-  get app(): OpenLedgerApp {
-    return this.t.app;
+  ) {
+    super(t.app, t.chainId, GAS, "/openledger.datanets.v1.Query");
   }
 
   static async create(): Promise<Chain> {
@@ -94,72 +87,17 @@ class Chain {
     return this.t.accounts[i]!;
   }
 
-  /** Sign and execute msgs in one block; returns the tx result. */
-  async tx(signer: TestAccount, msgs: EncodeObject[]): Promise<ExecTxResult> {
-    const seq = this.seqs.get(signer.address) ?? 0n;
-    const bytes = signTx(signer, msgs, {
-      chainId: this.t.chainId,
-      accountNumber: BigInt(signer.index),
-      sequence: seq,
-      gas: GAS,
-    });
-    const res = await runBlock(this.app, [bytes]);
-    const r = res.txResults[0]!;
-    if (r.code === 0 || r.codespace !== "sdk") this.seqs.set(signer.address, seq + 1n);
-    return r;
+  /** The tx fails with the code; datanets state and balances are unchanged (the gas fee is zero here). */
+  fails(signer: TestAccount, msgs: EncodeObject[], code: DatanetsCode, codespace = DATANETS): Promise<void> {
+    return this.failsUnchanged(signer, msgs, { code, codespace, modules: [MODULE_NAME] });
   }
 
-  async ok(signer: TestAccount, msgs: EncodeObject[]): Promise<ExecTxResult> {
-    const r = await this.tx(signer, msgs);
-    assert.equal(r.code, 0, r.log);
-    return r;
-  }
-
-  async fails(
-    signer: TestAccount,
-    msgs: EncodeObject[],
-    code: DatanetsCode,
-    codespace = DATANETS,
-  ): Promise<void> {
-    const before = this.app.exportGenesis()[MODULE_NAME];
-    const balancesBefore = await this.balances();
-    const r = await this.tx(signer, msgs);
-    assert.equal(r.codespace, codespace, r.log);
-    assert.equal(r.code, code, r.log);
-    assert.deepEqual(this.app.exportGenesis()[MODULE_NAME], before, "datanets state changed");
-    const after = await this.balances();
-    // Only the signer's gas fee (zero here) may move.
-    assert.deepEqual(after, balancesBefore);
-  }
-
-  async query<T>(path: string, data: Uint8Array, decode: (b: Uint8Array) => T): Promise<T> {
-    const r = await this.app.query({
-      path: `/openledger.datanets.v1.Query/${path}`,
-      data,
-      height: 0,
-      prove: false,
-    });
-    assert.equal(r.code, 0, r.log);
-    return decode(r.value);
-  }
-
-  async balance(address: string): Promise<bigint> {
-    const r = await this.app.query({
-      path: "/cosmos.bank.v1beta1.Query/Balance",
-      data: QueryBalanceRequest.encode({ address, denom: "aopen" }).finish(),
-      height: 0,
-      prove: false,
-    });
-    return BigInt(QueryBalanceResponse.decode(r.value).balance!.amount);
-  }
-
-  async balances(): Promise<bigint[]> {
-    const addrs = [
+  override balances(): Promise<bigint[]> {
+    return this.balancesOf([
       ...this.t.accounts.map((a) => a.address),
       this.app.moduleAccountAddress(MODULE_NAME),
       this.app.moduleAccountAddress(COMMUNITY_POOL_MODULE),
-    ];
-    return Promise.all(addrs.map((a) => this.balance(a)));
+    ]);
   }
 
   async datanet(id: number) {
@@ -172,12 +110,10 @@ class Chain {
 }
 
 function msg(name: string, value: Record<string, unknown>): EncodeObject {
-  return { typeUrl: `/openledger.datanets.v1.${name}`, value };
+  return olMsg("datanets", name, value);
 }
 
-function response<T>(r: ExecTxResult, decode: (b: Uint8Array) => T): T {
-  return decode(TxMsgData.decode(r.data).msgResponses[0]!.value);
-}
+const response = txResponse;
 
 function attrs(events: readonly AbciEvent[], type: string): Record<string, string>[] {
   return events
@@ -492,24 +428,7 @@ describe("datanets lifecycle", () => {
     const exported = c.app.exportGenesis();
     const ref: { app?: OpenLedgerApp } = {};
     const module = new DatanetsModule({ bank: () => ref.app!.bankKeeper });
-    const app2 = new App(
-      { chainId: c.t.chainId },
-      { store: StateStore.open(new MemoryDatabase()), modules: [module] },
-    );
-    ref.app = app2;
-    await app2.initChain({
-      time: { seconds: 1_700_000_000n, nanos: 0 },
-      chainId: c.t.chainId,
-      consensusParams: {
-        block: { maxBytes: 22_020_096, maxGas: -1 },
-        evidence: { maxAgeNumBlocks: 100_000, maxAgeDurationSeconds: 172_800, maxBytes: 1_048_576 },
-        validator: { pubKeyTypes: ["ed25519"] },
-        version: { app: 0 },
-      },
-      validators: [],
-      appStateBytes: utf8(JSON.stringify(exported)),
-      initialHeight: 1,
-    });
+    const app2 = await appFromExport(c.t.chainId, [module], exported, ref);
     assert.deepEqual(app2.exportGenesis()[MODULE_NAME], exported[MODULE_NAME]);
     assert.deepEqual(app2.checkInvariants(), []);
     assert.deepEqual(c.app.checkInvariants(), []);

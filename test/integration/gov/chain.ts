@@ -16,10 +16,8 @@ import {
 import { MsgCancelUpgrade, MsgSoftwareUpgrade } from "cosmjs-types/cosmos/upgrade/v1beta1/tx";
 import type { FinalizeBlockResponse } from "../../../src/abci/types.js";
 import { moduleAddressOf } from "../../../src/app/addressCache.js";
-import { EventManager } from "../../../src/app/events.js";
-import { GasMeter } from "../../../src/app/gas.js";
 import { ReadOnlyStore } from "../../../src/app/prefixStore.js";
-import { Context } from "../../../src/app/types.js";
+import type { Context } from "../../../src/app/types.js";
 import { toBech32 } from "../../../src/crypto/address.js";
 import { ed25519FromSeed } from "../../../src/crypto/ed25519.js";
 import {
@@ -45,6 +43,7 @@ import {
   testRegistry,
 } from "../../../src/testing/index.js";
 import { openLedgerTestModules } from "../../../src/testing/openledgerModules.js";
+import { testContext } from "../../helpers/context.js";
 
 for (const [u, t] of [
   [MsgSubmitProposal.typeUrl, MsgSubmitProposal],
@@ -187,14 +186,10 @@ export class GovChain {
 
   /** A read-only context over the latest state. */
   ctx(): Context {
-    return new Context(
-      new ReadOnlyStore(this.t.store.working),
-      new GasMeter(undefined),
-      new EventManager(),
-      { ...this.t.app.header, height: this.height, time: { seconds: this.time, nanos: 0 } },
-      "query",
-      this.t.app.chain,
-    );
+    return testContext(new ReadOnlyStore(this.t.store.working), {
+      header: { ...this.t.app.header, height: this.height, time: { seconds: this.time, nanos: 0 } },
+      chain: this.t.app.chain,
+    });
   }
 
   /** aopen balance of account `i`. */

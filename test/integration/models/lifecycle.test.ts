@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type { EncodeObject } from "@cosmjs/proto-signing";
-import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
-import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
-import type { ExecTxResult } from "../../../src/abci/types.js";
-import { OpenLedgerApp as App, type OpenLedgerApp } from "../../../src/app/app.js";
-import { EventManager } from "../../../src/app/events.js";
-import { GasMeter } from "../../../src/app/gas.js";
+import type { OpenLedgerApp } from "../../../src/app/app.js";
 import { ReadOnlyStore } from "../../../src/app/prefixStore.js";
-import { Context, makeChainConfig } from "../../../src/app/types.js";
+import type { Context } from "../../../src/app/types.js";
 import { DatanetsModule, datanetsRegistryTypes } from "../../../src/modules/datanets/index.js";
 import { MsgCreateDatanetResponse, Visibility } from "../../../src/modules/datanets/proto.js";
 import {
@@ -40,15 +35,10 @@ import {
   QueryOperatorRequest,
   QueryOperatorResponse,
 } from "../../../src/modules/models/proto.js";
-import { MemoryDatabase, StateStore } from "../../../src/store/index.js";
-import {
-  createTestApp,
-  runBlock,
-  signTx,
-  type TestAccount,
-  testRegistry,
-} from "../../../src/testing/index.js";
-import { utf8 } from "../../../src/types/bytes.js";
+import type { StateStore } from "../../../src/store/index.js";
+import { createTestApp, runBlock, type TestAccount, testRegistry } from "../../../src/testing/index.js";
+import { testContext } from "../../helpers/context.js";
+import { appFromExport, olMsg, TxChain, txResponse } from "../moduleChain.js";
 
 for (const [url, type] of [...datanetsRegistryTypes, ...modelsRegistryTypes]) {
   if (!testRegistry.lookupType(url)) testRegistry.register(url, type);
@@ -62,22 +52,20 @@ const BOUNTY = 5n * 10n ** 18n;
 const SHA = "ab".repeat(32);
 const UNBONDING_BLOCKS = 2;
 
-function dn(name: string, value: Record<string, unknown>): EncodeObject {
-  return { typeUrl: `/openledger.datanets.v1.${name}`, value };
-}
-function mm(name: string, value: Record<string, unknown>): EncodeObject {
-  return { typeUrl: `/openledger.models.v1.${name}`, value };
-}
+const dn = (name: string, value: Record<string, unknown>) => olMsg("datanets", name, value);
+const mm = (name: string, value: Record<string, unknown>) => olMsg("models", name, value);
+const response = txResponse;
 
-class Chain {
-  readonly seqs = new Map<string, bigint>();
+class Chain extends TxChain {
   constructor(
-    readonly app: OpenLedgerApp,
+    app: OpenLedgerApp,
     readonly accounts: TestAccount[],
-    readonly chainId: string,
+    chainId: string,
     readonly models: ModelsModule,
     readonly store: StateStore,
-  ) {}
+  ) {
+    super(app, chainId, GAS, "/openledger.models.v1.Query");
+  }
 
   static async create(): Promise<Chain> {
     const ref: { app?: OpenLedgerApp } = {};
@@ -120,64 +108,17 @@ class Chain {
     return this.accounts[i]!;
   }
 
-  async tx(signer: TestAccount, msgs: EncodeObject[]): Promise<ExecTxResult> {
-    const seq = this.seqs.get(signer.address) ?? 0n;
-    const bytes = signTx(signer, msgs, {
-      chainId: this.chainId,
-      accountNumber: BigInt(signer.index),
-      sequence: seq,
-      gas: GAS,
-    });
-    const r = (await runBlock(this.app, [bytes])).txResults[0]!;
-    if (r.code === 0 || r.codespace !== "sdk") this.seqs.set(signer.address, seq + 1n);
-    return r;
-  }
-
-  async ok(signer: TestAccount, msgs: EncodeObject[]): Promise<ExecTxResult> {
-    const r = await this.tx(signer, msgs);
-    assert.equal(r.code, 0, r.log);
-    return r;
-  }
-
   /** The tx fails with the code, and neither models state nor any balance changes. */
-  async fails(signer: TestAccount, msgs: EncodeObject[], code: number, codespace = MODELS): Promise<void> {
-    const before = this.app.exportGenesis()[MODULE_NAME];
-    const balances = await this.balances();
-    const r = await this.tx(signer, msgs);
-    assert.equal(r.codespace, codespace, r.log);
-    assert.equal(r.code, code, r.log);
-    assert.deepEqual(this.app.exportGenesis()[MODULE_NAME], before, "models state changed");
-    assert.deepEqual(await this.balances(), balances);
+  fails(signer: TestAccount, msgs: EncodeObject[], code: number, codespace = MODELS): Promise<void> {
+    return this.failsUnchanged(signer, msgs, { code, codespace, modules: [MODULE_NAME] });
   }
 
-  async balance(address: string): Promise<bigint> {
-    const r = await this.app.query({
-      path: "/cosmos.bank.v1beta1.Query/Balance",
-      data: QueryBalanceRequest.encode({ address, denom: "aopen" }).finish(),
-      height: 0,
-      prove: false,
-    });
-    return BigInt(QueryBalanceResponse.decode(r.value).balance!.amount);
-  }
-
-  async balances(): Promise<bigint[]> {
-    const addrs = [
+  override balances(): Promise<bigint[]> {
+    return this.balancesOf([
       ...this.accounts.map((a) => a.address),
       this.app.moduleAccountAddress(MODULE_NAME),
       this.app.moduleAccountAddress(COMMUNITY_POOL_MODULE),
-    ];
-    return Promise.all(addrs.map((a) => this.balance(a)));
-  }
-
-  async query<T>(path: string, data: Uint8Array, decode: (b: Uint8Array) => T): Promise<T> {
-    const r = await this.app.query({
-      path: `/openledger.models.v1.Query/${path}`,
-      data,
-      height: 0,
-      prove: false,
-    });
-    assert.equal(r.code, 0, r.log);
-    return decode(r.value);
+    ]);
   }
 
   model(id: number) {
@@ -187,10 +128,6 @@ class Chain {
       (b) => QueryModelResponse.decode(b).model!,
     );
   }
-}
-
-function response<T>(r: ExecTxResult, decode: (b: Uint8Array) => T): T {
-  return decode(TxMsgData.decode(r.data).msgResponses[0]!.value);
 }
 
 function registerMsg(owner: string, datanets: { datanetId: number; version: number }[], extra = {}) {
@@ -522,42 +459,12 @@ describe("models module", () => {
     const ref: { app?: OpenLedgerApp } = {};
     const datanets = new DatanetsModule({ bank: () => ref.app!.bankKeeper });
     const models = new ModelsModule({ bank: () => ref.app!.bankKeeper, datanets: () => datanets.keeper });
-    const app2 = new App(
-      { chainId: c.chainId },
-      { store: StateStore.open(new MemoryDatabase()), modules: [datanets, models] },
-    );
-    ref.app = app2;
-    await app2.initChain({
-      time: { seconds: 1_700_000_000n, nanos: 0 },
-      chainId: c.chainId,
-      consensusParams: {
-        block: { maxBytes: 22_020_096, maxGas: -1 },
-        evidence: { maxAgeNumBlocks: 100_000, maxAgeDurationSeconds: 172_800, maxBytes: 1_048_576 },
-        validator: { pubKeyTypes: ["ed25519"] },
-        version: { app: 0 },
-      },
-      validators: [],
-      appStateBytes: utf8(JSON.stringify(exported)),
-      initialHeight: 1,
-    });
+    const app2 = await appFromExport(c.chainId, [datanets, models], exported, ref);
     assert.deepEqual(app2.exportGenesis()[MODULE_NAME], exported[MODULE_NAME]);
   });
 });
 
 /** A read-only context over the latest working state. */
 function ctxOf(c: Chain): Context {
-  const header = {
-    height: 1,
-    time: { seconds: 0n, nanos: 0 },
-    chainId: c.chainId,
-    proposer: new Uint8Array(),
-  };
-  return new Context(
-    new ReadOnlyStore(c.store.working),
-    new GasMeter(undefined),
-    new EventManager(),
-    header,
-    "query",
-    makeChainConfig(),
-  );
+  return testContext(new ReadOnlyStore(c.store.working), { chainId: c.chainId });
 }

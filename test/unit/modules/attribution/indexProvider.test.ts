@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { EventManager } from "../../../../src/app/events.js";
 import { GasKVStore, GasMeter } from "../../../../src/app/gas.js";
-import { Context, makeChainConfig } from "../../../../src/app/types.js";
+import type { Context } from "../../../../src/app/types.js";
 import { attribute } from "../../../../src/attribution/engine/index.js";
 import {
   AttributionCode,
@@ -13,6 +12,7 @@ import {
 import type { Row, Version } from "../../../../src/modules/datanets/proto.js";
 import { MemoryDatabase, StateStore } from "../../../../src/store/index.js";
 import { CodedError } from "../../../../src/types/errors.js";
+import { testContext } from "../../../helpers/context.js";
 
 const ROWS = [
   "the quick brown fox jumps over the lazy dog",
@@ -49,14 +49,7 @@ function fakeDatanets(): AttributionDatanetsKeeper & { reads: number } {
 
 function ctx(meter: GasMeter): Context {
   const store = new GasKVStore(StateStore.open(new MemoryDatabase()).working, meter);
-  return new Context(
-    store,
-    meter,
-    new EventManager(),
-    { height: 1, time: { seconds: 0n, nanos: 0 }, chainId: "t", proposer: new Uint8Array() },
-    "finalize",
-    makeChainConfig(),
-  );
+  return testContext(store, { meter, mode: "finalize" });
 }
 
 class MemStore implements SegmentStore {

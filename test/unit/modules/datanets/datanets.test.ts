@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { fromAminoJson, toAminoJson } from "../../../../src/app/aminoKit.js";
 import { sha256 } from "../../../../src/crypto/hash.js";
-import { fromAminoJson, toAminoJson } from "../../../../src/modules/datanets/amino.js";
 import { appendLeaf, frontierRoot } from "../../../../src/modules/datanets/frontier.js";
 import { singleProof } from "../../../../src/modules/datanets/keeper.js";
 import { defaultDatanetsParams, validateDatanetsParams } from "../../../../src/modules/datanets/params.js";

@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { EventManager } from "../../../../src/app/events.js";
-import { GasMeter } from "../../../../src/app/gas.js";
-import { Context, makeChainConfig } from "../../../../src/app/types.js";
+import type { Context } from "../../../../src/app/types.js";
 import { UpgradeCode, UpgradeKeeper, upgradeNeededMessage } from "../../../../src/modules/upgrade/keeper.js";
 import { createBranch, MemoryDatabase, StateStore } from "../../../../src/store/index.js";
 import { CodedError } from "../../../../src/types/errors.js";
+import { testContext } from "../../../helpers/context.js";
 
 function ctxAt(store: ReturnType<typeof createBranch>, height: number): Context {
-  return new Context(
-    store,
-    new GasMeter(undefined),
-    new EventManager(),
-    { height, time: { seconds: 1n, nanos: 0 }, chainId: "t", proposer: new Uint8Array() },
-    "block",
-    makeChainConfig(),
-  );
+  return testContext(store, { height, time: { seconds: 1n, nanos: 0 }, mode: "block" });
 }
 
 describe("upgrade keeper", () => {
