@@ -9,9 +9,16 @@
  * Iterators survive modification: they re-locate by their last key whenever the sorted array changes.
  */
 
+/**
+ * Node's own latin1 decoder (what `Buffer#toString("latin1")` calls), applied to the bytes directly:
+ * no `Buffer` object per call. It accepts any `Uint8Array`.
+ */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (start: number, end: number) => string })
+  .latin1Slice;
+
 /** Latin1 string form of bytes, ordered like the bytes. */
 export function bytesKey(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+  return latin1Slice.call(b, 0, b.length);
 }
 
 /** Bytes of a latin1 key string. */
@@ -74,6 +81,11 @@ export class SortedMap<V> {
     this.sorted = [];
     this.pending = [];
     this.stale = 0;
+  }
+
+  /** Every live entry, in no particular order (insertion order). */
+  unordered(): IterableIterator<[string, V]> {
+    return this.map.entries();
   }
 
   /** All live keys in ascending order. */

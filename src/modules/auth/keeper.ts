@@ -7,6 +7,7 @@ import { encodeAny, ProtoWriter } from "../../app/protoWriter.js";
 import type { Context } from "../../app/types.js";
 import type { KVReader } from "../../store/types.js";
 import { readUint64BE, uint64BE, utf8 } from "../../types/bytes.js";
+import { decodeBaseAccountAny, encodeBaseAccountAny } from "./accountCodec.js";
 import { invalidAccount } from "./errors.js";
 import {
   ACCOUNT_NUMBER_PREFIX,
@@ -35,6 +36,15 @@ export interface Account {
 
 /** Encode an account as the stored `Any` (hand-rolled: this runs for every tx). */
 export function encodeAccount(acc: Account, prefix: string): Uint8Array {
+  if (!acc.module) {
+    const fast = encodeBaseAccountAny(
+      bech32Of(prefix, acc.address),
+      acc.pubKey,
+      acc.accountNumber,
+      acc.sequence,
+    );
+    if (fast) return fast;
+  }
   const base = new ProtoWriter().string(1, bech32Of(prefix, acc.address));
   if (acc.pubKey)
     base.message(2, encodeAny(SECP256K1_PUBKEY_TYPE, new ProtoWriter().bytes(1, acc.pubKey).finish()));
@@ -76,6 +86,14 @@ export function decodePubKeyAny(any: Any): Uint8Array {
   const key = PubKey.decode(any.value).key;
   if (key.length !== 33) throw invalidAccount(`invalid secp256k1 public key length ${key.length}`);
   return key;
+}
+
+/** Decode stored account bytes (`Any`) at a known address; throws on malformed bytes. */
+export function decodeAccount(bz: Uint8Array, address: Uint8Array): Account {
+  const fast = decodeBaseAccountAny(bz);
+  if (fast)
+    return { address, pubKey: fast.pubKey, accountNumber: fast.accountNumber, sequence: fast.sequence };
+  return accountFromAny(Any.decode(bz), address);
 }
 
 /** Decode a stored account `Any` at a known address. */
@@ -129,7 +147,7 @@ export class AuthKeeper {
   readAccount(store: KVReader, address: Uint8Array): Account | undefined {
     const bz = store.get(accountKey(address));
     if (bz === undefined) return undefined;
-    return accountFromAny(Any.decode(bz), address);
+    return decodeAccount(bz, address);
   }
 
   /** True when an account exists. */
@@ -233,6 +251,6 @@ export class AuthKeeper {
   *iterateAccounts(store: KVReader): IterableIterator<Account> {
     const start = Uint8Array.of(ACCOUNT_PREFIX);
     const end = Uint8Array.of(ACCOUNT_PREFIX + 1);
-    for (const [k, v] of store.iterator(start, end)) yield accountFromAny(Any.decode(v), k.slice(1));
+    for (const [k, v] of store.iterator(start, end)) yield decodeAccount(v, k.slice(1));
   }
 }
