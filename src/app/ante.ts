@@ -110,6 +110,12 @@ function unauthorized(msg: string): CodedError {
 
 /** The tx's signers: each message's signers in order, de-duplicated (then the fee payer if distinct). */
 export function txSigners(ctx: Context, tx: DecodedTx): Uint8Array[] {
+  if (tx.msgs.length === 1) {
+    // One message: its signers, de-duplicated only when there are several.
+    const m = tx.msgs[0]!;
+    const list = m.def.signers(m.msg, ctx.chain);
+    if (list.length <= 1) return [...list];
+  }
   const out: Uint8Array[] = [];
   const seen = new Set<string>();
   for (const m of tx.msgs) {

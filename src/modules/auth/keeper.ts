@@ -6,7 +6,7 @@ import { bech32Of, moduleAddressOf } from "../../app/addressCache.js";
 import { encodeAny, ProtoWriter } from "../../app/protoWriter.js";
 import type { Context } from "../../app/types.js";
 import type { KVReader } from "../../store/types.js";
-import { readUint64BE, uint64BE, utf8 } from "../../types/bytes.js";
+import { equalBytes, readUint64BE, uint64BE, utf8 } from "../../types/bytes.js";
 import { decodeBaseAccountAny, encodeBaseAccountAny } from "./accountCodec.js";
 import { invalidAccount } from "./errors.js";
 import {
@@ -122,6 +122,8 @@ export function accountFromAny(any: Any, address: Uint8Array): Account {
 export class AuthKeeper {
   /** Module account permissions by name, from the app's module list. */
   private readonly permissions = new Map<string, string[]>();
+  /** The last params bytes decoded, and what they decoded to. */
+  private paramsMemo: { bytes: Uint8Array; params: Params } | undefined;
 
   /** Declare a module account and its permissions. */
   addModuleAccountPermissions(name: string, permissions: readonly string[]): void {
@@ -239,7 +241,13 @@ export class AuthKeeper {
   /** Params from an auth-prefixed reader. */
   readParams(store: KVReader): Params {
     const bz = store.get(PARAMS_KEY);
-    return bz === undefined ? defaultAuthParams() : Params.decode(bz);
+    if (bz === undefined) return defaultAuthParams();
+    // Every tx reads the params: decode only bytes not seen last time (a copy each call: callers own it).
+    const memo = this.paramsMemo;
+    if (memo !== undefined && equalBytes(memo.bytes, bz)) return { ...memo.params };
+    const params = Params.decode(bz);
+    this.paramsMemo = { bytes: Uint8Array.from(bz), params: { ...params } };
+    return params;
   }
 
   /** Store params. */

@@ -9,10 +9,9 @@ import {
   MsgUpdateParams,
   MsgUpdateParamsResponse,
 } from "cosmjs-types/cosmos/bank/v1beta1/tx";
-import { bech32Of, moduleAddressOf } from "../../app/addressCache.js";
+import { bech32Of, decodeAddressOf, moduleAddressOf } from "../../app/addressCache.js";
 import { addCoins, type BigCoin, coinsToString, parseValidCoins } from "../../app/coins.js";
 import type { ChainConfig, Context, MsgDef } from "../../app/types.js";
-import { decodeAddress } from "../../crypto/address.js";
 import { CodedError, SDK, SdkCode } from "../../types/errors.js";
 import { multiSendAmino, sendAmino } from "./amino.js";
 import { BankCode, bankError, blockedAddress, invalidAddress, invalidAuthority } from "./errors.js";
@@ -27,7 +26,7 @@ export const GOV_MODULE = "gov";
 
 function addr(field: string, s: string, chain: ChainConfig): Uint8Array {
   try {
-    return decodeAddress(s, chain.bech32Prefix);
+    return decodeAddressOf(s, chain.bech32Prefix);
   } catch (e) {
     throw invalidAddress(field, e);
   }
