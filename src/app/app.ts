@@ -305,10 +305,12 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
    * signer, SIGN_MODE_DIRECT; anything else, or any doubt (undecodable tx, unknown account), does
    * nothing and leaves the ante handler to verify (and reject) as before. Changes no state; the cache
    * only ever holds triples that verified, so results are identical with or without this step.
+   * `hash`, when given, is the sha256 of `raw` (the mempool computed it already).
    */
   async preverifyTx(
     raw: Uint8Array,
     verify: (digest: Uint8Array, signature: Uint8Array, pubKey: Uint8Array) => Promise<boolean>,
+    hash?: Uint8Array,
   ): Promise<void> {
     let signBytes: Uint8Array;
     let pubKey: Uint8Array | undefined;
@@ -316,7 +318,7 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
     let tx: DecodedTx;
     let accountNumber: bigint;
     try {
-      tx = this.decodeCached(raw);
+      tx = this.decodeCached(raw, hash);
       const infos = tx.authInfo.signerInfos;
       if (infos.length !== 1 || tx.signatures.length !== 1 || tx.msgs.length === 0) return;
       const single = infos[0]!.modeInfo?.single;
@@ -564,19 +566,19 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
   // ---- private ----
 
   /** Decode through a bounded cache keyed by tx hash, so a tx seen in CheckTx is not decoded again. */
-  private decodeCached(bytes: Uint8Array): DecodedTx {
+  private decodeCached(bytes: Uint8Array, hash?: Uint8Array): DecodedTx {
     // The same bytes object usually travels RPC → mempool → CheckTx → proposal → FinalizeBlock:
     // recognise it without hashing it again.
     const same = this.decodedByRef.get(bytes);
     if (same) return same;
-    const tx = this.decodeByHash(bytes);
+    const tx = this.decodeByHash(bytes, hash);
     this.decodedByRef.set(bytes, tx);
     return tx;
   }
 
-  private decodeByHash(bytes: Uint8Array): DecodedTx {
+  private decodeByHash(bytes: Uint8Array, knownHash?: Uint8Array): DecodedTx {
     if (bytes.length > this.maxTxBytes) return decodeTx(bytes, this.lookup, this.maxTxBytes);
-    const hash = sha256(bytes);
+    const hash = knownHash ?? sha256(bytes);
     const key = Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString("latin1");
     const hit = this.decoded.get(key);
     if (hit) return hit;

@@ -77,22 +77,33 @@ export function checkUnknownFields(
   what: string,
 ): void {
   let pos = 0;
-  const readVarint = (): bigint => {
-    let result = 0n;
-    let shift = 0n;
+  // Varints as numbers: exact below 2^53, and past that only compared against lengths (a larger
+  // value is out of range either way) or shifted to a field number (bounded below).
+  const readVarint = (): number => {
+    let result = 0;
+    let mul = 1;
     for (let i = 0; i < 10; i++) {
       if (pos >= buf.length) throw txErr(`${what}: truncated varint`);
       const b = buf[pos++]!;
-      result |= BigInt(b & 0x7f) << shift;
+      result += (b & 0x7f) * mul;
       if ((b & 0x80) === 0) return result;
-      shift += 7n;
+      mul *= 128;
     }
     throw txErr(`${what}: varint overflow`);
   };
   while (pos < buf.length) {
+    const start = pos;
     const tag = readVarint();
-    const field = Number(tag >> 3n);
-    const wire = Number(tag & 7n);
+    let field: number;
+    let wire: number;
+    if (tag <= 0xffffffff) {
+      field = Math.floor(tag / 8);
+      wire = tag % 8;
+    } else {
+      const big = tagAt(buf, start);
+      field = Number(big >> 3n);
+      wire = Number(big & 7n);
+    }
     if (field === 0) throw txErr(`${what}: invalid field number 0`);
     if (!known.includes(field)) {
       if (!(allowNonCritical && (field & 1024) !== 0)) {
@@ -108,8 +119,8 @@ export function checkUnknownFields(
         break;
       case 2: {
         const len = readVarint();
-        if (len > BigInt(buf.length - pos)) throw txErr(`${what}: length out of range`);
-        pos += Number(len);
+        if (len > buf.length - pos) throw txErr(`${what}: length out of range`);
+        pos += len;
         break;
       }
       case 5:
@@ -120,6 +131,19 @@ export function checkUnknownFields(
     }
     if (pos > buf.length) throw txErr(`${what}: truncated field`);
   }
+}
+
+/** The exact (bigint) value of the varint at `pos`, for the rare tag too large for a number. */
+function tagAt(buf: Uint8Array, pos: number): bigint {
+  let result = 0n;
+  let shift = 0n;
+  for (let i = 0; i < 10; i++) {
+    const b = buf[pos++]!;
+    result |= BigInt(b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return result;
+    shift += 7n;
+  }
+  return result;
 }
 
 /** Decode tx bytes; throws `sdk` 2 (parse), 21 (too large) or 31 (extension options). */
