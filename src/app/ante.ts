@@ -191,11 +191,15 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
   }
   if (fee.granter !== "")
     throw new CodedError(SDK, SdkCode.InvalidRequest, "fee grants are not enabled: invalid request");
+  // Bech32 forms of the signers, for messages and events (each computed once).
+  const signerStrs = signers.map((s) => bech32Of(ctx.chain.bech32Prefix, s));
   let payer = signers[0]!;
+  let payerStr: string | undefined = signerStrs[0];
   if (fee.payer !== "") {
-    const p = signers.find((s) => bech32Of(ctx.chain.bech32Prefix, s) === fee.payer);
-    if (!p) throw unauthorized(`fee payer ${fee.payer.slice(0, 100)} is not a signer of the tx`);
-    payer = p;
+    const idx = signerStrs.indexOf(fee.payer);
+    if (idx < 0) throw unauthorized(`fee payer ${fee.payer.slice(0, 100)} is not a signer of the tx`);
+    payer = signers[idx]!;
+    payerStr = signerStrs[idx]!;
   }
   if (signers.length !== infos.length)
     throw unauthorized(`wrong number of signers; expected ${signers.length}, got ${infos.length}`);
@@ -246,7 +250,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
   for (let i = 0; i < signers.length; i++) {
     const signer = signers[i]!;
     const info = infos[i]!;
-    const signerStr = bech32Of(ctx.chain.bech32Prefix, signer);
+    const signerStr = signerStrs[i]!;
     const acc = deps.auth.getAccount(ctx, signer);
     if (!acc)
       throw new CodedError(
@@ -353,7 +357,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
   }
 
   // Deduct the fee to the fee collector; it stays even if the messages fail.
-  const payerStr = bech32Of(ctx.chain.bech32Prefix, payer);
+  payerStr ??= bech32Of(ctx.chain.bech32Prefix, payer);
   if (tx.fee.length > 0) {
     try {
       deps.bank.sendCoinsFromAccountToModule(ctx, payer, FEE_COLLECTOR, tx.fee);
@@ -394,9 +398,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
     // Re-read only if the fee transfer could have rewritten this account (it never touches sequence/pubkey).
     acc.sequence = seq + 1n;
     deps.auth.setAccount(ctx, acc);
-    ctx.events.emit(
-      makeEvent("tx", [["acc_seq", `${bech32Of(ctx.chain.bech32Prefix, acc.address)}/${seq}`]]),
-    );
+    ctx.events.emit(makeEvent("tx", [["acc_seq", `${signerStrs[i]!}/${seq}`]]));
     const sig = tx.signatures[i];
     if (sig !== undefined) ctx.events.emit(makeEvent("tx", [["signature", toBase64(sig)]]));
   }
@@ -404,7 +406,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
   const bondFee = amountOf(tx.fee, ctx.chain.bondDenom);
   return {
     signers,
-    sender: bech32Of(ctx.chain.bech32Prefix, signers[0]!),
+    sender: signerStrs[0]!,
     sequence: infos[0]?.sequence ?? 0n,
     priority: tx.gasLimit > 0n ? (bondFee * DEC_SCALE) / tx.gasLimit : 0n,
   };

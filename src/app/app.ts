@@ -30,6 +30,7 @@ import type {
 import { CheckTxType } from "../abci/types.js";
 import { sha256 } from "../crypto/hash.js";
 import { AuthKeeper, decodePubKeyAny } from "../modules/auth/keeper.js";
+import { STORE_PREFIX as AUTH_STORE_PREFIX } from "../modules/auth/keys.js";
 import { AuthModule } from "../modules/auth/module.js";
 import { BankKeeper } from "../modules/bank/keeper.js";
 import { BankModule } from "../modules/bank/module.js";
@@ -325,9 +326,7 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
       if (!single || single.mode !== SignMode.SIGN_MODE_DIRECT) return;
       const signer = tx.msgs[0]!.def.signers(tx.msgs[0]!.msg, this.chain)[0];
       if (!signer) return;
-      const header: BlockHeader = { ...this.lastHeader, chainId: this.chainId };
-      const ctx = this.blockContext(new ReadOnlyStore(this.checkState), header, "check", new EventManager());
-      const acc = this.authKeeper.getAccount(ctx, signer);
+      const acc = this.authKeeper.readAccount(new PrefixReader(this.checkState, AUTH_STORE_PREFIX), signer);
       if (!acc) return;
       const pk = infos[0]!.publicKey;
       pubKey = pk ? decodePubKeyAny(pk) : acc.pubKey;
