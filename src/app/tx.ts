@@ -9,6 +9,7 @@ import { sha256 } from "../crypto/hash.js";
 import { equalBytes } from "../types/bytes.js";
 import { CodedError, SDK, SdkCode } from "../types/errors.js";
 import { type BigCoin, fromProtoCoins } from "./coins.js";
+import { decodeAuthInfoFast, decodeTxBodyFast, decodeTxRawFast } from "./txCodec.js";
 import type { MsgDef } from "./types.js";
 
 /** Largest tx accepted, in bytes (CometBFT's default `max_tx_bytes`). */
@@ -165,11 +166,12 @@ export function decodeTx(
   let body: TxBody;
   let authInfo: AuthInfo;
   try {
-    raw = TxRaw.decode(bytes);
+    // The one-pass readers take the usual layouts; anything else goes to cosmjs-types as before.
+    raw = decodeTxRawFast(bytes) ?? TxRaw.decode(bytes);
     checkUnknownFields(raw.bodyBytes, [1, 2, 3, 1023, 2047], true, "TxBody");
     checkUnknownFields(raw.authInfoBytes, [1, 2, 3], false, "AuthInfo");
-    body = TxBody.decode(raw.bodyBytes);
-    authInfo = AuthInfo.decode(raw.authInfoBytes);
+    body = decodeTxBodyFast(raw.bodyBytes) ?? TxBody.decode(raw.bodyBytes);
+    authInfo = decodeAuthInfoFast(raw.authInfoBytes) ?? AuthInfo.decode(raw.authInfoBytes);
   } catch (e) {
     if (e instanceof CodedError) throw e;
     throw txErr((e as Error).message);
