@@ -96,12 +96,61 @@ export function encodeSignDoc(
   chainId: string,
   accountNumber: bigint,
 ): Uint8Array {
-  return new ProtoWriter()
-    .bytes(1, bodyBytes)
-    .bytes(2, authInfoBytes)
-    .string(3, chainId)
-    .uint64(4, accountNumber)
-    .finish();
+  // One exact-size buffer (every tx builds one): sizes first, then the fields in order.
+  const chain = chainIdBytes(chainId);
+  let size = 0;
+  if (bodyBytes.length > 0) size += 1 + varintSize(bodyBytes.length) + bodyBytes.length;
+  if (authInfoBytes.length > 0) size += 1 + varintSize(authInfoBytes.length) + authInfoBytes.length;
+  if (chain.length > 0) size += 1 + varintSize(chain.length) + chain.length;
+  if (accountNumber !== 0n) size += 1 + varintSize(accountNumber);
+  const out = new Uint8Array(size);
+  let pos = 0;
+  const field = (tag: number, b: Uint8Array): void => {
+    if (b.length === 0) return;
+    out[pos++] = tag;
+    pos = putVarint(out, pos, b.length);
+    out.set(b, pos);
+    pos += b.length;
+  };
+  field(0x0a, bodyBytes);
+  field(0x12, authInfoBytes);
+  field(0x1a, chain);
+  if (accountNumber !== 0n) {
+    out[pos++] = 0x20;
+    pos = putVarint(out, pos, accountNumber);
+  }
+  return out;
+}
+
+let lastChainId = "";
+let lastChainIdBytes: Uint8Array = new Uint8Array();
+
+/** `utf8(chainId)`, remembering the last one (a node has one chain id). */
+function chainIdBytes(chainId: string): Uint8Array {
+  if (chainId !== lastChainId) {
+    lastChainIdBytes = utf8(chainId);
+    lastChainId = chainId;
+  }
+  return lastChainIdBytes;
+}
+
+/** Write `v` as a varint at `pos`; returns the position after it. */
+function putVarint(out: Uint8Array, pos: number, v: bigint | number): number {
+  if (typeof v === "number" && v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
+    while (v >= 0x80) {
+      out[pos++] = (v % 128) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    out[pos++] = v;
+    return pos;
+  }
+  let n = BigInt(v);
+  while (n >= 0x80n) {
+    out[pos++] = Number(n & 0x7fn) | 0x80;
+    n >>= 7n;
+  }
+  out[pos++] = Number(n);
+  return pos;
 }
 
 /** `Any{type_url, value}` bytes. */
