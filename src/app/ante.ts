@@ -21,7 +21,7 @@ import { amountOf, type BigCoin, coinsToString, DEC_SCALE, type DecCoin, validat
 import { EventManager, makeEvent } from "./events.js";
 import { OutOfGasError } from "./gas.js";
 import { encodeSignDoc } from "./protoWriter.js";
-import { type DecodedTx, isCanonical } from "./tx.js";
+import { type DecodedTx, isCanonical, msgSigners } from "./tx.js";
 import type { Context } from "./types.js";
 
 /** Largest gas limit a tx may ask for (SDK `MaxGasWanted`, 2^63 - 1). */
@@ -113,13 +113,13 @@ export function txSigners(ctx: Context, tx: DecodedTx): Uint8Array[] {
   if (tx.msgs.length === 1) {
     // One message: its signers, de-duplicated only when there are several.
     const m = tx.msgs[0]!;
-    const list = m.def.signers(m.msg, ctx.chain);
+    const list = msgSigners(m, ctx.chain);
     if (list.length <= 1) return [...list];
   }
   const out: Uint8Array[] = [];
   const seen = new Set<string>();
   for (const m of tx.msgs) {
-    for (const s of m.def.signers(m.msg, ctx.chain)) {
+    for (const s of msgSigners(m, ctx.chain)) {
       const k = toBase64(s);
       if (!seen.has(k)) {
         seen.add(k);

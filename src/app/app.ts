@@ -47,7 +47,7 @@ import { GasKVStore, GasMeter } from "./gas.js";
 import { chainConfigFromAppState, DEFAULT_MODULE_ACCOUNTS } from "./genesis.js";
 import { PrefixReader, ReadOnlyStore, storePrefix } from "./prefixStore.js";
 import { encodeSignDoc, encodeTxMsgData } from "./protoWriter.js";
-import { type DecodedTx, decodeTx, MAX_TX_BYTES } from "./tx.js";
+import { type DecodedTx, decodeTx, MAX_TX_BYTES, msgSigners } from "./tx.js";
 import {
   type AnyMsg,
   type AppModule,
@@ -324,7 +324,7 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
       if (infos.length !== 1 || tx.signatures.length !== 1 || tx.msgs.length === 0) return;
       const single = infos[0]!.modeInfo?.single;
       if (!single || single.mode !== SignMode.SIGN_MODE_DIRECT) return;
-      const signer = tx.msgs[0]!.def.signers(tx.msgs[0]!.msg, this.chain)[0];
+      const signer = msgSigners(tx.msgs[0]!, this.chain)[0];
       if (!signer) return;
       const acc = this.authKeeper.readAccount(new PrefixReader(this.checkState, AUTH_STORE_PREFIX), signer);
       if (!acc) return;
@@ -635,7 +635,7 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
         const resp = m.def.handle(mctx, m.msg);
         responses.push(resp);
         const idx = String(i);
-        const signer = m.def.signers(m.msg, this.chain)[0];
+        const signer = msgSigners(m, this.chain)[0];
         events.push(
           makeEvent("message", [
             ["action", m.typeUrl],

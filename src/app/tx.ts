@@ -10,7 +10,7 @@ import { equalBytes } from "../types/bytes.js";
 import { CodedError, SDK, SdkCode } from "../types/errors.js";
 import { type BigCoin, fromProtoCoins } from "./coins.js";
 import { decodeAuthInfoFast, decodeTxBodyFast, decodeTxRawFast } from "./txCodec.js";
-import type { MsgDef } from "./types.js";
+import type { ChainConfig, MsgDef } from "./types.js";
 
 /** Largest tx accepted, in bytes (CometBFT's default `max_tx_bytes`). */
 export const MAX_TX_BYTES = 1_048_576;
@@ -22,6 +22,21 @@ export interface DecodedMsg {
   typeUrl: string;
   msg: unknown;
   def: MsgDef<unknown>;
+  /** Its signers under a chain config, once asked (see `msgSigners`). */
+  signers?: { chain: ChainConfig; list: readonly Uint8Array[] };
+}
+
+/**
+ * `m.def.signers(m.msg, chain)`, computed once per decoded message and chain config (CheckTx,
+ * pre-verification and FinalizeBlock all ask). Errors are thrown each time, never cached. Callers must
+ * not mutate the result.
+ */
+export function msgSigners(m: DecodedMsg, chain: ChainConfig): readonly Uint8Array[] {
+  const c = m.signers;
+  if (c !== undefined && c.chain === chain) return c.list;
+  const list = m.def.signers(m.msg, chain);
+  m.signers = { chain, list };
+  return list;
 }
 
 /** A decoded tx; the raw parts are the bytes exactly as received. */
