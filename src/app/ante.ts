@@ -18,7 +18,7 @@ import { CodedError, SDK, SdkCode } from "../types/errors.js";
 import { bech32Of } from "./addressCache.js";
 import { type AminoMsg, stdSignBytes } from "./amino.js";
 import { amountOf, type BigCoin, coinsToString, DEC_SCALE, type DecCoin, validateCoins } from "./coins.js";
-import { EventManager, makeEvent } from "./events.js";
+import { attr, EventManager } from "./events.js";
 import { OutOfGasError } from "./gas.js";
 import { encodeSignDoc } from "./protoWriter.js";
 import { type DecodedTx, isCanonical, msgSigners } from "./tx.js";
@@ -384,12 +384,10 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
       if (e instanceof OutOfGasError) throw e;
     }
   }
-  ctx.events.emit(
-    makeEvent("tx", [
-      ["fee", coinsToString(tx.fee)],
-      ["fee_payer", payerStr],
-    ]),
-  );
+  ctx.events.emit({
+    type: "tx",
+    attributes: [attr("fee", coinsToString(tx.fee)), attr("fee_payer", payerStr)],
+  });
 
   // Store pubkeys and bump sequences; the tx events.
   for (let i = 0; i < accounts.length; i++) {
@@ -398,9 +396,9 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
     // Re-read only if the fee transfer could have rewritten this account (it never touches sequence/pubkey).
     acc.sequence = seq + 1n;
     deps.auth.setAccount(ctx, acc);
-    ctx.events.emit(makeEvent("tx", [["acc_seq", `${signerStrs[i]!}/${seq}`]]));
+    ctx.events.emit({ type: "tx", attributes: [attr("acc_seq", `${signerStrs[i]!}/${seq}`)] });
     const sig = tx.signatures[i];
-    if (sig !== undefined) ctx.events.emit(makeEvent("tx", [["signature", toBase64(sig)]]));
+    if (sig !== undefined) ctx.events.emit({ type: "tx", attributes: [attr("signature", toBase64(sig))] });
   }
 
   const bondFee = amountOf(tx.fee, ctx.chain.bondDenom);

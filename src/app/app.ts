@@ -42,7 +42,7 @@ import { CodedError, SDK, SdkCode, toCodedError } from "../types/errors.js";
 import { bech32Of, moduleAddressOf } from "./addressCache.js";
 import { type AnteDeps, rememberDirectSigKey, runAnte, SignatureCache, sigCacheKey } from "./ante.js";
 import { type DecCoin, parseDecCoins } from "./coins.js";
-import { EventManager, makeEvent } from "./events.js";
+import { attr, EventManager } from "./events.js";
 import { GasKVStore, GasMeter } from "./gas.js";
 import { chainConfigFromAppState, DEFAULT_MODULE_ACCOUNTS } from "./genesis.js";
 import { PrefixReader, ReadOnlyStore, storePrefix } from "./prefixStore.js";
@@ -636,14 +636,15 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
         responses.push(resp);
         const idx = String(i);
         const signer = msgSigners(m, this.chain)[0];
-        events.push(
-          makeEvent("message", [
-            ["action", m.typeUrl],
-            ["sender", signer ? bech32Of(this.chain.bech32Prefix, signer) : ""],
-            ["module", m.def.module],
-            ["msg_index", idx],
-          ]),
-        );
+        events.push({
+          type: "message",
+          attributes: [
+            attr("action", m.typeUrl),
+            attr("sender", signer ? bech32Of(this.chain.bech32Prefix, signer) : ""),
+            attr("module", m.def.module),
+            attr("msg_index", idx),
+          ],
+        });
         for (const ev of em.events) {
           events.push({
             type: ev.type,
