@@ -3,7 +3,7 @@
  * few addresses several times (signers, events, stored accounts), and bech32 is costly at thousands of
  * txs a second. Both caches are bounded (the oldest entries go first).
  */
-import { decodeAddress, moduleAddress, toBech32 } from "../crypto/address.js";
+import { decodeAddress, moduleAddress, secp256k1Address, toBech32 } from "../crypto/address.js";
 import { bytesKey } from "../store/sortedMap.js";
 
 const MAX_ENTRIES = 200_000;
@@ -12,6 +12,8 @@ const bech32Cache = new Map<string, Map<string, string>>();
 /** Per prefix: bech32 string → address bytes (shared: never mutated). */
 const decodeCache = new Map<string, Map<string, Uint8Array>>();
 const moduleCache = new Map<string, Uint8Array>();
+/** latin1 form of a secp256k1 public key → its account address (shared: never mutated). */
+const pubKeyAddressCache = new Map<string, Uint8Array>();
 
 function remember<V>(m: Map<string, V>, k: string, v: V): void {
   if (m.size >= MAX_ENTRIES) {
@@ -53,6 +55,17 @@ export function decodeAddressOf(address: string, prefix: string): Uint8Array {
     remember(m, address, b);
   }
   return b;
+}
+
+/** `secp256k1Address(pubKey)`, memoised (bounded). Callers must not mutate the result. */
+export function secp256k1AddressOf(pubKey: Uint8Array): Uint8Array {
+  const key = bytesKey(pubKey);
+  let a = pubKeyAddressCache.get(key);
+  if (a === undefined) {
+    a = secp256k1Address(pubKey);
+    remember(pubKeyAddressCache, key, a);
+  }
+  return a;
 }
 
 /** `moduleAddress(name)`, memoised. Callers must not mutate the result. */

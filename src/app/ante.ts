@@ -6,7 +6,6 @@
  * events. Simulate mode skips signature and fee checks but still checks sequences.
  */
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
-import { secp256k1Address } from "../crypto/address.js";
 import { sha256, sha256Parts } from "../crypto/hash.js";
 import { secp256k1VerifyDigest } from "../crypto/secp256k1.js";
 import type { Account, AuthKeeper } from "../modules/auth/keeper.js";
@@ -15,7 +14,7 @@ import { FEE_COLLECTOR } from "../modules/auth/keys.js";
 import type { BankKeeper } from "../modules/bank/keeper.js";
 import { equalBytes, toBase64 } from "../types/bytes.js";
 import { CodedError, SDK, SdkCode } from "../types/errors.js";
-import { bech32Of } from "./addressCache.js";
+import { bech32Of, secp256k1AddressOf } from "./addressCache.js";
 import { type AminoMsg, stdSignBytes } from "./amino.js";
 import { amountOf, type BigCoin, coinsToString, DEC_SCALE, type DecCoin, validateCoins } from "./coins.js";
 import { attr, EventManager } from "./events.js";
@@ -266,7 +265,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
       } catch (e) {
         throw new CodedError(SDK, SdkCode.InvalidPubKey, `${(e as Error).message}: invalid pubkey`);
       }
-      if (!equalBytes(secp256k1Address(pk), signer)) {
+      if (!equalBytes(secp256k1AddressOf(pk), signer)) {
         throw new CodedError(
           SDK,
           SdkCode.InvalidPubKey,

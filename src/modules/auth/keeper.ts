@@ -83,7 +83,10 @@ export function accountToAny(acc: Account, prefix: string): Any {
 export function decodePubKeyAny(any: Any): Uint8Array {
   if (any.typeUrl !== SECP256K1_PUBKEY_TYPE)
     throw invalidAccount(`unsupported public key type ${any.typeUrl.slice(0, 100)}`);
-  const key = PubKey.decode(any.value).key;
+  const v = any.value;
+  // The usual `PubKey{key: 33 bytes}` (0x0a 0x21 ‖ key): the same view cosmjs-types' decoder returns.
+  if (v.length === 35 && v[0] === 0x0a && v[1] === 33) return v.subarray(2);
+  const key = PubKey.decode(v).key;
   if (key.length !== 33) throw invalidAccount(`invalid secp256k1 public key length ${key.length}`);
   return key;
 }
