@@ -11,15 +11,17 @@
 
 /**
  * Node's own latin1 decoder (what `Buffer#toString("latin1")` calls), applied to the bytes directly:
- * no `Buffer` object per call. It accepts any `Uint8Array`.
+ * no `Buffer` object per call. It accepts any `Uint8Array`. (Undocumented: if a Node version lacks it,
+ * the `Buffer` route is used.)
  */
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (start: number, end: number) => string })
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (start: number, end: number) => string })
   .latin1Slice;
 
 /** Latin1 string form of bytes, ordered like the bytes. */
-export function bytesKey(b: Uint8Array): string {
-  return latin1Slice.call(b, 0, b.length);
-}
+export const bytesKey: (b: Uint8Array) => string =
+  typeof latin1Slice === "function"
+    ? (b) => latin1Slice.call(b, 0, b.length)
+    : (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 
 /** Bytes of a latin1 key string. */
 export function keyBytes(s: string): Uint8Array {
