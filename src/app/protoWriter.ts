@@ -158,9 +158,58 @@ export function encodeAny(typeUrl: string, value: Uint8Array): Uint8Array {
   return new ProtoWriter().string(1, typeUrl).bytes(2, value).finish();
 }
 
-/** `TxMsgData{msg_responses: Any[]}` bytes. */
+/** UTF-8 of type URLs seen (a chain has a few hundred at most; bounded all the same). */
+const typeUrlBytes = new Map<string, Uint8Array>();
+
+function typeUrlUtf8(typeUrl: string): Uint8Array {
+  let b = typeUrlBytes.get(typeUrl);
+  if (b === undefined) {
+    b = utf8(typeUrl);
+    if (typeUrlBytes.size >= 4096) typeUrlBytes.clear();
+    typeUrlBytes.set(typeUrl, b);
+  }
+  return b;
+}
+
+/** Size of `Any{type_url, value}`'s payload (empty fields left out). */
+function anySize(t: Uint8Array, value: Uint8Array): number {
+  let n = 0;
+  if (t.length > 0) n += 1 + varintSize(t.length) + t.length;
+  if (value.length > 0) n += 1 + varintSize(value.length) + value.length;
+  return n;
+}
+
+/** `TxMsgData{msg_responses: Any[]}` bytes (one exact-size buffer). */
 export function encodeTxMsgData(responses: readonly { typeUrl: string; value: Uint8Array }[]): Uint8Array {
-  const w = new ProtoWriter();
-  for (const r of responses) w.message(2, encodeAny(r.typeUrl, r.value));
-  return w.finish();
+  let size = 0;
+  const types: Uint8Array[] = [];
+  const sizes: number[] = [];
+  for (const r of responses) {
+    const t = typeUrlUtf8(r.typeUrl);
+    const n = anySize(t, r.value);
+    types.push(t);
+    sizes.push(n);
+    size += 1 + varintSize(n) + n;
+  }
+  const out = new Uint8Array(size);
+  let pos = 0;
+  for (let i = 0; i < responses.length; i++) {
+    const t = types[i]!;
+    const value = responses[i]!.value;
+    out[pos++] = 0x12;
+    pos = putVarint(out, pos, sizes[i]!);
+    if (t.length > 0) {
+      out[pos++] = 0x0a;
+      pos = putVarint(out, pos, t.length);
+      out.set(t, pos);
+      pos += t.length;
+    }
+    if (value.length > 0) {
+      out[pos++] = 0x12;
+      pos = putVarint(out, pos, value.length);
+      out.set(value, pos);
+      pos += value.length;
+    }
+  }
+  return out;
 }

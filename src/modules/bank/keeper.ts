@@ -6,8 +6,9 @@ import { Metadata, Params } from "cosmjs-types/cosmos/bank/v1beta1/bank";
 import { bech32Of, moduleAddressOf } from "../../app/addressCache.js";
 import { type BigCoin, coinsToString } from "../../app/coins.js";
 import type { Context } from "../../app/types.js";
+import { bytesKey } from "../../store/sortedMap.js";
 import type { KVReader, KVStore } from "../../store/types.js";
-import { equalBytes, fromUtf8, toHex } from "../../types/bytes.js";
+import { equalBytes, fromUtf8 } from "../../types/bytes.js";
 import { CodedError, SDK, SdkCode } from "../../types/errors.js";
 import { PERM_BURNER, PERM_MINTER } from "../auth/keys.js";
 import { BankCode, bankError, blockedAddress, insufficientFunds } from "./errors.js";
@@ -76,12 +77,12 @@ export class BankKeeper {
 
   /** Block an address from receiving funds through user sends. */
   blockAddress(address: Uint8Array): void {
-    this.blocked.add(toHex(address));
+    this.blocked.add(bytesKey(address));
   }
 
   /** True when the address may not receive funds through user sends. */
   isBlocked(address: Uint8Array): boolean {
-    return this.blocked.has(toHex(address));
+    return this.blocked.has(bytesKey(address));
   }
 
   // ---- reads ----

@@ -72,6 +72,29 @@ describe("hand-rolled protobuf encoders", () => {
       TxMsgData.encode({ data: [], msgResponses: responses }).finish(),
     );
   });
+
+  it("encode TxMsgData exactly as cosmjs-types (seeded)", () => {
+    let a = 3;
+    const rand = () => {
+      a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+      return a / 4294967296;
+    };
+    for (let i = 0; i < 1000; i++) {
+      const responses = Array.from({ length: Math.floor(rand() * 4) }, () => ({
+        typeUrl:
+          rand() < 0.1
+            ? ""
+            : rand() < 0.1
+              ? "/é.€"
+              : `/m${Math.floor(rand() * 1e6)}.R`.repeat(1 + Math.floor(rand() * 10)),
+        value: Uint8Array.from({ length: rand() < 0.5 ? 0 : Math.floor(rand() * 300) }, () => 5),
+      }));
+      assert.deepEqual(
+        encodeTxMsgData(responses),
+        TxMsgData.encode({ data: [], msgResponses: responses }).finish(),
+      );
+    }
+  });
 });
 
 describe("amino sign docs", () => {
