@@ -1,27 +1,71 @@
 /**
- * Memoised bech32 encoding and module addresses: every tx encodes the same few addresses several
- * times (events, stored accounts), and bech32 is costly at thousands of txs a second.
+ * Memoised bech32 encoding and decoding and module addresses: every tx encodes and decodes the same
+ * few addresses several times (signers, events, stored accounts), and bech32 is costly at thousands of
+ * txs a second. Both caches are bounded (the oldest entries go first).
  */
-import { moduleAddress, toBech32 } from "../crypto/address.js";
+import { decodeAddress, moduleAddress, secp256k1Address, toBech32 } from "../crypto/address.js";
+import { bytesKey } from "../store/sortedMap.js";
 
 const MAX_ENTRIES = 200_000;
-const bech32Cache = new Map<string, string>();
+/** Per prefix: latin1 form of the address bytes → bech32 string. */
+const bech32Cache = new Map<string, Map<string, string>>();
+/** Per prefix: bech32 string → address bytes (shared: never mutated). */
+const decodeCache = new Map<string, Map<string, Uint8Array>>();
 const moduleCache = new Map<string, Uint8Array>();
+/** latin1 form of a secp256k1 public key → its account address (shared: never mutated). */
+const pubKeyAddressCache = new Map<string, Uint8Array>();
 
-/** `toBech32(prefix, bytes)`, memoised (bounded; oldest entries dropped first). */
+function remember<V>(m: Map<string, V>, k: string, v: V): void {
+  if (m.size >= MAX_ENTRIES) {
+    const first = m.keys().next();
+    if (!first.done) m.delete(first.value);
+  }
+  m.set(k, v);
+}
+
+/** `toBech32(prefix, bytes)`, memoised. */
 export function bech32Of(prefix: string, bytes: Uint8Array): string {
-  const key =
-    prefix + "\u0000" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-  let s = bech32Cache.get(key);
+  let m = bech32Cache.get(prefix);
+  if (m === undefined) {
+    m = new Map();
+    bech32Cache.set(prefix, m);
+  }
+  const key = bytesKey(bytes);
+  let s = m.get(key);
   if (s === undefined) {
     s = toBech32(prefix, bytes);
-    if (bech32Cache.size >= MAX_ENTRIES) {
-      const first = bech32Cache.keys().next();
-      if (!first.done) bech32Cache.delete(first.value);
-    }
-    bech32Cache.set(key, s);
+    remember(m, key, s);
   }
   return s;
+}
+
+/**
+ * `decodeAddress(address, prefix)`, memoised for addresses that decode (errors are thrown as before,
+ * never cached). Callers must not mutate the result.
+ */
+export function decodeAddressOf(address: string, prefix: string): Uint8Array {
+  let m = decodeCache.get(prefix);
+  if (m === undefined) {
+    m = new Map();
+    decodeCache.set(prefix, m);
+  }
+  let b = m.get(address);
+  if (b === undefined) {
+    b = decodeAddress(address, prefix);
+    remember(m, address, b);
+  }
+  return b;
+}
+
+/** `secp256k1Address(pubKey)`, memoised (bounded). Callers must not mutate the result. */
+export function secp256k1AddressOf(pubKey: Uint8Array): Uint8Array {
+  const key = bytesKey(pubKey);
+  let a = pubKeyAddressCache.get(key);
+  if (a === undefined) {
+    a = secp256k1Address(pubKey);
+    remember(pubKeyAddressCache, key, a);
+  }
+  return a;
 }
 
 /** `moduleAddress(name)`, memoised. Callers must not mutate the result. */

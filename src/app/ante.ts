@@ -6,7 +6,6 @@
  * events. Simulate mode skips signature and fee checks but still checks sequences.
  */
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
-import { secp256k1Address } from "../crypto/address.js";
 import { sha256, sha256Parts } from "../crypto/hash.js";
 import { secp256k1VerifyDigest } from "../crypto/secp256k1.js";
 import type { Account, AuthKeeper } from "../modules/auth/keeper.js";
@@ -15,13 +14,13 @@ import { FEE_COLLECTOR } from "../modules/auth/keys.js";
 import type { BankKeeper } from "../modules/bank/keeper.js";
 import { equalBytes, toBase64 } from "../types/bytes.js";
 import { CodedError, SDK, SdkCode } from "../types/errors.js";
-import { bech32Of } from "./addressCache.js";
+import { bech32Of, secp256k1AddressOf } from "./addressCache.js";
 import { type AminoMsg, stdSignBytes } from "./amino.js";
 import { amountOf, type BigCoin, coinsToString, DEC_SCALE, type DecCoin, validateCoins } from "./coins.js";
-import { EventManager, makeEvent } from "./events.js";
+import { attr, EventManager } from "./events.js";
 import { OutOfGasError } from "./gas.js";
 import { encodeSignDoc } from "./protoWriter.js";
-import { type DecodedTx, isCanonical } from "./tx.js";
+import { type DecodedTx, isCanonical, msgSigners } from "./tx.js";
 import type { Context } from "./types.js";
 
 /** Largest gas limit a tx may ask for (SDK `MaxGasWanted`, 2^63 - 1). */
@@ -110,10 +109,16 @@ function unauthorized(msg: string): CodedError {
 
 /** The tx's signers: each message's signers in order, de-duplicated (then the fee payer if distinct). */
 export function txSigners(ctx: Context, tx: DecodedTx): Uint8Array[] {
+  if (tx.msgs.length === 1) {
+    // One message: its signers, de-duplicated only when there are several.
+    const m = tx.msgs[0]!;
+    const list = msgSigners(m, ctx.chain);
+    if (list.length <= 1) return [...list];
+  }
   const out: Uint8Array[] = [];
   const seen = new Set<string>();
   for (const m of tx.msgs) {
-    for (const s of m.def.signers(m.msg, ctx.chain)) {
+    for (const s of msgSigners(m, ctx.chain)) {
       const k = toBase64(s);
       if (!seen.has(k)) {
         seen.add(k);
@@ -185,11 +190,15 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
   }
   if (fee.granter !== "")
     throw new CodedError(SDK, SdkCode.InvalidRequest, "fee grants are not enabled: invalid request");
+  // Bech32 forms of the signers, for messages and events (each computed once).
+  const signerStrs = signers.map((s) => bech32Of(ctx.chain.bech32Prefix, s));
   let payer = signers[0]!;
+  let payerStr: string | undefined = signerStrs[0];
   if (fee.payer !== "") {
-    const p = signers.find((s) => bech32Of(ctx.chain.bech32Prefix, s) === fee.payer);
-    if (!p) throw unauthorized(`fee payer ${fee.payer.slice(0, 100)} is not a signer of the tx`);
-    payer = p;
+    const idx = signerStrs.indexOf(fee.payer);
+    if (idx < 0) throw unauthorized(`fee payer ${fee.payer.slice(0, 100)} is not a signer of the tx`);
+    payer = signers[idx]!;
+    payerStr = signerStrs[idx]!;
   }
   if (signers.length !== infos.length)
     throw unauthorized(`wrong number of signers; expected ${signers.length}, got ${infos.length}`);
@@ -240,7 +249,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
   for (let i = 0; i < signers.length; i++) {
     const signer = signers[i]!;
     const info = infos[i]!;
-    const signerStr = bech32Of(ctx.chain.bech32Prefix, signer);
+    const signerStr = signerStrs[i]!;
     const acc = deps.auth.getAccount(ctx, signer);
     if (!acc)
       throw new CodedError(
@@ -256,7 +265,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
       } catch (e) {
         throw new CodedError(SDK, SdkCode.InvalidPubKey, `${(e as Error).message}: invalid pubkey`);
       }
-      if (!equalBytes(secp256k1Address(pk), signer)) {
+      if (!equalBytes(secp256k1AddressOf(pk), signer)) {
         throw new CodedError(
           SDK,
           SdkCode.InvalidPubKey,
@@ -347,7 +356,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
   }
 
   // Deduct the fee to the fee collector; it stays even if the messages fail.
-  const payerStr = bech32Of(ctx.chain.bech32Prefix, payer);
+  payerStr ??= bech32Of(ctx.chain.bech32Prefix, payer);
   if (tx.fee.length > 0) {
     try {
       deps.bank.sendCoinsFromAccountToModule(ctx, payer, FEE_COLLECTOR, tx.fee);
@@ -374,12 +383,10 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
       if (e instanceof OutOfGasError) throw e;
     }
   }
-  ctx.events.emit(
-    makeEvent("tx", [
-      ["fee", coinsToString(tx.fee)],
-      ["fee_payer", payerStr],
-    ]),
-  );
+  ctx.events.emit({
+    type: "tx",
+    attributes: [attr("fee", coinsToString(tx.fee)), attr("fee_payer", payerStr)],
+  });
 
   // Store pubkeys and bump sequences; the tx events.
   for (let i = 0; i < accounts.length; i++) {
@@ -388,17 +395,15 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
     // Re-read only if the fee transfer could have rewritten this account (it never touches sequence/pubkey).
     acc.sequence = seq + 1n;
     deps.auth.setAccount(ctx, acc);
-    ctx.events.emit(
-      makeEvent("tx", [["acc_seq", `${bech32Of(ctx.chain.bech32Prefix, acc.address)}/${seq}`]]),
-    );
+    ctx.events.emit({ type: "tx", attributes: [attr("acc_seq", `${signerStrs[i]!}/${seq}`)] });
     const sig = tx.signatures[i];
-    if (sig !== undefined) ctx.events.emit(makeEvent("tx", [["signature", toBase64(sig)]]));
+    if (sig !== undefined) ctx.events.emit({ type: "tx", attributes: [attr("signature", toBase64(sig))] });
   }
 
   const bondFee = amountOf(tx.fee, ctx.chain.bondDenom);
   return {
     signers,
-    sender: bech32Of(ctx.chain.bech32Prefix, signers[0]!),
+    sender: signerStrs[0]!,
     sequence: infos[0]?.sequence ?? 0n,
     priority: tx.gasLimit > 0n ? (bondFee * DEC_SCALE) / tx.gasLimit : 0n,
   };

@@ -30,6 +30,7 @@ import type {
 import { CheckTxType } from "../abci/types.js";
 import { sha256 } from "../crypto/hash.js";
 import { AuthKeeper, decodePubKeyAny } from "../modules/auth/keeper.js";
+import { STORE_PREFIX as AUTH_STORE_PREFIX } from "../modules/auth/keys.js";
 import { AuthModule } from "../modules/auth/module.js";
 import { BankKeeper } from "../modules/bank/keeper.js";
 import { BankModule } from "../modules/bank/module.js";
@@ -41,12 +42,12 @@ import { CodedError, SDK, SdkCode, toCodedError } from "../types/errors.js";
 import { bech32Of, moduleAddressOf } from "./addressCache.js";
 import { type AnteDeps, rememberDirectSigKey, runAnte, SignatureCache, sigCacheKey } from "./ante.js";
 import { type DecCoin, parseDecCoins } from "./coins.js";
-import { EventManager, makeEvent } from "./events.js";
+import { attr, EventManager } from "./events.js";
 import { GasKVStore, GasMeter } from "./gas.js";
 import { chainConfigFromAppState, DEFAULT_MODULE_ACCOUNTS } from "./genesis.js";
 import { PrefixReader, ReadOnlyStore, storePrefix } from "./prefixStore.js";
 import { encodeSignDoc, encodeTxMsgData } from "./protoWriter.js";
-import { type DecodedTx, decodeTx, MAX_TX_BYTES } from "./tx.js";
+import { type DecodedTx, decodeTx, MAX_TX_BYTES, msgSigners } from "./tx.js";
 import {
   type AnyMsg,
   type AppModule,
@@ -305,10 +306,12 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
    * signer, SIGN_MODE_DIRECT; anything else, or any doubt (undecodable tx, unknown account), does
    * nothing and leaves the ante handler to verify (and reject) as before. Changes no state; the cache
    * only ever holds triples that verified, so results are identical with or without this step.
+   * `hash`, when given, is the sha256 of `raw` (the mempool computed it already).
    */
   async preverifyTx(
     raw: Uint8Array,
     verify: (digest: Uint8Array, signature: Uint8Array, pubKey: Uint8Array) => Promise<boolean>,
+    hash?: Uint8Array,
   ): Promise<void> {
     let signBytes: Uint8Array;
     let pubKey: Uint8Array | undefined;
@@ -316,16 +319,14 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
     let tx: DecodedTx;
     let accountNumber: bigint;
     try {
-      tx = this.decodeCached(raw);
+      tx = this.decodeCached(raw, hash);
       const infos = tx.authInfo.signerInfos;
       if (infos.length !== 1 || tx.signatures.length !== 1 || tx.msgs.length === 0) return;
       const single = infos[0]!.modeInfo?.single;
       if (!single || single.mode !== SignMode.SIGN_MODE_DIRECT) return;
-      const signer = tx.msgs[0]!.def.signers(tx.msgs[0]!.msg, this.chain)[0];
+      const signer = msgSigners(tx.msgs[0]!, this.chain)[0];
       if (!signer) return;
-      const header: BlockHeader = { ...this.lastHeader, chainId: this.chainId };
-      const ctx = this.blockContext(new ReadOnlyStore(this.checkState), header, "check", new EventManager());
-      const acc = this.authKeeper.getAccount(ctx, signer);
+      const acc = this.authKeeper.readAccount(new PrefixReader(this.checkState, AUTH_STORE_PREFIX), signer);
       if (!acc) return;
       const pk = infos[0]!.publicKey;
       pubKey = pk ? decodePubKeyAny(pk) : acc.pubKey;
@@ -564,19 +565,19 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
   // ---- private ----
 
   /** Decode through a bounded cache keyed by tx hash, so a tx seen in CheckTx is not decoded again. */
-  private decodeCached(bytes: Uint8Array): DecodedTx {
+  private decodeCached(bytes: Uint8Array, hash?: Uint8Array): DecodedTx {
     // The same bytes object usually travels RPC → mempool → CheckTx → proposal → FinalizeBlock:
     // recognise it without hashing it again.
     const same = this.decodedByRef.get(bytes);
     if (same) return same;
-    const tx = this.decodeByHash(bytes);
+    const tx = this.decodeByHash(bytes, hash);
     this.decodedByRef.set(bytes, tx);
     return tx;
   }
 
-  private decodeByHash(bytes: Uint8Array): DecodedTx {
+  private decodeByHash(bytes: Uint8Array, knownHash?: Uint8Array): DecodedTx {
     if (bytes.length > this.maxTxBytes) return decodeTx(bytes, this.lookup, this.maxTxBytes);
-    const hash = sha256(bytes);
+    const hash = knownHash ?? sha256(bytes);
     const key = Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString("latin1");
     const hit = this.decoded.get(key);
     if (hit) return hit;
@@ -634,15 +635,16 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
         const resp = m.def.handle(mctx, m.msg);
         responses.push(resp);
         const idx = String(i);
-        const signer = m.def.signers(m.msg, this.chain)[0];
-        events.push(
-          makeEvent("message", [
-            ["action", m.typeUrl],
-            ["sender", signer ? bech32Of(this.chain.bech32Prefix, signer) : ""],
-            ["module", m.def.module],
-            ["msg_index", idx],
-          ]),
-        );
+        const signer = msgSigners(m, this.chain)[0];
+        events.push({
+          type: "message",
+          attributes: [
+            attr("action", m.typeUrl),
+            attr("sender", signer ? bech32Of(this.chain.bech32Prefix, signer) : ""),
+            attr("module", m.def.module),
+            attr("msg_index", idx),
+          ],
+        });
         for (const ev of em.events) {
           events.push({
             type: ev.type,

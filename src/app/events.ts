@@ -3,7 +3,17 @@ import type { AbciEvent } from "../abci/types.js";
 
 /** Build an event of `type` from key/value pairs (all attributes indexed). */
 export function makeEvent(type: string, attrs: readonly (readonly [string, string])[]): AbciEvent {
-  return { type, attributes: attrs.map(([key, value]) => ({ key, value, index: true })) };
+  const attributes: AbciEvent["attributes"] = [];
+  for (let i = 0; i < attrs.length; i++) {
+    const [key, value] = attrs[i]!;
+    attributes.push({ key, value, index: true });
+  }
+  return { type, attributes };
+}
+
+/** An indexed attribute, as `makeEvent` builds them (for events assembled on the hot path). */
+export function attr(key: string, value: string): AbciEvent["attributes"][number] {
+  return { key, value, index: true };
 }
 
 /** Collects events during a tx or block; a failed tx drops its message events with its state branch. */

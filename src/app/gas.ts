@@ -16,6 +16,19 @@ export const KV_GAS = {
   iterNextCostFlat: 30n,
 } as const;
 
+/** `cost × n` as bigints for small `n` (keys and values are mostly short): no BigInt math per access. */
+const TABLE_SIZE = 1024;
+const READ_PER_BYTE = Array.from({ length: TABLE_SIZE }, (_, n) => KV_GAS.readCostPerByte * BigInt(n));
+const WRITE_PER_BYTE = Array.from({ length: TABLE_SIZE }, (_, n) => KV_GAS.writeCostPerByte * BigInt(n));
+
+function readPerByte(n: number): bigint {
+  return n < TABLE_SIZE ? READ_PER_BYTE[n]! : KV_GAS.readCostPerByte * BigInt(n);
+}
+
+function writePerByte(n: number): bigint {
+  return n < TABLE_SIZE ? WRITE_PER_BYTE[n]! : KV_GAS.writeCostPerByte * BigInt(n);
+}
+
 /** Gas consumed per secp256k1 signature verification (auth param default). */
 export const SIG_VERIFY_COST_SECP256K1 = 1000n;
 
@@ -71,9 +84,9 @@ export class GasKVStore implements KVStore {
   /** Charged read. */
   get(key: Uint8Array): Uint8Array | undefined {
     this.meter.consume(KV_GAS.readCostFlat, "ReadFlat");
-    this.meter.consume(KV_GAS.readCostPerByte * BigInt(key.length), "ReadPerByte");
+    this.meter.consume(readPerByte(key.length), "ReadPerByte");
     const v = this.parent.get(key);
-    if (v !== undefined) this.meter.consume(KV_GAS.readCostPerByte * BigInt(v.length), "ReadPerByte");
+    if (v !== undefined) this.meter.consume(readPerByte(v.length), "ReadPerByte");
     return v;
   }
 
@@ -86,7 +99,7 @@ export class GasKVStore implements KVStore {
   /** Charged write. */
   set(key: Uint8Array, value: Uint8Array): void {
     this.meter.consume(KV_GAS.writeCostFlat, "WriteFlat");
-    this.meter.consume(KV_GAS.writeCostPerByte * BigInt(key.length + value.length), "WritePerByte");
+    this.meter.consume(writePerByte(key.length + value.length), "WritePerByte");
     this.parent.set(key, value);
   }
 
@@ -100,7 +113,7 @@ export class GasKVStore implements KVStore {
   *iterator(start?: Uint8Array, end?: Uint8Array, reverse?: boolean): IterableIterator<KVPair> {
     for (const pair of this.parent.iterator(start, end, reverse)) {
       this.meter.consume(KV_GAS.iterNextCostFlat, "IterNextFlat");
-      this.meter.consume(KV_GAS.readCostPerByte * BigInt(pair[0].length + pair[1].length), "ValuePerByte");
+      this.meter.consume(readPerByte(pair[0].length + pair[1].length), "ValuePerByte");
       yield pair;
     }
   }

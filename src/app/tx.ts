@@ -9,7 +9,8 @@ import { sha256 } from "../crypto/hash.js";
 import { equalBytes } from "../types/bytes.js";
 import { CodedError, SDK, SdkCode } from "../types/errors.js";
 import { type BigCoin, fromProtoCoins } from "./coins.js";
-import type { MsgDef } from "./types.js";
+import { decodeAuthInfoFast, decodeTxBodyFast, decodeTxRawFast } from "./txCodec.js";
+import type { ChainConfig, MsgDef } from "./types.js";
 
 /** Largest tx accepted, in bytes (CometBFT's default `max_tx_bytes`). */
 export const MAX_TX_BYTES = 1_048_576;
@@ -21,6 +22,21 @@ export interface DecodedMsg {
   typeUrl: string;
   msg: unknown;
   def: MsgDef<unknown>;
+  /** Its signers under a chain config, once asked (see `msgSigners`). */
+  signers?: { chain: ChainConfig; list: readonly Uint8Array[] };
+}
+
+/**
+ * `m.def.signers(m.msg, chain)`, computed once per decoded message and chain config (CheckTx,
+ * pre-verification and FinalizeBlock all ask). Errors are thrown each time, never cached. Callers must
+ * not mutate the result.
+ */
+export function msgSigners(m: DecodedMsg, chain: ChainConfig): readonly Uint8Array[] {
+  const c = m.signers;
+  if (c !== undefined && c.chain === chain) return c.list;
+  const list = m.def.signers(m.msg, chain);
+  m.signers = { chain, list };
+  return list;
 }
 
 /** A decoded tx; the raw parts are the bytes exactly as received. */
@@ -77,22 +93,33 @@ export function checkUnknownFields(
   what: string,
 ): void {
   let pos = 0;
-  const readVarint = (): bigint => {
-    let result = 0n;
-    let shift = 0n;
+  // Varints as numbers: exact below 2^53, and past that only compared against lengths (a larger
+  // value is out of range either way) or shifted to a field number (bounded below).
+  const readVarint = (): number => {
+    let result = 0;
+    let mul = 1;
     for (let i = 0; i < 10; i++) {
       if (pos >= buf.length) throw txErr(`${what}: truncated varint`);
       const b = buf[pos++]!;
-      result |= BigInt(b & 0x7f) << shift;
+      result += (b & 0x7f) * mul;
       if ((b & 0x80) === 0) return result;
-      shift += 7n;
+      mul *= 128;
     }
     throw txErr(`${what}: varint overflow`);
   };
   while (pos < buf.length) {
+    const start = pos;
     const tag = readVarint();
-    const field = Number(tag >> 3n);
-    const wire = Number(tag & 7n);
+    let field: number;
+    let wire: number;
+    if (tag <= 0xffffffff) {
+      field = Math.floor(tag / 8);
+      wire = tag % 8;
+    } else {
+      const big = tagAt(buf, start);
+      field = Number(big >> 3n);
+      wire = Number(big & 7n);
+    }
     if (field === 0) throw txErr(`${what}: invalid field number 0`);
     if (!known.includes(field)) {
       if (!(allowNonCritical && (field & 1024) !== 0)) {
@@ -108,8 +135,8 @@ export function checkUnknownFields(
         break;
       case 2: {
         const len = readVarint();
-        if (len > BigInt(buf.length - pos)) throw txErr(`${what}: length out of range`);
-        pos += Number(len);
+        if (len > buf.length - pos) throw txErr(`${what}: length out of range`);
+        pos += len;
         break;
       }
       case 5:
@@ -120,6 +147,19 @@ export function checkUnknownFields(
     }
     if (pos > buf.length) throw txErr(`${what}: truncated field`);
   }
+}
+
+/** The exact (bigint) value of the varint at `pos`, for the rare tag too large for a number. */
+function tagAt(buf: Uint8Array, pos: number): bigint {
+  let result = 0n;
+  let shift = 0n;
+  for (let i = 0; i < 10; i++) {
+    const b = buf[pos++]!;
+    result |= BigInt(b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return result;
+    shift += 7n;
+  }
+  return result;
 }
 
 /** Decode tx bytes; throws `sdk` 2 (parse), 21 (too large) or 31 (extension options). */
@@ -141,11 +181,12 @@ export function decodeTx(
   let body: TxBody;
   let authInfo: AuthInfo;
   try {
-    raw = TxRaw.decode(bytes);
+    // The one-pass readers take the usual layouts; anything else goes to cosmjs-types as before.
+    raw = decodeTxRawFast(bytes) ?? TxRaw.decode(bytes);
     checkUnknownFields(raw.bodyBytes, [1, 2, 3, 1023, 2047], true, "TxBody");
     checkUnknownFields(raw.authInfoBytes, [1, 2, 3], false, "AuthInfo");
-    body = TxBody.decode(raw.bodyBytes);
-    authInfo = AuthInfo.decode(raw.authInfoBytes);
+    body = decodeTxBodyFast(raw.bodyBytes) ?? TxBody.decode(raw.bodyBytes);
+    authInfo = decodeAuthInfoFast(raw.authInfoBytes) ?? AuthInfo.decode(raw.authInfoBytes);
   } catch (e) {
     if (e instanceof CodedError) throw e;
     throw txErr((e as Error).message);

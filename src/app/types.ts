@@ -73,9 +73,17 @@ export class Context {
     readonly chain: ChainConfig,
   ) {}
 
+  private lastPrefix: Uint8Array | undefined;
+  private lastPrefixStore: KVStore | undefined;
+
   /** The store under a module's key prefix. */
   kv(prefix: Uint8Array): KVStore {
-    return new PrefixStore(this.store, prefix);
+    // Keepers ask for their (constant) prefix on every access: keep the last view.
+    if (prefix === this.lastPrefix) return this.lastPrefixStore!;
+    const s = new PrefixStore(this.store, prefix);
+    this.lastPrefix = prefix;
+    this.lastPrefixStore = s;
+    return s;
   }
 
   /** The same context over another store, meter and event manager. */

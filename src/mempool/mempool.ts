@@ -43,7 +43,7 @@ export interface MempoolDeps {
    * pre-verifies signatures on a worker thread here). It must not change state and must not throw;
    * `CheckTx` calls still run one at a time in arrival order.
    */
-  preverify?: (tx: Uint8Array) => Promise<void>;
+  preverify?: (tx: Uint8Array, hash: Uint8Array) => Promise<void>;
 }
 
 /** A transaction held by the mempool, with what `CheckTx` said about it. */
@@ -97,7 +97,7 @@ interface Cursor {
 export class Mempool {
   private readonly options: MempoolOptions;
   private readonly app: Pick<Application, "checkTx">;
-  private readonly preverify: ((tx: Uint8Array) => Promise<void>) | undefined;
+  private readonly preverify: ((tx: Uint8Array, hash: Uint8Array) => Promise<void>) | undefined;
   /** Settles when the latest `add` has finished its `CheckTx` (keeps CheckTx in arrival order). */
   private order: Promise<void> = Promise.resolve();
   /** Committed tx bytes → entry, to drop committed txs without hashing them again. */
@@ -151,6 +151,11 @@ export class Mempool {
     return this.byKey.has(hashKey(hash));
   }
 
+  /** The sha256 of held tx bytes (by object identity), if held. */
+  hashOf(tx: Uint8Array): Uint8Array | undefined {
+    return this.byTx.get(tx)?.hash;
+  }
+
   /** The held tx with this hash, if any. */
   get(hash: Uint8Array | string): MempoolTx | undefined {
     return this.byKey.get(hashKey(hash));
@@ -182,7 +187,7 @@ export class Mempool {
 
     if (!this.preverify) return await this.check(tx, hash, key);
     // Start the pre-verification now (it runs alongside other adds), then take this tx's turn.
-    const pre = this.preverify(tx).catch(() => undefined);
+    const pre = this.preverify(tx, hash).catch(() => undefined);
     const before = this.order;
     let done!: () => void;
     this.order = new Promise<void>((resolve) => {

@@ -280,7 +280,10 @@ export class OpenLedgerNode {
         cacheSize: config.mempool.cacheSize,
       },
       // New txs' signatures are verified on a worker thread before CheckTx (see SignatureVerifyPool).
-      { app, preverify: (tx) => app.preverifyTx(tx, (d, sig, pk) => verifyPool.verify(d, sig, pk)) },
+      {
+        app,
+        preverify: (tx, hash) => app.preverifyTx(tx, (d, sig, pk) => verifyPool.verify(d, sig, pk), hash),
+      },
     );
     const consensusVerify = createFastEd25519Verifier();
     const evidencePool = await PersistentEvidencePool.open(db);
@@ -590,6 +593,7 @@ export class OpenLedgerNode {
       abciInfo: () => this.app.info(),
       checkTx: (tx) => this.app.checkTx({ tx, type: 0 }),
       broadcastTx: async (tx) => (await this.mempool.add(tx)).response,
+      txHash: (tx) => this.mempool.hashOf(tx) ?? sha256(tx),
       waitForTx: (hash, timeoutMs, signal) => this.waitForTx(hash, timeoutMs, signal),
       getTx: (hash) => this.indexer.getTx(hash),
       searchTxs: (q, page, perPage, orderBy) => this.indexer.searchTxs(q, { page, perPage, orderBy }),

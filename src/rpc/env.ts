@@ -183,6 +183,8 @@ export interface RpcEnv {
    * refuses before CheckTx (`tx already exists in cache`, `mempool is full…`, `tx too large…`).
    */
   broadcastTx(tx: Uint8Array): Promise<CheckTxResponse>;
+  /** sha256 of tx bytes, when the node already has it (e.g. the mempool's); else the RPC hashes them. */
+  txHash?(tx: Uint8Array): Uint8Array;
   /**
    * Resolve with the tx once it is committed and indexed (also when it already is), or undefined
    * after `timeoutMs` or when `signal` aborts.

@@ -480,7 +480,7 @@ async function broadcastTxAsync(ctx: RouteContext, args: Args): Promise<Json> {
 async function broadcastTxSync(ctx: RouteContext, args: Args): Promise<Json> {
   const raw = args.bytes("tx") ?? new Uint8Array(0);
   const res = await ctx.env.broadcastTx(raw);
-  return encodeBroadcastTx(sha256(raw), res);
+  return encodeBroadcastTx(ctx.env.txHash?.(raw) ?? sha256(raw), res);
 }
 
 async function broadcastTxCommit(ctx: RouteContext, args: Args): Promise<Json> {

@@ -68,16 +68,12 @@ export class Branch implements BranchStore {
 
   /** The value at `key`: the cached write if any, else the parent's. */
   get(key: Uint8Array): Uint8Array | undefined {
-    const e = this.cache.get(bytesKey(key));
-    if (e !== undefined) return e.value;
-    return this.parent.get(key);
+    return this.getKeyed(bytesKey(key), key);
   }
 
   /** True when `key` has a value. */
   has(key: Uint8Array): boolean {
-    const e = this.cache.get(bytesKey(key));
-    if (e !== undefined) return e.value !== undefined;
-    return this.parent.has(key);
+    return this.hasKeyed(bytesKey(key), key);
   }
 
   /** Cache a write of `value` at `key`. */
@@ -104,6 +100,13 @@ export class Branch implements BranchStore {
 
   /** Apply the cached writes to the parent in key order and clear them. */
   write(): void {
+    const p = this.parent;
+    if (p instanceof Branch) {
+      // A parent branch keeps its own order: hand it the entries (immutable) with their string keys.
+      for (const [k, e] of this.cache.unordered()) p.cache.set(k, e);
+      this.cache.clear();
+      return;
+    }
     const keys = this.cache.sortedKeys();
     for (const k of keys) {
       const e = this.cache.get(k)!;
@@ -116,6 +119,22 @@ export class Branch implements BranchStore {
   /** A new branch on top of this one. */
   branch(): BranchStore {
     return new Branch(this);
+  }
+
+  /** `get` with the key's string form already computed (passed down through nested branches). */
+  private getKeyed(k: string, key: Uint8Array): Uint8Array | undefined {
+    const e = this.cache.get(k);
+    if (e !== undefined) return e.value;
+    const p = this.parent;
+    return p instanceof Branch ? p.getKeyed(k, key) : p.get(key);
+  }
+
+  /** `has` with the key's string form already computed. */
+  private hasKeyed(k: string, key: Uint8Array): boolean {
+    const e = this.cache.get(k);
+    if (e !== undefined) return e.value !== undefined;
+    const p = this.parent;
+    return p instanceof Branch ? p.hasKeyed(k, key) : p.has(key);
   }
 }
 

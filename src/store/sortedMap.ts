@@ -9,10 +9,19 @@
  * Iterators survive modification: they re-locate by their last key whenever the sorted array changes.
  */
 
+/**
+ * Node's own latin1 decoder (what `Buffer#toString("latin1")` calls), applied to the bytes directly:
+ * no `Buffer` object per call. It accepts any `Uint8Array`. (Undocumented: if a Node version lacks it,
+ * the `Buffer` route is used.)
+ */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (start: number, end: number) => string })
+  .latin1Slice;
+
 /** Latin1 string form of bytes, ordered like the bytes. */
-export function bytesKey(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
-}
+export const bytesKey: (b: Uint8Array) => string =
+  typeof latin1Slice === "function"
+    ? (b) => latin1Slice.call(b, 0, b.length)
+    : (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 
 /** Bytes of a latin1 key string. */
 export function keyBytes(s: string): Uint8Array {
@@ -74,6 +83,11 @@ export class SortedMap<V> {
     this.sorted = [];
     this.pending = [];
     this.stale = 0;
+  }
+
+  /** Every live entry, in no particular order (insertion order). */
+  unordered(): IterableIterator<[string, V]> {
+    return this.map.entries();
   }
 
   /** All live keys in ascending order. */

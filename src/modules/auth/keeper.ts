@@ -6,7 +6,8 @@ import { bech32Of, moduleAddressOf } from "../../app/addressCache.js";
 import { encodeAny, ProtoWriter } from "../../app/protoWriter.js";
 import type { Context } from "../../app/types.js";
 import type { KVReader } from "../../store/types.js";
-import { readUint64BE, uint64BE, utf8 } from "../../types/bytes.js";
+import { equalBytes, readUint64BE, uint64BE, utf8 } from "../../types/bytes.js";
+import { decodeBaseAccountAny, encodeBaseAccountAny } from "./accountCodec.js";
 import { invalidAccount } from "./errors.js";
 import {
   ACCOUNT_NUMBER_PREFIX,
@@ -35,6 +36,15 @@ export interface Account {
 
 /** Encode an account as the stored `Any` (hand-rolled: this runs for every tx). */
 export function encodeAccount(acc: Account, prefix: string): Uint8Array {
+  if (!acc.module) {
+    const fast = encodeBaseAccountAny(
+      bech32Of(prefix, acc.address),
+      acc.pubKey,
+      acc.accountNumber,
+      acc.sequence,
+    );
+    if (fast) return fast;
+  }
   const base = new ProtoWriter().string(1, bech32Of(prefix, acc.address));
   if (acc.pubKey)
     base.message(2, encodeAny(SECP256K1_PUBKEY_TYPE, new ProtoWriter().bytes(1, acc.pubKey).finish()));
@@ -73,9 +83,20 @@ export function accountToAny(acc: Account, prefix: string): Any {
 export function decodePubKeyAny(any: Any): Uint8Array {
   if (any.typeUrl !== SECP256K1_PUBKEY_TYPE)
     throw invalidAccount(`unsupported public key type ${any.typeUrl.slice(0, 100)}`);
-  const key = PubKey.decode(any.value).key;
+  const v = any.value;
+  // The usual `PubKey{key: 33 bytes}` (0x0a 0x21 ‖ key): the same view cosmjs-types' decoder returns.
+  if (v.length === 35 && v[0] === 0x0a && v[1] === 33) return v.subarray(2);
+  const key = PubKey.decode(v).key;
   if (key.length !== 33) throw invalidAccount(`invalid secp256k1 public key length ${key.length}`);
   return key;
+}
+
+/** Decode stored account bytes (`Any`) at a known address; throws on malformed bytes. */
+export function decodeAccount(bz: Uint8Array, address: Uint8Array): Account {
+  const fast = decodeBaseAccountAny(bz);
+  if (fast)
+    return { address, pubKey: fast.pubKey, accountNumber: fast.accountNumber, sequence: fast.sequence };
+  return accountFromAny(Any.decode(bz), address);
 }
 
 /** Decode a stored account `Any` at a known address. */
@@ -104,6 +125,8 @@ export function accountFromAny(any: Any, address: Uint8Array): Account {
 export class AuthKeeper {
   /** Module account permissions by name, from the app's module list. */
   private readonly permissions = new Map<string, string[]>();
+  /** The last params bytes decoded, and what they decoded to. */
+  private paramsMemo: { bytes: Uint8Array; params: Params } | undefined;
 
   /** Declare a module account and its permissions. */
   addModuleAccountPermissions(name: string, permissions: readonly string[]): void {
@@ -129,7 +152,7 @@ export class AuthKeeper {
   readAccount(store: KVReader, address: Uint8Array): Account | undefined {
     const bz = store.get(accountKey(address));
     if (bz === undefined) return undefined;
-    return accountFromAny(Any.decode(bz), address);
+    return decodeAccount(bz, address);
   }
 
   /** True when an account exists. */
@@ -221,7 +244,13 @@ export class AuthKeeper {
   /** Params from an auth-prefixed reader. */
   readParams(store: KVReader): Params {
     const bz = store.get(PARAMS_KEY);
-    return bz === undefined ? defaultAuthParams() : Params.decode(bz);
+    if (bz === undefined) return defaultAuthParams();
+    // Every tx reads the params: decode only bytes not seen last time (a copy each call: callers own it).
+    const memo = this.paramsMemo;
+    if (memo !== undefined && equalBytes(memo.bytes, bz)) return { ...memo.params };
+    const params = Params.decode(bz);
+    this.paramsMemo = { bytes: Uint8Array.from(bz), params: { ...params } };
+    return params;
   }
 
   /** Store params. */
@@ -233,6 +262,6 @@ export class AuthKeeper {
   *iterateAccounts(store: KVReader): IterableIterator<Account> {
     const start = Uint8Array.of(ACCOUNT_PREFIX);
     const end = Uint8Array.of(ACCOUNT_PREFIX + 1);
-    for (const [k, v] of store.iterator(start, end)) yield accountFromAny(Any.decode(v), k.slice(1));
+    for (const [k, v] of store.iterator(start, end)) yield decodeAccount(v, k.slice(1));
   }
 }

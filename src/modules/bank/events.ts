@@ -1,49 +1,36 @@
 /** bank's events, in SDK 0.50 shapes. */
 import type { AbciEvent } from "../../abci/types.js";
-import { makeEvent } from "../../app/events.js";
+import { attr } from "../../app/events.js";
 
 /** `coin_spent{spender, amount}`. */
 export function coinSpentEvent(spender: string, amount: string): AbciEvent {
-  return makeEvent("coin_spent", [
-    ["spender", spender],
-    ["amount", amount],
-  ]);
+  return { type: "coin_spent", attributes: [attr("spender", spender), attr("amount", amount)] };
 }
 
 /** `coin_received{receiver, amount}`. */
 export function coinReceivedEvent(receiver: string, amount: string): AbciEvent {
-  return makeEvent("coin_received", [
-    ["receiver", receiver],
-    ["amount", amount],
-  ]);
+  return { type: "coin_received", attributes: [attr("receiver", receiver), attr("amount", amount)] };
 }
 
 /** `transfer{recipient, sender, amount}`. */
 export function transferEvent(recipient: string, sender: string, amount: string): AbciEvent {
-  return makeEvent("transfer", [
-    ["recipient", recipient],
-    ["sender", sender],
-    ["amount", amount],
-  ]);
+  return {
+    type: "transfer",
+    attributes: [attr("recipient", recipient), attr("sender", sender), attr("amount", amount)],
+  };
 }
 
 /** `message{sender}`, emitted by SendCoins. */
 export function messageSenderEvent(sender: string): AbciEvent {
-  return makeEvent("message", [["sender", sender]]);
+  return { type: "message", attributes: [attr("sender", sender)] };
 }
 
 /** `coinbase{minter, amount}`. */
 export function coinbaseEvent(minter: string, amount: string): AbciEvent {
-  return makeEvent("coinbase", [
-    ["minter", minter],
-    ["amount", amount],
-  ]);
+  return { type: "coinbase", attributes: [attr("minter", minter), attr("amount", amount)] };
 }
 
 /** `burn{burner, amount}`. */
 export function burnEvent(burner: string, amount: string): AbciEvent {
-  return makeEvent("burn", [
-    ["burner", burner],
-    ["amount", amount],
-  ]);
+  return { type: "burn", attributes: [attr("burner", burner), attr("amount", amount)] };
 }

@@ -6,8 +6,9 @@ import { Metadata, Params } from "cosmjs-types/cosmos/bank/v1beta1/bank";
 import { bech32Of, moduleAddressOf } from "../../app/addressCache.js";
 import { type BigCoin, coinsToString } from "../../app/coins.js";
 import type { Context } from "../../app/types.js";
+import { bytesKey } from "../../store/sortedMap.js";
 import type { KVReader, KVStore } from "../../store/types.js";
-import { fromUtf8, toHex, utf8 } from "../../types/bytes.js";
+import { equalBytes, fromUtf8 } from "../../types/bytes.js";
 import { CodedError, SDK, SdkCode } from "../../types/errors.js";
 import { PERM_BURNER, PERM_MINTER } from "../auth/keys.js";
 import { BankCode, bankError, blockedAddress, insufficientFunds } from "./errors.js";
@@ -37,7 +38,26 @@ const EMPTY = new Uint8Array();
 
 /** Parse a stored amount. */
 export function decodeAmount(bz: Uint8Array): bigint {
+  // The stored form is plain ASCII digits: read them without a UTF-8 decoder.
+  const n = bz.length;
+  if (n > 0 && n <= 80) {
+    let s = "";
+    for (let i = 0; i < n; i++) {
+      const c = bz[i]!;
+      if (c < 0x30 || c > 0x39) return BigInt(fromUtf8(bz));
+      s += String.fromCharCode(c);
+    }
+    return BigInt(s);
+  }
   return BigInt(fromUtf8(bz));
+}
+
+/** The stored form of an amount: its decimal digits (ASCII). */
+export function encodeAmount(amount: bigint): Uint8Array {
+  const s = amount.toString();
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 
 /** One multi-send leg. */
@@ -49,18 +69,20 @@ export interface IoLeg {
 /** Balances, supply, metadata, send-enabled, params; coin movement with SDK events. */
 export class BankKeeper {
   private blocked = new Set<string>();
+  /** The last params bytes decoded for `defaultSendEnabled`. */
+  private paramsMemo: { bytes: Uint8Array; defaultSendEnabled: boolean } | undefined;
 
   /** Built over the auth keeper (accounts are created on first receipt). */
   constructor(readonly auth: AccountKeeper) {}
 
   /** Block an address from receiving funds through user sends. */
   blockAddress(address: Uint8Array): void {
-    this.blocked.add(toHex(address));
+    this.blocked.add(bytesKey(address));
   }
 
   /** True when the address may not receive funds through user sends. */
   isBlocked(address: Uint8Array): boolean {
-    return this.blocked.has(toHex(address));
+    return this.blocked.has(bytesKey(address));
   }
 
   // ---- reads ----
@@ -124,6 +146,17 @@ export class BankKeeper {
     return bz === undefined ? defaultBankParams() : Params.decode(bz);
   }
 
+  /** `readParams(store).defaultSendEnabled`, with the same read, decoding only bytes not seen last time. */
+  private defaultSendEnabled(store: KVReader): boolean {
+    const bz = store.get(PARAMS_KEY);
+    if (bz === undefined) return defaultBankParams().defaultSendEnabled;
+    const memo = this.paramsMemo;
+    if (memo !== undefined && equalBytes(memo.bytes, bz)) return memo.defaultSendEnabled;
+    const defaultSendEnabled = Params.decode(bz).defaultSendEnabled;
+    this.paramsMemo = { bytes: Uint8Array.from(bz), defaultSendEnabled };
+    return defaultSendEnabled;
+  }
+
   /** Params. */
   getParams(ctx: Context): Params {
     return this.readParams(ctx.kv(STORE_PREFIX));
@@ -185,7 +218,7 @@ export class BankKeeper {
     for (const c of coins) {
       let enabled = this.readSendEnabledFlag(store, c.denom);
       if (enabled === undefined) {
-        def ??= this.readParams(store).defaultSendEnabled;
+        def ??= this.defaultSendEnabled(store);
         enabled = def;
       }
       if (!enabled)
@@ -204,12 +237,13 @@ export class BankKeeper {
    */
   setBalance(ctx: Context, address: Uint8Array, denom: string, amount: bigint, prev?: bigint): void {
     const store = ctx.kv(STORE_PREFIX);
+    const key = balanceKey(address, denom);
     if (amount === 0n) {
-      store.delete(balanceKey(address, denom));
+      store.delete(key);
       store.delete(denomOwnerKey(denom, address));
     } else {
-      const had = prev === undefined ? store.has(balanceKey(address, denom)) : prev > 0n;
-      store.set(balanceKey(address, denom), utf8(amount.toString()));
+      const had = prev === undefined ? store.has(key) : prev > 0n;
+      store.set(key, encodeAmount(amount));
       if (!had) store.set(denomOwnerKey(denom, address), EMPTY);
     }
   }
@@ -219,7 +253,7 @@ export class BankKeeper {
     const store = ctx.kv(STORE_PREFIX);
     const k = denomKey(SUPPLY_PREFIX, denom);
     if (amount === 0n) store.delete(k);
-    else store.set(k, utf8(amount.toString()));
+    else store.set(k, encodeAmount(amount));
   }
 
   /** Move coins between accounts (SDK `SendCoins`): creates the recipient account if needed; emits events. */
@@ -232,9 +266,9 @@ export class BankKeeper {
   private move(ctx: Context, from: Uint8Array, to: Uint8Array, coins: readonly BigCoin[]): void {
     const fromStr = bech32Of(ctx.chain.bech32Prefix, from);
     const toStr = bech32Of(ctx.chain.bech32Prefix, to);
-    this.subUnlockedCoins(ctx, from, fromStr, coins);
-    this.addCoins(ctx, to, toStr, coins);
     const amount = coinsToString(coins);
+    this.subUnlockedCoins(ctx, from, fromStr, coins, amount);
+    this.addCoins(ctx, to, toStr, coins, amount);
     ctx.events.emit(transferEvent(toStr, fromStr, amount));
     ctx.events.emit(messageSenderEvent(fromStr));
   }
@@ -313,23 +347,38 @@ export class BankKeeper {
     ctx.events.emit(burnEvent(addr, coinsToString(coins)));
   }
 
-  /** Subtract coins; throws `sdk` 5 with the SDK's message when short. Emits `coin_spent`. */
-  subUnlockedCoins(ctx: Context, address: Uint8Array, addrStr: string, coins: readonly BigCoin[]): void {
+  /**
+   * Subtract coins; throws `sdk` 5 with the SDK's message when short. Emits `coin_spent` (`amount`:
+   * `coinsToString(coins)` when the caller has it).
+   */
+  subUnlockedCoins(
+    ctx: Context,
+    address: Uint8Array,
+    addrStr: string,
+    coins: readonly BigCoin[],
+    amount?: string,
+  ): void {
     for (const c of coins) {
       const bal = this.getBalance(ctx, address, c.denom);
       if (bal < c.amount) throw insufficientFunds(`${bal}${c.denom}`, `${c.amount}${c.denom}`);
       this.setBalance(ctx, address, c.denom, bal - c.amount, bal);
     }
-    ctx.events.emit(coinSpentEvent(addrStr, coinsToString(coins)));
+    ctx.events.emit(coinSpentEvent(addrStr, amount ?? coinsToString(coins)));
   }
 
-  /** Add coins; emits `coin_received`. */
-  addCoins(ctx: Context, address: Uint8Array, addrStr: string, coins: readonly BigCoin[]): void {
+  /** Add coins; emits `coin_received` (`amount`: `coinsToString(coins)` when the caller has it). */
+  addCoins(
+    ctx: Context,
+    address: Uint8Array,
+    addrStr: string,
+    coins: readonly BigCoin[],
+    amount?: string,
+  ): void {
     for (const c of coins) {
       const bal = this.getBalance(ctx, address, c.denom);
       this.setBalance(ctx, address, c.denom, bal + c.amount, bal);
     }
-    ctx.events.emit(coinReceivedEvent(addrStr, coinsToString(coins)));
+    ctx.events.emit(coinReceivedEvent(addrStr, amount ?? coinsToString(coins)));
   }
 
   /** Direct write used by genesis import (no events, supply handled by the caller). */

@@ -20,9 +20,24 @@ export const SEND_ENABLED_PREFIX = 0x04;
 /** Params. */
 export const PARAMS_KEY = Uint8Array.of(0x05);
 
+/** UTF-8 of denoms seen recently (a chain has few; bounded all the same). */
+const denomBytes = new Map<string, Uint8Array>();
+const MAX_DENOMS = 1024;
+
+/** `utf8(denom)`, memoised. Callers must not mutate the result. */
+function denomUtf8(denom: string): Uint8Array {
+  let d = denomBytes.get(denom);
+  if (d === undefined) {
+    d = utf8(denom);
+    if (denomBytes.size >= MAX_DENOMS) denomBytes.clear();
+    denomBytes.set(denom, d);
+  }
+  return d;
+}
+
 /** `prefixByte ‖ utf8(denom)`. */
 export function denomKey(prefix: number, denom: string): Uint8Array {
-  const d = utf8(denom);
+  const d = denomUtf8(denom);
   const k = new Uint8Array(d.length + 1);
   k[0] = prefix;
   k.set(d, 1);
@@ -40,7 +55,7 @@ export function balancesPrefix(address: Uint8Array): Uint8Array {
 
 /** `0x02 ‖ len ‖ addr ‖ denom`. */
 export function balanceKey(address: Uint8Array, denom: string): Uint8Array {
-  const d = utf8(denom);
+  const d = denomUtf8(denom);
   const k = new Uint8Array(address.length + 2 + d.length);
   k[0] = BALANCES_PREFIX;
   k[1] = address.length;
@@ -51,7 +66,7 @@ export function balanceKey(address: Uint8Array, denom: string): Uint8Array {
 
 /** `0x03 ‖ denom ‖ 0x00`: the prefix of one denom's owners. */
 export function denomOwnersPrefix(denom: string): Uint8Array {
-  const d = utf8(denom);
+  const d = denomUtf8(denom);
   const k = new Uint8Array(d.length + 2);
   k[0] = DENOM_OWNERS_PREFIX;
   k.set(d, 1);

@@ -9,10 +9,10 @@ import {
   MsgUpdateParams,
   MsgUpdateParamsResponse,
 } from "cosmjs-types/cosmos/bank/v1beta1/tx";
-import { bech32Of, moduleAddressOf } from "../../app/addressCache.js";
+import { bech32Of, decodeAddressOf, moduleAddressOf } from "../../app/addressCache.js";
 import { addCoins, type BigCoin, coinsToString, parseValidCoins } from "../../app/coins.js";
+import { FastReader, readCoin, readFields } from "../../app/protoReader.js";
 import type { ChainConfig, Context, MsgDef } from "../../app/types.js";
-import { decodeAddress } from "../../crypto/address.js";
 import { CodedError, SDK, SdkCode } from "../../types/errors.js";
 import { multiSendAmino, sendAmino } from "./amino.js";
 import { BankCode, bankError, blockedAddress, invalidAddress, invalidAuthority } from "./errors.js";
@@ -27,7 +27,7 @@ export const GOV_MODULE = "gov";
 
 function addr(field: string, s: string, chain: ChainConfig): Uint8Array {
   try {
-    return decodeAddress(s, chain.bech32Prefix);
+    return decodeAddressOf(s, chain.bech32Prefix);
   } catch (e) {
     throw invalidAddress(field, e);
   }
@@ -59,12 +59,31 @@ function checkAuthority(ctx: Context, authority: string): void {
   if (authority !== gov) throw invalidAuthority(gov, authority);
 }
 
+/**
+ * `MsgSend{from_address = 1, to_address = 2, repeated amount = 3}` in the usual layout, as cosmjs-types
+ * decodes it; `undefined` for anything else (then cosmjs-types decodes).
+ */
+export function decodeMsgSendFast(bytes: Uint8Array): MsgSend | undefined {
+  const r = new FastReader(bytes);
+  const out: MsgSend = { fromAddress: "", toAddress: "", amount: [] };
+  readFields(r, [3], (t) => {
+    if (t === 0x0a) out.fromAddress = r.string();
+    else if (t === 0x12) out.toAddress = r.string();
+    else if (t === 0x1a) {
+      const s = r.sub();
+      out.amount.push(readCoin(s));
+      r.join(s);
+    } else r.ok = false;
+  });
+  return r.ok ? out : undefined;
+}
+
 /** The bank message definitions, bound to a keeper. */
 export function bankMsgDefs(keeper: BankKeeper): MsgDef<unknown>[] {
   const send: MsgDef<MsgSend> = {
     typeUrl: MsgSend.typeUrl,
     module: MODULE_NAME,
-    decode: (b) => MsgSend.decode(b),
+    decode: (b) => decodeMsgSendFast(b) ?? MsgSend.decode(b),
     encode: (m) => MsgSend.encode(m).finish(),
     signers: (m, chain) => [addr("from", m.fromAddress, chain)],
     amino: sendAmino,

@@ -7,7 +7,7 @@ import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { Any } from "cosmjs-types/google/protobuf/any";
 import { sortedJsonStringify, stdSignBytes } from "../../../src/app/amino.js";
 import { camelToSnake, snakeToCamel } from "../../../src/app/protoJson.js";
-import { encodeSignDoc, encodeTxMsgData } from "../../../src/app/protoWriter.js";
+import { encodeSignDoc, encodeTxMsgData, ProtoWriter } from "../../../src/app/protoWriter.js";
 import { accountToAny, encodeAccount } from "../../../src/modules/auth/keeper.js";
 import { hdAccount } from "../../../src/testing/index.js";
 
@@ -25,6 +25,24 @@ describe("hand-rolled protobuf encoders", () => {
           accountNumber: n,
         }).finish(),
       );
+    }
+  });
+
+  it("encode SignDoc exactly as the general writer (seeded sizes, chain ids, numbers)", () => {
+    let a = 9;
+    const rand = () => {
+      a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+      return a / 4294967296;
+    };
+    const ids = ["", "openledger-1", "x", "chain-é€", "c".repeat(200)];
+    for (let i = 0; i < 2000; i++) {
+      const body = Uint8Array.from({ length: rand() < 0.1 ? 0 : Math.floor(rand() * 20000) }, () => 7);
+      const auth = Uint8Array.from({ length: rand() < 0.1 ? 0 : Math.floor(rand() * 300) }, () => 9);
+      const chainId = ids[Math.floor(rand() * ids.length)]!;
+      const n =
+        rand() < 0.2 ? 0n : BigInt(Math.floor(rand() * 2 ** 30)) * BigInt(Math.floor(rand() * 2 ** 34));
+      const want = new ProtoWriter().bytes(1, body).bytes(2, auth).string(3, chainId).uint64(4, n).finish();
+      assert.deepEqual(encodeSignDoc(body, auth, chainId, n), want);
     }
   });
 
@@ -53,6 +71,29 @@ describe("hand-rolled protobuf encoders", () => {
       encodeTxMsgData(responses),
       TxMsgData.encode({ data: [], msgResponses: responses }).finish(),
     );
+  });
+
+  it("encode TxMsgData exactly as cosmjs-types (seeded)", () => {
+    let a = 3;
+    const rand = () => {
+      a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+      return a / 4294967296;
+    };
+    for (let i = 0; i < 1000; i++) {
+      const responses = Array.from({ length: Math.floor(rand() * 4) }, () => ({
+        typeUrl:
+          rand() < 0.1
+            ? ""
+            : rand() < 0.1
+              ? "/é.€"
+              : `/m${Math.floor(rand() * 1e6)}.R`.repeat(1 + Math.floor(rand() * 10)),
+        value: Uint8Array.from({ length: rand() < 0.5 ? 0 : Math.floor(rand() * 300) }, () => 5),
+      }));
+      assert.deepEqual(
+        encodeTxMsgData(responses),
+        TxMsgData.encode({ data: [], msgResponses: responses }).finish(),
+      );
+    }
   });
 });
 

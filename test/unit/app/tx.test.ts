@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { decodeTx } from "../../../src/app/tx.js";
+import { checkUnknownFields, decodeTx } from "../../../src/app/tx.js";
 import type { MsgDef } from "../../../src/app/types.js";
 import { CodedError } from "../../../src/types/errors.js";
 
@@ -117,5 +117,82 @@ describe("decodeTx", () => {
       err(() => decodeTx(mk([0xa0, 0x01, 0x01]), lookup)),
       ["sdk", 2],
     );
+  });
+});
+
+/** The previous (bigint) field walker, the reference for `checkUnknownFields`. */
+function referenceCheck(buf: Uint8Array, known: readonly number[], allowNonCritical: boolean): void {
+  const fail = (m: string) => {
+    throw new CodedError("sdk", 2, `w: ${m}: tx parse error`);
+  };
+  let pos = 0;
+  const readVarint = (): bigint => {
+    let result = 0n;
+    let shift = 0n;
+    for (let i = 0; i < 10; i++) {
+      if (pos >= buf.length) fail("truncated varint");
+      const b = buf[pos++]!;
+      result |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return result;
+      shift += 7n;
+    }
+    return fail("varint overflow") as never;
+  };
+  while (pos < buf.length) {
+    const tag = readVarint();
+    const field = Number(tag >> 3n);
+    const wire = Number(tag & 7n);
+    if (field === 0) fail("invalid field number 0");
+    if (!known.includes(field) && !(allowNonCritical && (field & 1024) !== 0))
+      fail(`unknown field number ${field} (critical)`);
+    if (wire === 0) readVarint();
+    else if (wire === 1) pos += 8;
+    else if (wire === 2) {
+      const len = readVarint();
+      if (len > BigInt(buf.length - pos)) fail("length out of range");
+      pos += Number(len);
+    } else if (wire === 5) pos += 4;
+    else fail(`invalid wire type ${wire}`);
+    if (pos > buf.length) fail("truncated field");
+  }
+}
+
+describe("checkUnknownFields", () => {
+  it("accepts and rejects exactly as the bigint walker did, with the same messages (seeded)", () => {
+    let a = 12345;
+    const rand = () => {
+      a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+      return a / 4294967296;
+    };
+    const valid = raw({ messages: [{ typeUrl: "/test.Msg", value: new Uint8Array([1, 2, 3]) }], memo: "m" });
+    let rejected = 0;
+    for (let i = 0; i < 30000; i++) {
+      const len = 1 + Math.floor(rand() * 24);
+      let buf: Uint8Array;
+      if (rand() < 0.5) {
+        buf = Uint8Array.from({ length: len }, () =>
+          rand() < 0.3 ? 0xff : rand() < 0.5 ? Math.floor(rand() * 256) : Math.floor(rand() * 32),
+        );
+      } else {
+        buf = Uint8Array.from(valid);
+        for (let k = 0; k < 1 + Math.floor(rand() * 3); k++)
+          buf[Math.floor(rand() * buf.length)] = Math.floor(rand() * 256);
+      }
+      const known = [1, 2, 3, 1023, 2047];
+      const allow = rand() < 0.5;
+      const msg = (f: () => void) => {
+        try {
+          f();
+          return "ok";
+        } catch (e) {
+          return (e as Error).message.replace(/^[^:]*: /, "");
+        }
+      };
+      const want = msg(() => referenceCheck(buf, known, allow));
+      const got = msg(() => checkUnknownFields(buf, known, allow, "w"));
+      assert.equal(got, want, Buffer.from(buf).toString("hex"));
+      if (want !== "ok") rejected++;
+    }
+    assert.ok(rejected > 1000);
   });
 });

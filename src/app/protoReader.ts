@@ -1,0 +1,177 @@
+/**
+ * Strict one-pass protobuf reading for the hot path (tx decoding): the canonical layouts our clients
+ * write (each field once and in ascending order, or a repeated field's entries together; ASCII
+ * strings; numbers below 2^49), producing objects deep-equal to cosmjs-types' decoders. Anything else
+ * makes a reader return `undefined`, and the caller decodes with cosmjs-types as before — so every
+ * input keeps its old meaning, errors included.
+ */
+import type { Coin } from "cosmjs-types/cosmos/base/v1beta1/coin";
+
+/** A bounded cursor; readers set `ok = false` on anything outside the fast case. */
+export class FastReader {
+  /** Position of the next byte. */
+  pos: number;
+  /** False once something outside the fast case was seen. */
+  ok = true;
+
+  /** Read `buf[start, end)`. */
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    readonly end = buf.length,
+  ) {
+    this.pos = start;
+  }
+
+  /** True while there are bytes left (and nothing failed). */
+  more(): boolean {
+    return this.ok && this.pos < this.end;
+  }
+
+  /** A one-byte tag (fields 1–15), or -1 (and `ok = false`) otherwise. */
+  tag(): number {
+    const t = this.buf[this.pos++]!;
+    if (t >= 0x80) {
+      this.ok = false;
+      return -1;
+    }
+    return t;
+  }
+
+  /** A varint below 2^49, or -1 (and `ok = false`). */
+  varint(): number {
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; i < 7; i++) {
+      if (this.pos >= this.end) break;
+      const b = this.buf[this.pos++]!;
+      result += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) return result;
+      mul *= 128;
+    }
+    this.ok = false;
+    return -1;
+  }
+
+  /** A uint64 field's value (below 2^49), as cosmjs-types' bigint. */
+  uint64(): bigint {
+    const v = this.varint();
+    return v < 0 ? 0n : BigInt(v);
+  }
+
+  /** The bounds of a length-delimited field's payload (below 2^28 bytes, inside `end`), or undefined. */
+  delimited(): number {
+    const start = this.pos;
+    let len = 0;
+    let mul = 1;
+    for (let i = 0; i < 4; i++) {
+      if (this.pos >= this.end) break;
+      const b = this.buf[this.pos++]!;
+      len += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) {
+        if (len > this.end - this.pos) break;
+        return len;
+      }
+      mul *= 128;
+    }
+    this.pos = start;
+    this.ok = false;
+    return -1;
+  }
+
+  /** A bytes field (a view into the buffer, as cosmjs-types returns). */
+  bytes(): Uint8Array {
+    const n = this.delimited();
+    if (n < 0) return EMPTY;
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  /** A string field of ASCII characters (anything else: `ok = false`). */
+  string(): string {
+    const n = this.delimited();
+    if (n < 0) return "";
+    const buf = this.buf;
+    const end = this.pos + n;
+    let s = "";
+    for (let i = this.pos; i < end; i++) {
+      const c = buf[i]!;
+      if (c >= 0x80) {
+        this.ok = false;
+        return "";
+      }
+      s += String.fromCharCode(c);
+    }
+    this.pos = end;
+    return s;
+  }
+
+  /** A sub-reader over an embedded message's payload (advances past it). */
+  sub(): FastReader {
+    const n = this.delimited();
+    const r = new FastReader(this.buf, this.pos, n < 0 ? this.pos : this.pos + n);
+    if (n < 0) r.ok = false;
+    else this.pos += n;
+    return r;
+  }
+
+  /** Fold a finished sub-reader's outcome into this one. */
+  join(r: FastReader): void {
+    if (!r.ok || r.pos !== r.end) this.ok = false;
+  }
+}
+
+const EMPTY = new Uint8Array();
+
+/** `Coin{denom = 1, amount = 2}`. */
+export function readCoin(r: FastReader): Coin {
+  let denom = "";
+  let amount = "";
+  let last = 0;
+  while (r.more()) {
+    const t = r.tag();
+    if (t >> 3 <= last) r.ok = false;
+    last = t >> 3;
+    if (t === 0x0a) denom = r.string();
+    else if (t === 0x12) amount = r.string();
+    else r.ok = false;
+  }
+  return { denom, amount };
+}
+
+/** `Any{type_url = 1, value = 2}`. */
+export function readAny(r: FastReader): { typeUrl: string; value: Uint8Array } {
+  let typeUrl = "";
+  let value: Uint8Array = new Uint8Array();
+  let last = 0;
+  while (r.more()) {
+    const t = r.tag();
+    if (t >> 3 <= last) r.ok = false;
+    last = t >> 3;
+    if (t === 0x0a) typeUrl = r.string();
+    else if (t === 0x12) value = r.bytes();
+    else r.ok = false;
+  }
+  return { typeUrl, value };
+}
+
+/**
+ * Read fields in ascending order, each once except `repeated` ones (whose entries must be together),
+ * calling `field(tag)` for each (which must set `r.ok = false` on a tag it does not take); breaking
+ * the order rule sets `r.ok = false`.
+ */
+export function readFields(r: FastReader, repeated: readonly number[], field: (tag: number) => void): void {
+  let last = 0;
+  while (r.more()) {
+    const t = r.tag();
+    if (!r.ok) return;
+    const f = t >> 3;
+    if (f < last || (f === last && !repeated.includes(f))) {
+      r.ok = false;
+      return;
+    }
+    last = f;
+    field(t);
+  }
+}
