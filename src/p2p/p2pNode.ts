@@ -118,7 +118,8 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
   private readonly peerInfo = new Map<string, { moniker: string; listenAddr: string }>();
   private readonly persistent: PeerAddress[];
   private readonly persistentConns = new Map<number, string>();
-  private readonly gossipedTxs = new Set<string>();
+  /** Txs (by bytes object) being added from a gossiped batch: gossipsub relays them, `gossipTx` must not. */
+  private readonly gossipedTxs = new WeakSet<Uint8Array>();
   private txQueue: Uint8Array[] = [];
   private txTimer: ReturnType<typeof setTimeout> | undefined;
   private timers: ReturnType<typeof setInterval>[] = [];
@@ -284,8 +285,7 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
   /** Queue a tx (just added to our mempool by a client) for gossip in the next batch. */
   gossipTx(tx: Uint8Array): void {
     if (this.stopped) return;
-    const key = Buffer.from(sha256(tx)).toString("hex");
-    if (this.gossipedTxs.delete(key)) return; // came from gossip: gossipsub relays it already
+    if (this.gossipedTxs.has(tx)) return; // came from gossip: gossipsub relays it already
     this.txQueue.push(tx);
     if (this.txQueue.length >= MAX_TX_BATCH) this.flushTxs();
     else this.txTimer ??= setTimeout(() => this.flushTxs(), 10);
@@ -380,20 +380,15 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
     if (!add) return TopicValidatorResult.Ignore;
     // Hand the whole batch to the mempool at once, in order: it keeps CheckTx in call order (so a
     // sender's sequences stay ordered) while the txs' signatures are pre-verified together.
+    // (the mempool hands `gossipTx` the very bytes object it was given: mark it, no hashing needed)
     const verdicts = await Promise.all(
       m.txs.map((tx) => {
-        const key = Buffer.from(sha256(tx)).toString("hex");
-        this.gossipedTxs.add(key);
-        return add(tx)
-          .catch((): "rejected" => "rejected")
-          .then((r) => {
-            if (r !== "added") this.gossipedTxs.delete(key);
-            return r;
-          });
+        this.gossipedTxs.add(tx);
+        return add(tx).catch((): "rejected" => "rejected");
       }),
     );
-    const added = verdicts.filter((r) => r === "added").length;
-    if (this.gossipedTxs.size > 100_000) this.gossipedTxs.clear();
+    let added = 0;
+    for (const r of verdicts) if (r === "added") added++;
     return added > 0 ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore;
   }
 
