@@ -242,6 +242,7 @@ export default async function main(argv: string[]): Promise<void> {
     };
     await Promise.all([watcher(), ...Array.from({ length: N }, (_, k) => worker(k))]);
     const cpu1 = procs.map(cpuMs);
+    const finalHeights = await Promise.all(rpcs.map((r) => r.height().catch(() => -1)));
     // Every block from the start of the load to the end of the watch: committed txs over that span.
     const window = blocks.filter((b) => b.ms <= end + 5000);
     const committed = window.slice(1).reduce((s, b) => s + b.txs, 0);
@@ -262,6 +263,9 @@ export default async function main(argv: string[]): Promise<void> {
       `block interval:      mean ${mean(intervals).toFixed(0)} ms, max ${Math.max(0, ...intervals)} ms under load`,
     );
     console.log(
+      `final heights:       ${finalHeights.join(" / ")} (watched from node 0 up to ${startHeight + blocks.length})`,
+    );
+    console.log(
       `blocks:              ${blocks.map((b) => `${b.txs}@${((b.ms - t0) / 1000).toFixed(1)}s${b.round > 0 ? `(r${b.round})` : ""}`).join(" ")}`,
     );
     // CPU of each node process (all threads) from the start of the load to the end of the watch.
@@ -270,7 +274,14 @@ export default async function main(argv: string[]): Promise<void> {
     console.log(
       `node CPU per tx:     ${perNode.map((ms) => ((ms * 1000) / Math.max(1, allCommitted)).toFixed(0)).join(" / ")} µs (${allCommitted} txs committed during the watch; CPU ${perNode.map((ms) => (ms / 1000).toFixed(1)).join(" / ")} s)`,
     );
-    if (process.env["BENCH_DEBUG"]) for (const l of logs) console.log((l ?? "").slice(-1500));
+    if (process.env["BENCH_DEBUG"] || process.env["BENCH_LOGS"]) {
+      for (const l of logs) console.log((l ?? "").slice(-4000));
+      for (const r of rpcs) {
+        const cs = await r.call("consensus_state", {}).catch((e: unknown) => ({ error: String(e) }));
+        const ui = await r.call("num_unconfirmed_txs", {}).catch((e: unknown) => ({ error: String(e) }));
+        console.log(JSON.stringify(cs).slice(0, 1500), JSON.stringify(ui));
+      }
+    }
   } catch (e) {
     console.error(
       `bench failed: ${(e as Error).message}\n--- node0 output (tail) ---\n${(logs[0] ?? "").slice(-3000)}`,
