@@ -676,6 +676,8 @@ export class TendermintEngine implements ConsensusEngine {
       block = await this.createProposalBlock(height);
       if (block === undefined) return;
       parts = PartSetBuilder.fromPartSet(makeBlockPartSet(block));
+      // its encoded size is the parts' (validateBlock need not encode it again)
+      this.blockSizes.set(block, parts.byteSize);
     }
     const blockId: BlockID = { hash: this.blockHash(block), partSetHeader: parts.header };
     const unsigned: Proposal = {
