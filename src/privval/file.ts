@@ -5,8 +5,7 @@
  * height/round/step than the last one signed is refused; the same height/round/step is signed again
  * only when the sign bytes are identical (or differ only in the timestamp, in which case the stored
  * signature and timestamp are returned). The new state is persisted — fsynced and atomically renamed —
- * before a signature is returned; signing waits for the files without blocking the event loop (the
- * node's gossip and CheckTx go on meanwhile), one signing at a time.
+ * before a signature is returned.
  */
 import {
   closeSync,
@@ -18,7 +17,6 @@ import {
   renameSync,
   writeSync,
 } from "node:fs";
-import { mkdir, open, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { BinaryReader } from "cosmjs-types/binary";
 import { Timestamp as ProtoTimestamp } from "cosmjs-types/google/protobuf/timestamp";
@@ -118,8 +116,6 @@ interface StateFileJson {
 /** A validator signer backed by a key file and a state file. */
 export class FilePV implements Signer {
   private state: LastSignState;
-  /** Settles when the latest signing (and its state file write) is done: signings run one at a time. */
-  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly key: FilePVKey,
@@ -197,7 +193,7 @@ export class FilePV implements Signer {
     else throw privvalError(PrivvalErrorCode.InvalidRequest, `cannot sign vote of type ${vote.type}`);
     checkHeightRound(vote.height, vote.round);
     const signBytes = voteSignBytes(chainId, vote);
-    const { signature, timestamp } = await this.sign(
+    const { signature, timestamp } = this.sign(
       vote.height,
       vote.round,
       step,
@@ -211,7 +207,7 @@ export class FilePV implements Signer {
   async signProposal(chainId: string, proposal: Proposal): Promise<Proposal> {
     checkHeightRound(proposal.height, proposal.round);
     const signBytes = proposalSignBytes(chainId, proposal);
-    const { signature, timestamp } = await this.sign(
+    const { signature, timestamp } = this.sign(
       proposal.height,
       proposal.round,
       SignStep.Propose,
@@ -223,26 +219,13 @@ export class FilePV implements Signer {
 
   // ---- private ----
 
-  /** Sign after the signings before have finished (each checks the state the previous one left). */
   private sign(
     height: number,
     round: number,
     step: SignStep,
     signBytes: Uint8Array,
     timestampField: number,
-  ): Promise<{ signature: Uint8Array; timestamp?: Timestamp }> {
-    const run = this.queue.then(() => this.signNow(height, round, step, signBytes, timestampField));
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private async signNow(
-    height: number,
-    round: number,
-    step: SignStep,
-    signBytes: Uint8Array,
-    timestampField: number,
-  ): Promise<{ signature: Uint8Array; timestamp?: Timestamp }> {
+  ): { signature: Uint8Array; timestamp?: Timestamp } {
     const s = this.state;
     if (height < s.height) {
       throw privvalError(
@@ -268,13 +251,14 @@ export class FilePV implements Signer {
       }
     }
     const signature = ed25519Sign(signBytes, this.key.privKey);
-    const next: LastSignState = { height, round, step, signature, signBytes };
+    const previous = this.state;
+    this.state = { height, round, step, signature, signBytes };
     try {
-      await writeAtomicAsync(this.statePath, stateText(next));
+      this.saveState();
     } catch (e) {
+      this.state = previous;
       throw privvalError(PrivvalErrorCode.IO, `cannot persist sign state: ${errorMessage(e)}`);
     }
-    this.state = next;
     return { signature };
   }
 
@@ -297,7 +281,7 @@ export class FilePV implements Signer {
   }
 
   private saveState(): void {
-    writeAtomic(this.statePath, stateText(this.state));
+    writeAtomic(this.statePath, `${JSON.stringify(stateToJson(this.state), null, 2)}\n`);
   }
 }
 
@@ -328,36 +312,6 @@ function writeAtomic(path: string, text: string): void {
   } catch {
     // some platforms cannot fsync a directory; the rename is still atomic
   }
-}
-
-/** `writeAtomic` without blocking the event loop (same steps: temp file, fsync, rename, fsync the folder). */
-async function writeAtomicAsync(path: string, text: string): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fh = await open(tmp, "w", 0o600);
-  try {
-    await fh.chmod(0o600);
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
-  try {
-    const dh = await open(dir, "r");
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
-    }
-  } catch {
-    // some platforms cannot fsync a directory; the rename is still atomic
-  }
-}
-
-function stateText(state: LastSignState): string {
-  return `${JSON.stringify(stateToJson(state), null, 2)}\n`;
 }
 
 function keyToJson(key: FilePVKey): KeyFileJson {
