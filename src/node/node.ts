@@ -4,7 +4,6 @@
  * Every part gets its options and its collaborators; nothing else constructs parts.
  */
 import { join } from "node:path";
-import type { Application } from "../abci/types.js";
 import { OpenLedgerApp } from "../app/app.js";
 import { BlockStore } from "../blockstore/index.js";
 import { BlockSync } from "../blocksync/blockSync.js";
@@ -272,12 +271,8 @@ export class OpenLedgerNode {
         maxTxBytes: config.mempool.maxTxBytes,
         cacheSize: config.mempool.cacheSize,
       },
-      // New txs' signatures are verified on a worker thread before CheckTx (see SignatureVerifyPool);
-      // a backlog of CheckTx (a gossiped batch, a recheck) yields to consensus and p2p I/O now and then.
-      {
-        app: { checkTx: yieldingCheckTx(app) },
-        preverify: (tx) => app.preverifyTx(tx, (d, sig, pk) => verifyPool.verify(d, sig, pk)),
-      },
+      // New txs' signatures are verified on a worker thread before CheckTx (see SignatureVerifyPool).
+      { app, preverify: (tx) => app.preverifyTx(tx, (d, sig, pk) => verifyPool.verify(d, sig, pk)) },
     );
     const consensusVerify = createFastEd25519Verifier();
     const p2p = await P2PNode.create(
@@ -629,33 +624,6 @@ export class OpenLedgerNode {
 
 /** How a node takes part in consensus. */
 export type ConsensusMode = "tendermint" | "producer" | "follower";
-
-/**
- * The app's `checkTx` for the mempool, yielding to the event loop (one `setImmediate`) once a run of
- * back-to-back calls has taken `sliceMs`: the mempool checks a backlog (a gossiped batch of hundreds
- * of txs, a recheck after a block) as one chain of microtasks, which would otherwise hold off
- * consensus messages, block parts and timers for as long. Calls stay in order; results are unchanged.
- */
-export function yieldingCheckTx(app: Pick<Application, "checkTx">, sliceMs = 8): Application["checkTx"] {
-  /** False until the event loop has turned since the current slice began. */
-  let turned = true;
-  let sliceEnd = 0;
-  const startSlice = (): void => {
-    turned = false;
-    sliceEnd = performance.now() + sliceMs;
-    setImmediate(() => {
-      turned = true;
-    });
-  };
-  return async (req) => {
-    if (turned) startSlice();
-    else if (performance.now() >= sliceEnd) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      startSlice();
-    }
-    return app.checkTx(req);
-  };
-}
 
 /**
  * The engine for a genesis: the Tendermint engine over p2p for a multi-validator network; for a
