@@ -465,6 +465,9 @@ export class TendermintEngine implements ConsensusEngine {
       return;
     }
     const { msg, peer } = input;
+    // A proposal, part or vote this node already holds changes nothing: skip it before the WAL
+    // (peers' gossip and their answers to our round state often deliver the same item twice).
+    if (!input.replay && peer !== "" && this.holds(msg)) return;
     if (!input.replay && peer !== "" && walWorthy(msg)) {
       await this.deps.wal.append({ kind: "msg", height: msgHeight(msg), peer, msg }, false);
     }
@@ -499,6 +502,38 @@ export class TendermintEngine implements ConsensusEngine {
         return;
       case "hasVote":
         return;
+    }
+  }
+
+  /** True when handling `msg` now would be a no-op because this node already holds it. */
+  private holds(msg: ConsensusMessage): boolean {
+    switch (msg.kind) {
+      case "proposal":
+        // setProposal keeps the first proposal of the round and ignores any other
+        return this.proposal !== undefined;
+      case "blockPart":
+        // addProposalBlockPart ignores a part whose index is already held (or a complete set)
+        return msg.height === this.rsHeight && this.proposalBlockParts?.getPart(msg.part.index) !== undefined;
+      case "vote": {
+        const v = msg.vote;
+        let set: VoteSet | undefined;
+        if (v.height === this.rsHeight) {
+          set =
+            v.type === SignedMsgType.Prevote ? this.votes.prevotes(v.round) : this.votes.precommits(v.round);
+        } else if (v.height + 1 === this.rsHeight && v.type === SignedMsgType.Precommit) {
+          set = this.lastCommit?.round === v.round ? this.lastCommit : undefined;
+        }
+        const held = set?.getByIndex(v.validatorIndex);
+        // VoteSet.addVote ignores a vote for the block id the validator's held vote is for (a vote
+        // for another block id is a conflict, evidence: it goes on)
+        return (
+          held !== undefined &&
+          equalBytes(held.validatorAddress, v.validatorAddress) &&
+          blockIdEquals(held.blockId, v.blockId)
+        );
+      }
+      default:
+        return false;
     }
   }
 
@@ -646,6 +681,8 @@ export class TendermintEngine implements ConsensusEngine {
       block = await this.createProposalBlock(height);
       if (block === undefined) return;
       parts = PartSetBuilder.fromPartSet(makeBlockPartSet(block));
+      // its encoded size is the parts' (validateBlock need not encode it again)
+      this.blockSizes.set(block, parts.byteSize);
     }
     const blockId: BlockID = { hash: this.blockHash(block), partSetHeader: parts.header };
     const unsigned: Proposal = {
@@ -1134,6 +1171,7 @@ export class TendermintEngine implements ConsensusEngine {
       throw consensusError(ConsensusErrorCode.InvalidProposal, "invalid proposal signature");
     }
     this.proposal = proposal;
+    this.heldSince.set(proposal, this.nowMs());
     if (this.proposalBlockParts === undefined) {
       this.proposalBlockParts = new PartSetBuilder(proposal.blockId.partSetHeader);
     }
@@ -1144,6 +1182,7 @@ export class TendermintEngine implements ConsensusEngine {
     const parts = this.proposalBlockParts;
     if (parts === undefined || parts.isComplete) return false;
     if (!parts.addPart(msg.part)) return false;
+    this.heldSince.set(msg.part, this.nowMs());
     const maxBytes = this.state.consensusParams.block.maxBytes;
     const limit = maxBytes < 0 ? MAX_BLOCK_SIZE_BYTES : maxBytes;
     if (parts.byteSize > limit) {
@@ -1235,6 +1274,7 @@ export class TendermintEngine implements ConsensusEngine {
       const r = this.lastCommit.addVote(vote);
       if (r.conflicting !== undefined) this.recordConflict(r.conflicting, vote, true);
       if (!r.added) return;
+      this.heldSince.set(vote, this.nowMs());
       if (this.options.skipTimeoutCommit && this.lastCommit.hasAll()) {
         await this.enterNewRound(this.rsHeight, 0);
       }
@@ -1244,6 +1284,7 @@ export class TendermintEngine implements ConsensusEngine {
     const r = this.votes.addVote(vote, peer);
     if (r.conflicting !== undefined) this.recordConflict(r.conflicting, vote, false);
     if (!r.added) return;
+    this.heldSince.set(vote, this.nowMs());
     const height = this.rsHeight;
     if (vote.type === SignedMsgType.Prevote) {
       const prevotes = this.votes.prevotes(vote.round) as VoteSet;
@@ -1422,16 +1463,83 @@ export class TendermintEngine implements ConsensusEngine {
     this.deps.network.broadcast(this.statusMessage());
   }
 
+  /**
+   * Whether to send `item` (a proposal, part or vote of the current height this node holds) to
+   * `peer`, whose round state says it lacks it. Not when this node sent it to that peer less than a
+   * gossip interval ago; and not while the item is fresh here (held for less than an interval) if the
+   * peer was already at this height (and, for a proposal or part, this round) when this node got it —
+   * the gossip that brought it here is then most likely bringing it to the peer too. A peer that
+   * arrived later dropped that gossip (it was behind) and gets the item at once. A peer that really
+   * lacks an item asks again with its next round state, so a lost one comes an interval later at worst.
+   */
+  private shouldSend(item: object, peer: string, now: number, perRound: boolean): boolean {
+    const window = this.options.gossipIntervalMs ?? 1000;
+    if (window <= 0) return true;
+    const since = this.heldSince.get(item);
+    if (since !== undefined && now - since < window) {
+      const p = this.peerRounds.get(peer);
+      if (
+        p !== undefined &&
+        p.height === this.rsHeight &&
+        p.heightSince < since &&
+        (!perRound || (p.round === this.round && p.roundSince < since))
+      ) {
+        return false;
+      }
+    }
+    let sent = this.sentTo.get(item);
+    const last = sent?.get(peer);
+    if (last !== undefined && now - last < window) return false;
+    if (sent === undefined) {
+      sent = new Map();
+      this.sentTo.set(item, sent);
+    }
+    sent.set(peer, now);
+    return true;
+  }
+
+  /** Note a peer's reported height and round, and since when this node has known it there. */
+  private notePeerRound(peer: string, st: NewRoundStepMessage, now: number): void {
+    const p = this.peerRounds.get(peer);
+    if (p === undefined || p.height !== st.height) {
+      if (p === undefined && this.peerRounds.size >= 1024) this.peerRounds.clear();
+      this.peerRounds.set(peer, { height: st.height, heightSince: now, round: st.round, roundSince: now });
+    } else if (p.round !== st.round) {
+      p.round = st.round;
+      p.roundSince = now;
+    }
+  }
+
+  /** The engine clock in milliseconds. */
+  private nowMs(): number {
+    return Number(toNanos(this.deps.clock.now()) / 1_000_000n);
+  }
+
+  /** When this node came to hold each proposal, part and vote (engine clock, ms). */
+  private readonly heldSince = new WeakMap<object, number>();
+  /** When this node last sent each of them directly, per peer. */
+  private readonly sentTo = new WeakMap<object, Map<string, number>>();
+  /** Each peer's height and round from its round state, with when this node first saw it there. */
+  private readonly peerRounds = new Map<
+    string,
+    { height: number; heightSince: number; round: number; roundSince: number }
+  >();
+
   private async answerStatus(peer: string, st: NewRoundStepMessage): Promise<void> {
     const net = this.deps.network;
+    const now = this.nowMs();
+    this.notePeerRound(peer, st, now);
     const sendVotes = (votes: readonly Vote[], have: readonly boolean[]): void => {
-      for (const v of votes) if (!have[v.validatorIndex]) net.sendTo(peer, { kind: "vote", vote: v });
+      for (const v of votes)
+        if (!have[v.validatorIndex] && this.shouldSend(v, peer, now, false))
+          net.sendTo(peer, { kind: "vote", vote: v });
     };
     const sendParts = (ps: PartSetBuilder | undefined, height: number, round: number): boolean => {
       if (ps === undefined || st.partsHeader === undefined || !ps.hasHeader(st.partsHeader)) return false;
       for (let i = 0; i < ps.header.total; i++) {
         const part = ps.getPart(i);
-        if (part !== undefined && !st.parts[i]) net.sendTo(peer, { kind: "blockPart", height, round, part });
+        if (part !== undefined && !st.parts[i] && this.shouldSend(part, peer, now, true))
+          net.sendTo(peer, { kind: "blockPart", height, round, part });
       }
       return true;
     };
@@ -1462,7 +1570,12 @@ export class TendermintEngine implements ConsensusEngine {
     }
     if (st.height !== this.rsHeight) return;
     // proposal and parts
-    if (st.round === this.round && this.proposal !== undefined && !st.hasProposal) {
+    if (
+      st.round === this.round &&
+      this.proposal !== undefined &&
+      !st.hasProposal &&
+      this.shouldSend(this.proposal, peer, now, true)
+    ) {
       net.sendTo(peer, { kind: "proposal", proposal: this.proposal });
       if (this.proposal.polRound >= 0) {
         sendVotes(this.votes.prevotes(this.proposal.polRound)?.list() ?? [], []);

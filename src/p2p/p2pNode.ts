@@ -4,7 +4,8 @@
  * sha256 of the data). The libp2p identity is the node's ed25519 `node_key.json`.
  *
  * - Gossip topics (per chain id): `txs` (batches of mempool txs, each CheckTx'ed before relay),
- *   `cs-data` (proposals and block parts), `cs-vote` (votes), `cs-state` (new-round-step, has-vote),
+ *   `cs-data` (proposals and block parts), `cs-vote` (votes), `cs-state` (new-round-step, has-vote:
+ *   still accepted from peers, never relayed; this node sends its round state over `cs-direct`),
  *   `status` (height/base, for block sync), `evidence` (duplicate-vote evidence, checked against the
  *   validator set of its height before relay). Every message passes a topic validator (decode, size,
  *   `validateBasic`, and the node's stateful check such as vote signatures) returning
@@ -140,7 +141,10 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
   private readonly peerInfo = new Map<string, { moniker: string; listenAddr: string }>();
   private readonly persistent: PeerAddress[];
   private readonly persistentConns = new Map<number, string>();
-  private readonly gossipedTxs = new Set<string>();
+  /** Txs (by bytes object) being added from a gossiped batch: gossipsub relays them, `gossipTx` must not. */
+  private readonly gossipedTxs = new WeakSet<Uint8Array>();
+  /** Consensus messages decoded by the topic validator, by their data, for delivery without decoding again. */
+  private readonly validated = new WeakMap<Uint8Array, ConsensusMessage>();
   private txQueue: Uint8Array[] = [];
   private txTimer: ReturnType<typeof setTimeout> | undefined;
   private timers: ReturnType<typeof setInterval>[] = [];
@@ -230,12 +234,10 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
     );
     pubsub.addEventListener("gossipsub:message", (evt) => {
       const { propagationSource, msg } = evt.detail;
-      if (
-        msg.topic === this.topics.data ||
-        msg.topic === this.topics.vote ||
-        msg.topic === this.topics.state
-      ) {
-        this.deliver(propagationSource.toString(), msg.data);
+      if (msg.topic === this.topics.data || msg.topic === this.topics.vote) {
+        const decoded = this.validated.get(msg.data);
+        if (decoded !== undefined) this.deliverDecoded(propagationSource.toString(), decoded);
+        else this.deliver(propagationSource.toString(), msg.data);
       }
     });
     for (const t of Object.values(this.topics)) pubsub.subscribe(t);
@@ -290,9 +292,19 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
 
   // ---- ConsensusNetwork ----
 
-  /** Gossip a consensus message to every peer. */
+  /**
+   * Gossip a consensus message to every peer. Round state (`newRoundStep`, `hasVote`) is about this
+   * node and answered by sending it what it lacks, so it goes straight to each connected peer over
+   * the direct protocol (as CometBFT's reactor does): relayed by gossip it would reach a peer from the
+   * relayer, which would then answer the wrong node.
+   */
   broadcast(msg: ConsensusMessage): void {
     if (this.stopped) return;
+    if (msg.kind === "newRoundStep" || msg.kind === "hasVote") {
+      const bytes = encodeMessage({ kind: "consensus", payload: encodeConsensusMessage(msg) });
+      for (const peer of this.connectedPeers()) void this.sendDirect(peer, bytes);
+      return;
+    }
     const topic = this.topicOf(msg);
     void this.libp2p.services.pubsub.publish(topic, encodeConsensusMessage(msg)).catch((e: unknown) => {
       this.options.log?.debug("publish failed", { topic, error: e });
@@ -316,8 +328,7 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
   /** Queue a tx (just added to our mempool by a client) for gossip in the next batch. */
   gossipTx(tx: Uint8Array): void {
     if (this.stopped) return;
-    const key = Buffer.from(sha256(tx)).toString("hex");
-    if (this.gossipedTxs.delete(key)) return; // came from gossip: gossipsub relays it already
+    if (this.gossipedTxs.has(tx)) return; // came from gossip: gossipsub relays it already
     this.txQueue.push(tx);
     if (this.txQueue.length >= MAX_TX_BATCH) this.flushTxs();
     else this.txTimer ??= setTimeout(() => this.flushTxs(), 10);
@@ -425,20 +436,15 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
     if (!add) return TopicValidatorResult.Ignore;
     // Hand the whole batch to the mempool at once, in order: it keeps CheckTx in call order (so a
     // sender's sequences stay ordered) while the txs' signatures are pre-verified together.
+    // (the mempool hands `gossipTx` the very bytes object it was given: mark it, no hashing needed)
     const verdicts = await Promise.all(
       m.txs.map((tx) => {
-        const key = Buffer.from(sha256(tx)).toString("hex");
-        this.gossipedTxs.add(key);
-        return add(tx)
-          .catch((): "rejected" => "rejected")
-          .then((r) => {
-            if (r !== "added") this.gossipedTxs.delete(key);
-            return r;
-          });
+        this.gossipedTxs.add(tx);
+        return add(tx).catch((): "rejected" => "rejected");
       }),
     );
-    const added = verdicts.filter((r) => r === "added").length;
-    if (this.gossipedTxs.size > 100_000) this.gossipedTxs.clear();
+    let added = 0;
+    for (const r of verdicts) if (r === "added") added++;
     return added > 0 ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore;
   }
 
@@ -464,6 +470,12 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
       this.punish(peer, PENALTY.invalidSignature, "invalid consensus message");
       return TopicValidatorResult.Reject;
     }
+    if (verdict === "accept" && topic === this.topics.state) {
+      // round state (from a node that still gossips it): take it as from this peer, never relay it
+      this.deliverDecoded(peer, msg);
+      return TopicValidatorResult.Ignore;
+    }
+    if (verdict === "accept") this.validated.set(data, msg);
     return verdict === "accept" ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore;
   }
 
@@ -529,10 +541,21 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
   }
 
   private deliver(peer: string, data: Uint8Array): void {
+    let msg: ConsensusMessage;
+    try {
+      msg = decodeConsensusMessage(data);
+    } catch (e) {
+      this.options.log?.debug("consensus handler failed", { peer, error: e });
+      return;
+    }
+    this.deliverDecoded(peer, msg);
+  }
+
+  private deliverDecoded(peer: string, msg: ConsensusMessage): void {
     const h = this.handler;
     if (!h) return;
     try {
-      h(peer, decodeConsensusMessage(data));
+      h(peer, msg);
     } catch (e) {
       this.options.log?.debug("consensus handler failed", { peer, error: e });
     }

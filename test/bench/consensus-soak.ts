@@ -3,7 +3,7 @@
  * failure, with totals. `npm run bench -- consensus-soak [--seeds N] [--from S] [--seed S]
  * [--hostile] [--break-locking] [--verbose]`. With `--break-locking` every validator uses the
  * deliberately unsafe locking rule, and the run shows the simulation catching it (agreement
- * violations); e.g. `--break-locking --hostile --from 1387 --seeds 1`.
+ * violations); e.g. `--break-locking --hostile --from 529 --seeds 1`.
  */
 import { runSimulation, type SimResult } from "../sim/harness.js";
 

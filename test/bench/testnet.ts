@@ -89,6 +89,7 @@ export default async function main(argv: string[]): Promise<void> {
     const p = spawn(
       process.execPath,
       [
+        "--max-semi-space-size=64",
         ...(profiled === undefined || Number(profiled) === i ? nodeArgs : []),
         bin,
         "start",
@@ -185,6 +186,7 @@ export default async function main(argv: string[]): Promise<void> {
     let rejected = 0;
     const reasons = new Map<string, number>();
     const startHeight = await rpc.height();
+    const cpu0 = procs.map(cpuMs);
     const worker = async (k: number) => {
       const nodeIdx = k % N;
       const q = queues[nodeIdx] as { bytes: string; hash: string }[];
@@ -208,7 +210,7 @@ export default async function main(argv: string[]): Promise<void> {
         }
       }
     };
-    const blocks: { height: number; ms: number; txs: number }[] = [];
+    const blocks: { height: number; ms: number; txs: number; round: number }[] = [];
     const watcher = async () => {
       let h = startHeight;
       while (Date.now() < end + 5000) {
@@ -223,7 +225,12 @@ export default async function main(argv: string[]): Promise<void> {
             const s0 = submitted.get(toHex(sha256(fromBase64(tx))).toUpperCase());
             if (s0 !== undefined) latencies.push(seen - s0);
           }
-          blocks.push({ height: h, ms: Date.parse(b.block.header.time), txs: b.block.data.txs.length });
+          blocks.push({
+            height: h,
+            ms: Date.parse(b.block.header.time),
+            txs: b.block.data.txs.length,
+            round: b.block.last_commit.round,
+          });
           if (process.env["BENCH_DEBUG"]) {
             console.log(
               `h=${h} txs=${b.block.data.txs.length} t=${((Date.parse(b.block.header.time) - t0) / 1000).toFixed(1)}s prev-round=${b.block.last_commit.round}`,
@@ -234,6 +241,8 @@ export default async function main(argv: string[]): Promise<void> {
       }
     };
     await Promise.all([watcher(), ...Array.from({ length: N }, (_, k) => worker(k))]);
+    const cpu1 = procs.map(cpuMs);
+    const finalHeights = await Promise.all(rpcs.map((r) => r.height().catch(() => -1)));
     // Every block from the start of the load to the end of the watch: committed txs over that span.
     const window = blocks.filter((b) => b.ms <= end + 5000);
     const committed = window.slice(1).reduce((s, b) => s + b.txs, 0);
@@ -253,7 +262,26 @@ export default async function main(argv: string[]): Promise<void> {
     console.log(
       `block interval:      mean ${mean(intervals).toFixed(0)} ms, max ${Math.max(0, ...intervals)} ms under load`,
     );
-    if (process.env["BENCH_DEBUG"]) for (const l of logs) console.log((l ?? "").slice(-1500));
+    console.log(
+      `final heights:       ${finalHeights.join(" / ")} (watched from node 0 up to ${startHeight + blocks.length})`,
+    );
+    console.log(
+      `blocks:              ${blocks.map((b) => `${b.txs}@${((b.ms - t0) / 1000).toFixed(1)}s${b.round > 0 ? `(r${b.round})` : ""}`).join(" ")}`,
+    );
+    // CPU of each node process (all threads) from the start of the load to the end of the watch.
+    const allCommitted = blocks.reduce((s, b) => s + b.txs, 0);
+    const perNode = cpu1.map((c, i) => c - (cpu0[i] as number));
+    console.log(
+      `node CPU per tx:     ${perNode.map((ms) => ((ms * 1000) / Math.max(1, allCommitted)).toFixed(0)).join(" / ")} µs (${allCommitted} txs committed during the watch; CPU ${perNode.map((ms) => (ms / 1000).toFixed(1)).join(" / ")} s)`,
+    );
+    if (process.env["BENCH_DEBUG"] || process.env["BENCH_LOGS"]) {
+      for (const l of logs) console.log((l ?? "").slice(-4000));
+      for (const r of rpcs) {
+        const cs = await r.call("consensus_state", {}).catch((e: unknown) => ({ error: String(e) }));
+        const ui = await r.call("num_unconfirmed_txs", {}).catch((e: unknown) => ({ error: String(e) }));
+        console.log(JSON.stringify(cs).slice(0, 1500), JSON.stringify(ui));
+      }
+    }
   } catch (e) {
     console.error(
       `bench failed: ${(e as Error).message}\n--- node0 output (tail) ---\n${(logs[0] ?? "").slice(-3000)}`,
@@ -327,6 +355,17 @@ class Rpc {
     const any = QueryAccountResponse.decode(fromBase64(r.response.value)).account;
     if (!any) throw new Error(`no account ${address}`);
     return BaseAccount.decode(any.value).accountNumber;
+  }
+}
+
+/** User + system CPU time (ms) of a child process, all threads, from /proc (NaN where unavailable). */
+function cpuMs(p: ChildProcess): number {
+  try {
+    const stat = readFileSync(`/proc/${p.pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
   }
 }
 

@@ -114,6 +114,7 @@ async function makeNode(opts: {
   disk?: SimDisk;
   clock?: ManualClock;
   breakLocking?: boolean;
+  gossipIntervalMs?: number;
   network?: Partial<ConsensusNetwork>;
   onBlock?: (ev: NewBlockEvent) => void;
 }): Promise<Node> {
@@ -130,13 +131,21 @@ async function makeNode(opts: {
       opts.network?.broadcast?.(m);
       sent.push(m);
     },
-    sendTo: (_p, m) => sent.push(m),
+    sendTo: (p, m) => {
+      opts.network?.sendTo?.(p, m);
+      sent.push(m);
+    },
     setHandler: (h) => {
       handler = h;
     },
   };
   const engine = new TendermintEngine(
-    { genesis, timeouts: TIMEOUTS, gossipIntervalMs: 0, unsafeBreakLocking: opts.breakLocking === true },
+    {
+      genesis,
+      timeouts: TIMEOUTS,
+      gossipIntervalMs: opts.gossipIntervalMs ?? 0,
+      unsafeBreakLocking: opts.breakLocking === true,
+    },
     {
       app: new SimApp(disk, store, keys),
       blockStore: store,
@@ -296,6 +305,67 @@ describe("TendermintEngine", () => {
     assert.ok(
       equalBytes(node.ownVotes(SignedMsgType.Prevote, 1)[0]?.blockId.hash as Uint8Array, B2.blockId.hash),
     );
+    await node.engine.stop();
+  });
+
+  it("a part, proposal or vote already held is not logged again; fresh ones are not re-sent at once", async () => {
+    const B = block1(P0, "b=1");
+    const direct: { peer: string; msg: ConsensusMessage }[] = [];
+    const node = await makeNode({
+      keyIndex: ME,
+      gossipIntervalMs: 1000,
+      network: { sendTo: (peer, msg) => direct.push({ peer, msg }) },
+    });
+    const parts = makeBlockPartSet(B.block);
+    const status = (withHeader: boolean): ConsensusMessage => ({
+      kind: "newRoundStep",
+      height: 1,
+      round: 0,
+      step: RoundStep.Propose,
+      lastCommitRound: -1,
+      hasProposal: false,
+      ...(withHeader ? { partsHeader: parts.header } : {}),
+      parts: [],
+      prevotes: [],
+      precommits: [],
+      lastCommit: [],
+    });
+    await node.tick(TIMEOUTS.commitMs);
+    // peer2 is at this height and round before the proposal comes
+    await node.deliver(status(false), "peer2");
+    assert.equal(direct.length, 0);
+    node.clock.ms += 10;
+    for (const m of B.msgs(0)) await node.deliver(m);
+    const afterProposal = node.wal.size;
+    for (const m of B.msgs(0)) await node.deliver(m, "other");
+    assert.equal(node.wal.size, afterProposal, "duplicate proposal and parts skipped the WAL");
+    const pv = voteFrom(OTHERS[0] as number, SignedMsgType.Prevote, 0, B.blockId);
+    await node.deliver(pv);
+    assert.equal(node.wal.size, afterProposal + 1);
+    await node.deliver(pv, "other");
+    assert.equal(node.wal.size, afterProposal + 1, "duplicate vote skipped the WAL");
+    // a conflicting vote is not a duplicate: it is logged (and becomes evidence)
+    await node.deliver(voteFrom(OTHERS[0] as number, SignedMsgType.Prevote, 0, zeroBlockId()));
+    assert.equal(node.wal.size, afterProposal + 2);
+
+    // peer2 was here when all of it arrived just now: gossip is bringing it, nothing is re-sent
+    await node.deliver(status(true), "peer2");
+    assert.equal(direct.length, 0);
+    // peer3 shows up only now (it missed that gossip): it gets everything at once, once
+    await node.deliver(status(true), "peer3");
+    const kinds = direct.map((d) => d.msg.kind);
+    assert.equal(kinds.filter((k) => k === "blockPart").length, parts.header.total);
+    assert.ok(kinds.includes("proposal"));
+    assert.ok(kinds.includes("vote"));
+    assert.ok(direct.every((d) => d.peer === "peer3"));
+    const n = direct.length;
+    await node.deliver(status(true), "peer3");
+    assert.equal(direct.length, n, "not re-sent within the interval");
+    // a gossip interval later peer2 (still lacking it all) gets it too
+    node.clock.ms += 1000;
+    await node.deliver(status(true), "peer2");
+    assert.equal(direct.length, 2 * n);
+    assert.ok(direct.slice(n).every((d) => d.peer === "peer2"));
     await node.engine.stop();
   });
 
