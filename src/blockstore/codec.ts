@@ -25,7 +25,7 @@ import {
 } from "../types/block.js";
 import { concatBytes } from "../types/bytes.js";
 import { CodedError } from "../types/errors.js";
-import { encodeEventsAndTxResults, encodeExecTxResultFast } from "./fastProto.js";
+import { encodeEventsAndTxResultsOnePass, encodeExecTxResultFast } from "./fastProto.js";
 
 /** Proto-encode an ExecTxResult (all fields, for storage). */
 export function encodeExecTxResult(r: ExecTxResult): Uint8Array {
@@ -39,7 +39,7 @@ export function decodeExecTxResult(bytes: Uint8Array): ExecTxResult {
 
 /** Proto-encode a FinalizeBlock response (`tendermint.abci.ResponseFinalizeBlock`). */
 export function encodeFinalizeBlockResponse(r: FinalizeBlockResponse): Uint8Array {
-  const head = encodeEventsAndTxResults(r.events, r.txResults);
+  const head = encodeEventsAndTxResultsOnePass(r.events, r.txResults);
   const tail = ProtoResponseFinalizeBlock.encode({
     events: [],
     txResults: [],

@@ -9,6 +9,7 @@
  *   blockEvents | 0x00 | height                                            → (empty)
  *   blockEvents | 0x01 | type.key | 0x00 | value | 0x00 | height | seq       → (empty)
  */
+import { writeUtf8 } from "../blockstore/fastProto.js";
 import { Bucket, bucketKey } from "../store/db.js";
 import { concatBytes, uint64BE, utf8 } from "../types/bytes.js";
 
@@ -152,11 +153,11 @@ export class KeyArena {
     let at = start;
     out[at++] = Bucket.txEvents;
     out[at++] = EVENT;
-    at += out.write(type, at);
+    at += writeUtf8(out, type, at);
     out[at++] = 0x2e; // "."
-    at += out.write(key, at);
+    at += writeUtf8(out, key, at);
     out[at++] = 0;
-    at += out.write(value, at);
+    at += writeUtf8(out, value, at);
     out[at++] = 0;
     writeHeight(out, at, height);
     out.writeUInt32BE(index, at + 8);
