@@ -3,7 +3,8 @@
  * indexes and event sequence numbers 4-byte big-endian, so every scan returns keys in
  * (height, index) order. Composite keys and values are UTF-8 separated by 0x00.
  *
- *   txByHash    | hash                                                      → TxResult proto
+ *   txByHash    | hash                                                      → 0x00 | height | index | ok
+ *                                          (a pointer into the block store; older records: TxResult proto)
  *   txEvents    | 0x00 | height | index                                     → tx hash
  *   txEvents    | 0x01 | type.key | 0x00 | value | 0x00 | height | index | seq → tx hash
  *   blockEvents | 0x00 | height                                            → (empty)
@@ -27,6 +28,14 @@ export function uint32BE(n: number): Uint8Array {
 /** Read a big-endian 4-byte unsigned integer. */
 export function readUint32BE(b: Uint8Array, offset: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(offset);
+}
+
+/** Write `n` (below 2^32) big-endian at `at`, without Buffer's argument checks. */
+export function putUint32BE(out: Uint8Array, at: number, n: number): void {
+  out[at] = n >>> 24;
+  out[at + 1] = (n >>> 16) & 0xff;
+  out[at + 2] = (n >>> 8) & 0xff;
+  out[at + 3] = n & 0xff;
 }
 
 /** Key of the stored tx with this hash. */
@@ -132,8 +141,9 @@ export class KeyArena {
     const at = this.pos;
     out[at] = Bucket.txEvents;
     out[at + 1] = HEIGHT;
-    writeHeight(out, at + 2, height);
-    out.writeUInt32BE(index, at + 10);
+    putUint32BE(out, at + 2, Math.floor(height / 4294967296));
+    putUint32BE(out, at + 6, height >>> 0);
+    putUint32BE(out, at + 10, index);
     return this.take(14);
   }
 
@@ -159,9 +169,10 @@ export class KeyArena {
     out[at++] = 0;
     at += writeUtf8(out, value, at);
     out[at++] = 0;
-    writeHeight(out, at, height);
-    out.writeUInt32BE(index, at + 8);
-    out.writeUInt32BE(seq, at + 12);
+    putUint32BE(out, at, Math.floor(height / 4294967296));
+    putUint32BE(out, at + 4, height >>> 0);
+    putUint32BE(out, at + 8, index);
+    putUint32BE(out, at + 12, seq);
     return this.take(at + 16 - start);
   }
 
@@ -172,7 +183,7 @@ export class KeyArena {
   }
 
   private take(len: number): Uint8Array {
-    const key = this.buf.subarray(this.pos, this.pos + len);
+    const key = new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.pos, len);
     this.pos += len;
     return key;
   }

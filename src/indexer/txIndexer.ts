@@ -24,6 +24,7 @@ import {
   eventTagPrefix,
   eventValuePrefix,
   KeyArena,
+  putUint32BE,
   readUint32BE,
   txHashKey,
   txHeightKey,
@@ -462,10 +463,9 @@ function forEachIndexed(
 /** A tx-by-hash pointer record: `0x00 | height (8) | index (4) | 1 if the tx succeeded else 0`. */
 function txPointer(height: number, index: number, ok: boolean): Uint8Array {
   const out = new Uint8Array(TX_POINTER_LEN);
-  const view = new DataView(out.buffer);
-  view.setUint32(1, Math.floor(height / 4294967296));
-  view.setUint32(5, height >>> 0);
-  view.setUint32(9, index);
+  putUint32BE(out, 1, Math.floor(height / 4294967296));
+  putUint32BE(out, 5, height >>> 0);
+  putUint32BE(out, 9, index);
   out[13] = ok ? 1 : 0;
   return out;
 }
