@@ -378,20 +378,25 @@ function patchExecTxResult(w: PatchWriter, r: ExecTxResult): void {
 }
 
 /**
- * Same bytes as `encodeEventsAndTxResults`, in one pass over the data: each string is UTF-8-encoded
- * once, straight into the output, and nested lengths are patched in behind their content.
+ * Same bytes as `encodeEventsAndTxResults` followed by `tail` (the response's remaining fields), in
+ * one pass over the data: each string is UTF-8-encoded once, straight into the output, and nested
+ * lengths are patched in behind their content.
  */
 export function encodeEventsAndTxResultsOnePass(
   events: readonly AbciEvent[],
   txResults: readonly ExecTxResult[],
+  tail: Uint8Array = new Uint8Array(0),
 ): Uint8Array {
-  const w = new PatchWriter(1024 + 512 * txResults.length);
+  const w = new PatchWriter(1024 + 1024 * txResults.length + tail.length);
   for (const e of events) patchEvent(w, 0x0a, e);
   for (const r of txResults) {
     const at = w.open(0x12, 2);
     patchExecTxResult(w, r);
     w.close(at, 2);
   }
+  w.ensure(tail.length);
+  w.buf.set(tail, w.pos);
+  w.pos += tail.length;
   return w.finish();
 }
 
