@@ -334,7 +334,8 @@ export class BlockStore {
 
   /**
    * Stage the removal of every height below `retainHeight` (CometBFT `PruneBlocks`); returns how many
-   * heights were pruned. A retain height above the latest height is a coded error.
+   * heights were pruned. A retain height above the latest height is a coded error. (The node's tx
+   * index points into this store for txs and results: pruning would make `tx` miss pruned heights.)
    */
   async prune(retainHeight: number): Promise<number> {
     assertHeight(retainHeight);

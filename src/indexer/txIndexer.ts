@@ -2,7 +2,8 @@
  * The tx and block event indexer (CometBFT's `state/txindex/kv` and `state/indexer/block/kv`): txs by
  * hash, by height and by every indexed event attribute; blocks by height and FinalizeBlock events.
  * Index entries are staged into the shared `Database` with the block, and become searchable once
- * the node flushes that batch.
+ * the node flushes that batch. Given the block store as its `txSource`, the record of a tx by hash is a
+ * pointer (height, index) to the tx and its result stored there, not a second copy of both.
  *
  * Matching follows CometBFT 0.38: conditions on attributes of the same event type must hold within one
  * event (`transfer.sender='a' AND transfer.amount='5aopen'` matches only a transfer event carrying
