@@ -8,7 +8,7 @@
  * Reads see staged-but-unflushed writes of the last four stagings through a small overlay, so the block
  * being committed is readable before its flush lands, and a small cache keeps the latest decoded blocks.
  */
-import type { ConsensusParams, FinalizeBlockResponse } from "../abci/types.js";
+import type { ConsensusParams, ExecTxResult, FinalizeBlockResponse } from "../abci/types.js";
 import type { BatchOp, Database } from "../store/db.js";
 import {
   type Block,
@@ -28,6 +28,7 @@ import { concatBytes, equalBytes, readUint64BE, toHex, uint64BE } from "../types
 import {
   decodeBlockMeta,
   decodeConsensusParams,
+  decodeExecTxResult,
   decodeFinalizeBlockResponse,
   encodeBlockMeta,
   encodeConsensusParams,
@@ -45,6 +46,7 @@ import {
   seenCommitKey,
   validatorsKey,
 } from "./keys.js";
+import { scanBlockTx, scanFinalizeBlockTxResult } from "./protoScan.js";
 
 // ---------------------------------------------------------------------------------------------
 // Constants
@@ -292,6 +294,30 @@ export class BlockStore {
     return bytes === undefined ? undefined : decodeFinalizeBlockResponse(bytes);
   }
 
+  /**
+   * The tx at position `index` of the block at `height` and its FinalizeBlock result, read out of the
+   * stored bytes without decoding the rest of the block or its results (the tx index points here);
+   * undefined when the height, the tx or its result is not stored.
+   */
+  async loadTxResult(
+    height: number,
+    index: number,
+  ): Promise<{ tx: Uint8Array; result: ExecTxResult } | undefined> {
+    if (!this.inRange(height) || !Number.isSafeInteger(index) || index < 0) return undefined;
+    let tx = this.cache.get(height)?.data.txs[index];
+    if (tx === undefined) {
+      const blockBytes = await this.read(blockKey(height));
+      const view = blockBytes === undefined ? undefined : scanBlockTx(blockBytes, index);
+      if (view === undefined) return undefined;
+      tx = view.slice();
+    }
+    const resultsBytes = await this.read(resultsKey(height));
+    const resultBytes =
+      resultsBytes === undefined ? undefined : scanFinalizeBlockTxResult(resultsBytes, index);
+    if (resultBytes === undefined) return undefined;
+    return { tx, result: decodeExecTxResult(resultBytes.slice()) };
+  }
+
   /** The validator set of `height` (stored up to the latest height + 1), or undefined. */
   async loadValidators(height: number): Promise<Validator[] | undefined> {
     if (!this.inStateRange(height)) return undefined;
@@ -308,7 +334,8 @@ export class BlockStore {
 
   /**
    * Stage the removal of every height below `retainHeight` (CometBFT `PruneBlocks`); returns how many
-   * heights were pruned. A retain height above the latest height is a coded error.
+   * heights were pruned. A retain height above the latest height is a coded error. (The node's tx
+   * index points into this store for txs and results: pruning would make `tx` miss pruned heights.)
    */
   async prune(retainHeight: number): Promise<number> {
     assertHeight(retainHeight);

@@ -23,9 +23,8 @@ import {
   headerFromProto,
   headerToProto,
 } from "../types/block.js";
-import { concatBytes } from "../types/bytes.js";
 import { CodedError } from "../types/errors.js";
-import { encodeEventsAndTxResults, encodeExecTxResultFast } from "./fastProto.js";
+import { encodeEventsAndTxResultsOnePass, encodeExecTxResultFast } from "./fastProto.js";
 
 /** Proto-encode an ExecTxResult (all fields, for storage). */
 export function encodeExecTxResult(r: ExecTxResult): Uint8Array {
@@ -39,7 +38,6 @@ export function decodeExecTxResult(bytes: Uint8Array): ExecTxResult {
 
 /** Proto-encode a FinalizeBlock response (`tendermint.abci.ResponseFinalizeBlock`). */
 export function encodeFinalizeBlockResponse(r: FinalizeBlockResponse): Uint8Array {
-  const head = encodeEventsAndTxResults(r.events, r.txResults);
   const tail = ProtoResponseFinalizeBlock.encode({
     events: [],
     txResults: [],
@@ -48,7 +46,7 @@ export function encodeFinalizeBlockResponse(r: FinalizeBlockResponse): Uint8Arra
       r.consensusParamUpdates === undefined ? undefined : paramsToProto(r.consensusParamUpdates),
     appHash: r.appHash,
   }).finish();
-  return concatBytes(head, tail);
+  return encodeEventsAndTxResultsOnePass(r.events, r.txResults, tail);
 }
 
 /** Decode a FinalizeBlock response; malformed bytes give a coded error. */

@@ -239,3 +239,179 @@ function writeStringField(w: ProtoWriter, tag: number, s: string): void {
   w.buf[w.pos++] = tag;
   w.string(s, Buffer.byteLength(s, "utf8"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Single-pass writer: lengths are patched in after the content (shifting it when the length takes
+// more bytes than reserved), so every string is measured once, by writing it.
+
+/** A growable protobuf writer whose length-delimited fields are written before their length is known. */
+class PatchWriter {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(capacity: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(64, capacity));
+  }
+
+  /** Make room for `n` more bytes. */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.pos + n, 2 * this.buf.length));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  /** Reserve `reserved` bytes for a length to patch later; returns where they start. */
+  open(tag: number, reserved: number): number {
+    this.ensure(1 + reserved);
+    this.buf[this.pos++] = tag;
+    const at = this.pos;
+    this.pos += reserved;
+    return at;
+  }
+
+  /** Write the length of the content after the `reserved` bytes at `at`, moving the content if needed. */
+  close(at: number, reserved: number): void {
+    const start = at + reserved;
+    const len = this.pos - start;
+    const size = varintSize(len);
+    if (size !== reserved) {
+      this.ensure(size - reserved);
+      this.buf.copyWithin(at + size, start, this.pos);
+      this.pos += size - reserved;
+    }
+    let v = len;
+    let p = at;
+    while (v >= 0x80) {
+      this.buf[p++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[p] = v;
+  }
+
+  /** A non-empty string field (proto3: empty strings are omitted). */
+  string(tag: number, s: string): void {
+    if (s.length === 0) return;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit; a length varint of such a string ≤ 5 bytes.
+    this.ensure(1 + 5 + 3 * s.length);
+    this.buf[this.pos++] = tag;
+    const at = this.pos;
+    const n = writeUtf8(this.buf, s, at + 1);
+    if (n < 0x80) {
+      this.buf[at] = n;
+      this.pos = at + 1 + n;
+      return;
+    }
+    this.pos = at + 1 + n;
+    this.close(at, 1);
+  }
+
+  /** A varint of a non-negative integer below 2^53 (after its tag). */
+  varint(tag: number, n: number): void {
+    this.ensure(11);
+    this.buf[this.pos++] = tag;
+    let v = n;
+    while (v >= 0x80) {
+      this.buf[this.pos++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.pos++] = v;
+  }
+
+  /** An int64 as a varint (two's complement for negatives; after its tag). */
+  varint64(tag: number, n: bigint): void {
+    if (n > 0n && n <= 9007199254740991n) {
+      this.varint(tag, Number(n));
+      return;
+    }
+    this.ensure(11);
+    this.buf[this.pos++] = tag;
+    let v = BigInt.asUintN(64, n);
+    while (v >= 0x80n) {
+      this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
+      v >>= 7n;
+    }
+    this.buf[this.pos++] = Number(v);
+  }
+
+  /** A non-empty bytes field. */
+  bytes(tag: number, b: Uint8Array): void {
+    if (b.length === 0) return;
+    this.varint(tag, b.length);
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** The written bytes (a view of the buffer). */
+  finish(): Uint8Array {
+    return new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos);
+  }
+}
+
+function patchEvent(w: PatchWriter, tag: number, e: AbciEvent): void {
+  const at = w.open(tag, 1);
+  w.string(0x0a, e.type);
+  for (const a of e.attributes) {
+    const attrAt = w.open(0x12, 1);
+    w.string(0x0a, a.key);
+    w.string(0x12, a.value);
+    if (a.index) {
+      w.ensure(2);
+      w.buf[w.pos++] = 0x18;
+      w.buf[w.pos++] = 1;
+    }
+    w.close(attrAt, 1);
+  }
+  w.close(at, 1);
+}
+
+function patchExecTxResult(w: PatchWriter, r: ExecTxResult): void {
+  if (r.code !== 0) w.varint(0x08, r.code >>> 0);
+  w.bytes(0x12, r.data);
+  w.string(0x1a, r.log);
+  w.string(0x22, r.info);
+  if (r.gasWanted !== 0n) w.varint64(0x28, r.gasWanted);
+  if (r.gasUsed !== 0n) w.varint64(0x30, r.gasUsed);
+  for (const e of r.events) patchEvent(w, 0x3a, e);
+  w.string(0x42, r.codespace);
+}
+
+/**
+ * Same bytes as `encodeEventsAndTxResults` followed by `tail` (the response's remaining fields), in
+ * one pass over the data: each string is UTF-8-encoded once, straight into the output, and nested
+ * lengths are patched in behind their content.
+ */
+export function encodeEventsAndTxResultsOnePass(
+  events: readonly AbciEvent[],
+  txResults: readonly ExecTxResult[],
+  tail: Uint8Array = new Uint8Array(0),
+): Uint8Array {
+  const w = new PatchWriter(1024 + 1024 * txResults.length + tail.length);
+  for (const e of events) patchEvent(w, 0x0a, e);
+  for (const r of txResults) {
+    const at = w.open(0x12, 2);
+    patchExecTxResult(w, r);
+    w.close(at, 2);
+  }
+  w.ensure(tail.length);
+  w.buf.set(tail, w.pos);
+  w.pos += tail.length;
+  return w.finish();
+}
+
+/**
+ * Write `s` as UTF-8 at `at` (room for 3 bytes per code unit is the caller's); returns the bytes
+ * written. Short ASCII strings, nearly all of them here, are copied in a loop: cheaper than a call
+ * into the native encoder.
+ */
+export function writeUtf8(buf: Buffer, s: string, at: number): number {
+  const len = s.length;
+  if (len > 64) return buf.write(s, at);
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return buf.write(s, at);
+    buf[at + i] = c;
+  }
+  return len;
+}

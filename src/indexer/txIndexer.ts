@@ -2,7 +2,8 @@
  * The tx and block event indexer (CometBFT's `state/txindex/kv` and `state/indexer/block/kv`): txs by
  * hash, by height and by every indexed event attribute; blocks by height and FinalizeBlock events.
  * Index entries are staged into the shared `Database` with the block, and become searchable once
- * the node flushes that batch.
+ * the node flushes that batch. Given the block store as its `txSource`, the record of a tx by hash is a
+ * pointer (height, index) to the tx and its result stored there, not a second copy of both.
  *
  * Matching follows CometBFT 0.38: conditions on attributes of the same event type must hold within one
  * event (`transfer.sender='a' AND transfer.amount='5aopen'` matches only a transfer event carrying
@@ -23,8 +24,9 @@ import {
   blockHeightPrefix,
   eventTagPrefix,
   eventValuePrefix,
+  KeyArena,
+  putUint32BE,
   readUint32BE,
-  txEventKey,
   txHashKey,
   txHeightKey,
   txHeightPrefix,
@@ -59,6 +61,21 @@ export interface TxRecord {
   index: number;
   tx: Uint8Array;
   result: ExecTxResult;
+}
+
+/** Where the index finds a committed tx and its result by position (the block store). */
+export interface TxSource {
+  /** The tx at `index` of the block at `height` and its result, or undefined when not stored. */
+  loadTxResult(height: number, index: number): Promise<{ tx: Uint8Array; result: ExecTxResult } | undefined>;
+}
+
+/** Options of the tx indexer. */
+export interface TxIndexerOptions {
+  /**
+   * Store, by tx hash, a pointer into this source instead of a copy of the tx and its result. Only
+   * for a source whose data is flushed in the same batch as the index and never pruned before it.
+   */
+  txSource?: TxSource;
 }
 
 /** Paging and ordering of a search. */
@@ -118,8 +135,19 @@ type Hits = Map<string, Set<number>>;
 
 /** Indexes txs and blocks by their events and answers CometBFT queries over them. */
 export class TxIndexer {
-  /** An indexer over the node's database. */
-  constructor(private readonly db: Database) {}
+  private readonly txSource: TxSource | undefined;
+
+  /**
+   * An indexer over the node's database. With a `txSource` (the block store, flushed in the same
+   * batch as the index) the record of a tx by hash is a pointer to its block and position instead of
+   * a second copy of the tx and its result.
+   */
+  constructor(
+    private readonly db: Database,
+    opts: TxIndexerOptions = {},
+  ) {
+    this.txSource = opts.txSource;
+  }
 
   // -------------------------------------------------------------------------------------------
   // Public
@@ -146,17 +174,35 @@ export class TxIndexer {
       );
     }
     const ops: BatchOp[] = [];
+    const keys = new KeyArena();
+    const pointers = this.txSource !== undefined;
     for (let index = 0; index < txs.length; index++) {
       const tx = txs[index] as Uint8Array;
       const result = txResults[index] as ExecTxResult;
       const hash = sha256(tx);
-      const record = encodeTxResultRecord(height, index, tx, result);
-      if (!this.keepsEarlierSuccess(hash, result))
-        ops.push({ type: "put", key: txHashKey(hash), value: record });
-      ops.push({ type: "put", key: txHeightKey(height, index), value: hash });
-      forEachIndexed(result.events, [TX_HASH_TAG, TX_HEIGHT_TAG], (tag, value, seq) => {
-        ops.push({ type: "put", key: txEventKey(tag, value, height, index, seq), value: hash });
-      });
+      if (!this.keepsEarlierSuccess(hash, result)) {
+        const value = pointers
+          ? txPointer(height, index, result.code === 0)
+          : encodeTxResultRecord(height, index, tx, result);
+        ops.push({ type: "put", key: txHashKey(hash), value });
+      }
+      ops.push({ type: "put", key: keys.txHeightKey(height, index), value: hash });
+      const events = result.events;
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i] as AbciEvent;
+        const type = event.type;
+        if (type === "" || type.includes("\0")) continue;
+        for (const attr of event.attributes) {
+          const key = attr.key;
+          if (!attr.index || key === "" || key.includes("\0")) continue;
+          if (type === "tx" && (key === "hash" || key === "height")) continue; // reserved tags
+          ops.push({
+            type: "put",
+            key: keys.txEventKey(type, key, attr.value, height, index, i + 1),
+            value: hash,
+          });
+        }
+      }
     }
     ops.push({ type: "put", key: blockHeightKey(height), value: new Uint8Array(0) });
     forEachIndexed(blockEvents, [BLOCK_HEIGHT_TAG], (tag, value, seq) => {
@@ -169,6 +215,18 @@ export class TxIndexer {
   async getTx(hash: Uint8Array): Promise<TxRecord | undefined> {
     const bytes = await this.db.get(txHashKey(hash));
     if (bytes === undefined) return undefined;
+    const pointer = readTxPointer(bytes);
+    if (pointer !== undefined) {
+      const found = await this.txSource?.loadTxResult(pointer.height, pointer.index);
+      if (found === undefined) return undefined;
+      return {
+        hash: sha256(found.tx),
+        height: pointer.height,
+        index: pointer.index,
+        tx: found.tx,
+        result: found.result,
+      };
+    }
     const pb = ProtoTxResult.decode(bytes);
     return {
       hash: sha256(pb.tx),
@@ -237,6 +295,8 @@ export class TxIndexer {
     if (result.code === 0) return false;
     const existing = this.db.getSync(txHashKey(hash));
     if (existing === undefined) return false;
+    const pointer = readTxPointer(existing);
+    if (pointer !== undefined) return pointer.ok;
     try {
       return ProtoTxResult.decode(existing).result?.code === 0;
     } catch {
@@ -400,6 +460,28 @@ function forEachIndexed(
     }
   });
 }
+
+/** A tx-by-hash pointer record: `0x00 | height (8) | index (4) | 1 if the tx succeeded else 0`. */
+function txPointer(height: number, index: number, ok: boolean): Uint8Array {
+  const out = new Uint8Array(TX_POINTER_LEN);
+  putUint32BE(out, 1, Math.floor(height / 4294967296));
+  putUint32BE(out, 5, height >>> 0);
+  putUint32BE(out, 9, index);
+  out[13] = ok ? 1 : 0;
+  return out;
+}
+
+/**
+ * The pointer in a tx-by-hash record, or undefined for a full `TxResult` record (which never starts
+ * with 0x00: no protobuf field has number 0).
+ */
+function readTxPointer(b: Uint8Array): { height: number; index: number; ok: boolean } | undefined {
+  if (b.length !== TX_POINTER_LEN || b[0] !== 0) return undefined;
+  return { height: Number(readUint64BE(b, 1)), index: readUint32BE(b, 9), ok: b[13] === 1 };
+}
+
+/** Bytes of a pointer record. */
+const TX_POINTER_LEN = 14;
 
 function paging(opts: SearchOptions): { skip: number; take: number; desc: boolean } {
   let perPage = opts.perPage ?? DEFAULT_PER_PAGE;

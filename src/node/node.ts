@@ -270,7 +270,9 @@ export class OpenLedgerNode {
       { store, modules: [upgrade, ...pos.modules, gov, datanets, models, attribution] },
     );
     const blockStore = await BlockStore.open(db);
-    const indexer = new TxIndexer(db);
+    // The block store is flushed in the same batch as the index and never pruned (the app retains
+    // every height): the index keeps a pointer to each tx and its result there, not a second copy.
+    const indexer = new TxIndexer(db, { txSource: blockStore });
     const verifyPool = new SignatureVerifyPool(1);
     const mempool = new Mempool(
       {

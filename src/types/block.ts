@@ -5,7 +5,6 @@
  * encodings (`tendermint.types.*`) for storage and the wire.
  */
 import { BinaryWriter } from "cosmjs-types/binary";
-import { ExecTxResult as ProtoExecTxResult } from "cosmjs-types/tendermint/abci/types";
 import { Block as ProtoBlock, type Block as ProtoBlockT } from "cosmjs-types/tendermint/types/block";
 import {
   DuplicateVoteEvidence as ProtoDuplicateVoteEvidence,
@@ -36,7 +35,7 @@ import { BlockIdFlag, type ConsensusParams, type ExecTxResult, type Timestamp } 
 import { sha256 } from "../crypto/hash.js";
 import { fixCosmjsInt64Encoding } from "./cosmjsFix.js";
 import { CodedError } from "./errors.js";
-import { hashFromByteSlices, type MerkleProof, proofsFromByteSlices } from "./merkle.js";
+import { hashFromByteSlices, hashFromLeafHashes, type MerkleProof, proofsFromByteSlices } from "./merkle.js";
 
 // ---------------------------------------------------------------------------------------------
 // Constants
@@ -303,20 +302,74 @@ export function validatorSetHash(validators: readonly Validator[]): Uint8Array {
   );
 }
 
-/** CometBFT `ABCIResults.Hash()`: merkle root of the deterministic ExecTxResult fields. */
+/**
+ * CometBFT `ABCIResults.Hash()`: merkle root of the deterministic ExecTxResult fields, i.e. of the
+ * proto bytes of `ExecTxResult{code, data, gas_wanted, gas_used}`. Each leaf is written straight
+ * into a scratch buffer behind the leaf prefix and hashed there (no encoder objects, no copies).
+ */
 export function lastResultsHash(txResults: readonly ExecTxResult[]): Uint8Array {
-  return hashFromByteSlices(
-    txResults.map((r) =>
-      ProtoExecTxResult.encode(
-        ProtoExecTxResult.fromPartial({
-          code: r.code,
-          data: r.data,
-          gasWanted: r.gasWanted,
-          gasUsed: r.gasUsed,
-        }),
-      ).finish(),
-    ),
-  );
+  const leaves: Uint8Array[] = new Array(txResults.length);
+  for (let i = 0; i < txResults.length; i++) {
+    leaves[i] = deterministicResultLeafHash(txResults[i] as ExecTxResult);
+  }
+  return hashFromLeafHashes(leaves);
+}
+
+/** Scratch for one results-hash leaf, grown for large `data`. */
+let resultLeaf = Buffer.allocUnsafe(256);
+
+/** `leafHash` of the proto3 bytes of `ExecTxResult{code, data, gas_wanted, gas_used}`. */
+function deterministicResultLeafHash(r: ExecTxResult): Uint8Array {
+  // prefix + code (tag, ≤5) + data (tag, ≤8 length, bytes) + two int64 (tag, ≤10)
+  const max = 1 + 6 + 9 + r.data.length + 22;
+  if (resultLeaf.length < max) resultLeaf = Buffer.allocUnsafe(Math.max(max, 2 * resultLeaf.length));
+  const buf = resultLeaf;
+  buf[0] = 0; // merkle leaf prefix
+  let pos = 1;
+  if (r.code !== 0) {
+    buf[pos++] = 0x08;
+    pos = writeVarint(buf, pos, r.code >>> 0);
+  }
+  if (r.data.length !== 0) {
+    buf[pos++] = 0x12;
+    pos = writeVarint(buf, pos, r.data.length);
+    buf.set(r.data, pos);
+    pos += r.data.length;
+  }
+  if (r.gasWanted !== 0n) {
+    buf[pos++] = 0x28;
+    pos = writeVarint64(buf, pos, r.gasWanted);
+  }
+  if (r.gasUsed !== 0n) {
+    buf[pos++] = 0x30;
+    pos = writeVarint64(buf, pos, r.gasUsed);
+  }
+  return sha256(buf.subarray(0, pos));
+}
+
+/** Write a varint of a non-negative integer below 2^53; returns the position after it. */
+function writeVarint(buf: Uint8Array, at: number, n: number): number {
+  let pos = at;
+  let v = n;
+  while (v >= 0x80) {
+    buf[pos++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
+/** Write an int64 as a varint (negative values as 64-bit two's complement); returns the position after. */
+function writeVarint64(buf: Uint8Array, at: number, n: bigint): number {
+  if (n > 0n && n <= 9007199254740991n) return writeVarint(buf, at, Number(n));
+  let pos = at;
+  let v = BigInt.asUintN(64, n);
+  while (v >= 0x80n) {
+    buf[pos++] = Number(v & 0x7fn) | 0x80;
+    v >>= 7n;
+  }
+  buf[pos++] = Number(v);
+  return pos;
 }
 
 /** CometBFT `EvidenceList.Hash()`: merkle root of each evidence's proto bytes. */

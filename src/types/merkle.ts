@@ -3,12 +3,14 @@
  * sha256(0x00 || leaf), inner nodes as sha256(0x01 || left || right), the split point is the largest
  * power of two below the leaf count, and the empty tree hashes to sha256("").
  */
-import { sha256, sha256Parts } from "../crypto/hash.js";
+import { sha256 } from "../crypto/hash.js";
 import { equalBytes } from "./bytes.js";
 
-const LEAF_PREFIX = new Uint8Array([0]);
-const INNER_PREFIX = new Uint8Array([1]);
 const EMPTY = new Uint8Array(0);
+/** Scratch for `0x01 || left || right` of 32-byte children (hashed in one call, no Hash object). */
+const INNER = new Uint8Array(65);
+/** Scratch for `0x00 || leaf`, grown as needed. */
+let leafScratch = new Uint8Array(256);
 
 /** A merkle inclusion proof (CometBFT `merkle.Proof`): aunts ordered from the leaf upwards. */
 export interface MerkleProof {
@@ -25,12 +27,26 @@ export function emptyHash(): Uint8Array {
 
 /** sha256(0x00 || leaf). */
 export function leafHash(leaf: Uint8Array): Uint8Array {
-  return sha256Parts(LEAF_PREFIX, leaf);
+  if (leaf.length + 1 > leafScratch.length)
+    leafScratch = new Uint8Array(Math.max(leaf.length + 1, 2 * leafScratch.length));
+  leafScratch[0] = 0;
+  leafScratch.set(leaf, 1);
+  return sha256(leafScratch.subarray(0, leaf.length + 1));
 }
 
 /** sha256(0x01 || left || right). */
 export function innerHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return sha256Parts(INNER_PREFIX, left, right);
+  if (left.length !== 32 || right.length !== 32) {
+    const buf = new Uint8Array(1 + left.length + right.length);
+    buf[0] = 1;
+    buf.set(left, 1);
+    buf.set(right, 1 + left.length);
+    return sha256(buf);
+  }
+  INNER[0] = 1;
+  INNER.set(left, 1);
+  INNER.set(right, 33);
+  return sha256(INNER);
 }
 
 /** The largest power of two strictly less than `n` (n ≥ 2), as CometBFT `getSplitPoint`. */
@@ -44,6 +60,14 @@ export function splitPoint(n: number): number {
 /** The merkle root of `items` in order (CometBFT `merkle.HashFromByteSlices`). */
 export function hashFromByteSlices(items: readonly Uint8Array[]): Uint8Array {
   return hashRange(items, 0, items.length);
+}
+
+/**
+ * The merkle root over leaves already hashed with `leafHash` (the same root as `hashFromByteSlices`
+ * of the leaves), for callers that hash their leaves without building the leaf bytes first.
+ */
+export function hashFromLeafHashes(leafHashes: readonly Uint8Array[]): Uint8Array {
+  return leafHashes.length === 0 ? emptyHash() : hashLeafRange(leafHashes, 0, leafHashes.length);
 }
 
 /** The root and one inclusion proof per item (CometBFT `merkle.ProofsFromByteSlices`). */
@@ -82,6 +106,13 @@ function hashRange(items: readonly Uint8Array[], start: number, end: number): Ui
   if (n === 1) return leafHash(items[start] as Uint8Array);
   const k = splitPoint(n);
   return innerHash(hashRange(items, start, start + k), hashRange(items, start + k, end));
+}
+
+function hashLeafRange(hashes: readonly Uint8Array[], start: number, end: number): Uint8Array {
+  const n = end - start;
+  if (n === 1) return hashes[start] as Uint8Array;
+  const k = splitPoint(n);
+  return innerHash(hashLeafRange(hashes, start, start + k), hashLeafRange(hashes, start + k, end));
 }
 
 function buildTrails(proofs: MerkleProof[], start: number, end: number): Uint8Array {

@@ -8,12 +8,63 @@ import {
 import type { ExecTxResult } from "../../../src/abci/types.js";
 import { encodeFinalizeBlockResponse } from "../../../src/blockstore/codec.js";
 import {
+  encodeEventsAndTxResults,
+  encodeEventsAndTxResultsOnePass,
   encodeExecTxResultFast,
   encodeTxResultRecord,
   varint64Size,
   varintSize,
 } from "../../../src/blockstore/fastProto.js";
 import { utf8 } from "../../../src/types/bytes.js";
+
+/** Deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ALPHABET = ["a", "Z", "0", "/", " ", "é", "€", "🙂", "\u0000", "x"];
+
+/** A random string: mostly ASCII, sometimes multi-byte or a lone surrogate, of 0 to ~400 units. */
+function randomString(r: () => number, surrogates: boolean): string {
+  const n = r() < 0.1 ? 0 : r() < 0.9 ? Math.floor(r() * 70) : Math.floor(r() * 400);
+  const ascii = r() < 0.8;
+  let s = "";
+  for (let i = 0; i < n; i++)
+    s += ascii
+      ? "abcXYZ019/."[Math.floor(r() * 11)]
+      : surrogates && r() < 0.1
+        ? "\ud800"
+        : ALPHABET[Math.floor(r() * ALPHABET.length)];
+  return s;
+}
+
+function randomExecTxResult(r: () => number, surrogates = false): ExecTxResult {
+  const gas = [0n, 1n, 200000n, 2n ** 53n, 2n ** 63n - 1n, -1n];
+  return {
+    code: r() < 0.6 ? 0 : Math.floor(r() * 2 ** 32),
+    data: Uint8Array.from({ length: r() < 0.5 ? 0 : Math.floor(r() * 300) }, () => Math.floor(r() * 256)),
+    log: randomString(r, surrogates),
+    info: randomString(r, surrogates),
+    gasWanted: gas[Math.floor(r() * gas.length)] as bigint,
+    gasUsed: BigInt(Math.floor(r() * 2 ** 40)),
+    events: Array.from({ length: Math.floor(r() * 12) }, () => ({
+      type: randomString(r, surrogates),
+      attributes: Array.from({ length: Math.floor(r() * 5) }, () => ({
+        key: randomString(r, surrogates),
+        value: randomString(r, surrogates),
+        index: r() < 0.7,
+      })),
+    })),
+    codespace: randomString(r, surrogates),
+  };
+}
 
 function sample(i: number): ExecTxResult {
   return {
@@ -63,6 +114,33 @@ describe("fast proto encoder", () => {
       appHash: r.appHash,
     }).finish();
     assert.deepEqual(encodeFinalizeBlockResponse(r), expected);
+  });
+
+  it("writes events and tx results in one pass byte-identical to cosmjs-types (seeded random)", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = rng(seed);
+      const txResults = Array.from({ length: Math.floor(r() * 30) }, () => randomExecTxResult(r));
+      const events = randomExecTxResult(r).events;
+      const expected = ProtoResponseFinalizeBlock.encode({
+        events,
+        txResults,
+        validatorUpdates: [],
+        consensusParamUpdates: undefined,
+        appHash: new Uint8Array(0),
+      }).finish();
+      assert.deepEqual(encodeEventsAndTxResultsOnePass(events, txResults), expected, `seed ${seed}`);
+      assert.deepEqual(encodeEventsAndTxResults(events, txResults), expected, `seed ${seed}`);
+    }
+    // Lone surrogates (cosmjs writes them as WTF-8, Buffer as U+FFFD): the same bytes as the two-pass writer.
+    for (let seed = 100; seed <= 120; seed++) {
+      const r = rng(seed);
+      const txResults = Array.from({ length: Math.floor(r() * 30) }, () => randomExecTxResult(r, true));
+      const events = randomExecTxResult(r, true).events;
+      assert.deepEqual(
+        encodeEventsAndTxResultsOnePass(events, txResults),
+        encodeEventsAndTxResults(events, txResults),
+      );
+    }
   });
 
   it("sizes varints exactly", () => {
