@@ -59,7 +59,6 @@ import {
 } from "./messages.js";
 import { PartSetBuilder } from "./partSet.js";
 import { commitInfo, MAX_BLOCK_SIZE_BYTES, maxDataBytesFor, medianTime } from "./producer.js";
-import { fastLastResultsHash } from "./resultsHash.js";
 import {
   type Clock,
   CONSENSUS_CODESPACE,
@@ -1057,7 +1056,7 @@ export class TendermintEngine implements ConsensusEngine {
       nextValidatorsBase: nextNextBase,
       consensusParams: nextParams,
       appHash: results.appHash,
-      lastResultsHash: fastLastResultsHash(results.txResults),
+      lastResultsHash: lastResultsHash(results.txResults),
     };
     await this.deps.mempool.update(height, block.data.txs, results.txResults);
     const pool = this.deps.evidencePool;
@@ -1717,7 +1716,7 @@ export class TendermintEngine implements ConsensusEngine {
       nextValidatorsBase: nextBase,
       consensusParams: params,
       appHash: results.appHash,
-      lastResultsHash: fastLastResultsHash(results.txResults),
+      lastResultsHash: lastResultsHash(results.txResults),
     };
   }
 
