@@ -95,7 +95,7 @@ export class RecordSlab {
   /** Cache the record `id` (ignored when disabled, the id is not 12 bytes, or the record too large). */
   put(id: string, rec: Uint8Array): void {
     if (this.maxChunks < 2 || rec.length + HEADER > this.chunkSize || id.length !== ID_LENGTH) return;
-    if (this.cur < 0 || this.off + HEADER + rec.length > this.chunkSize) this.nextChunk();
+    if (this.cur < 0 || this.off + HEADER + rec.length > this.chunkSize) this.nextChunk(HEADER + rec.length);
     this.setKey(id);
     const i = this.count === 0 ? -1 : this.find();
     if (i < 0 && this.count >= this.maxTableSlots * 0.75) return;
@@ -235,7 +235,8 @@ export class RecordSlab {
     return this.cur * this.chunkSize + o + 1;
   }
 
-  private nextChunk(): void {
+  /** Move to the next chunk, leaving at least `need` bytes free in it. */
+  private nextChunk(need: number): void {
     const next = (this.cur + 1) % this.maxChunks;
     this.off = 0;
     if (next >= this.slots.length) {
@@ -245,15 +246,15 @@ export class RecordSlab {
       return;
     }
     // Recycle the oldest chunk: copy its live records (those the index still points at) into a
-    // fresh buffer in the same slot, up to three quarters of it; forget the rest. Keep the old buffer
-    // as the spare.
+    // fresh buffer in the same slot, up to three quarters of it and leaving `need` bytes; forget the
+    // rest. Keep the old buffer as the spare.
     const oldBuf = this.slots[next]!;
     const oldUsed = this.used[next]!;
     this.slots[next] = this.spare ?? Buffer.allocUnsafeSlow(this.chunkSize);
     this.used[next] = 0;
     this.cur = next;
     const base = next * this.chunkSize + 1;
-    const limit = this.chunkSize - (this.chunkSize >>> 2);
+    const limit = Math.min(this.chunkSize - (this.chunkSize >>> 2), this.chunkSize - need);
     for (let o = 0; o < oldUsed; ) {
       const len = oldBuf.readUInt32LE(o);
       this.k0 = oldBuf.readUInt32BE(o + 4);

@@ -109,3 +109,22 @@ describe("RecordSlab index", () => {
     for (const k of [...live.keys()].slice(0, 100)) assert.equal(slab.get(k), undefined);
   });
 });
+
+describe("RecordSlab with records near the chunk size", () => {
+  it("always makes room for the record being put after recycling a chunk", () => {
+    const slab = new RecordSlab(4096 * 4, 4096);
+    const r = rng(11);
+    const latest = new Map<string, string>();
+    for (let i = 0; i < 500; i++) {
+      const k = id(6, randInt(r, 10));
+      const rec = randBytes(r, 1 + randInt(r, 4000));
+      slab.put(k, rec);
+      latest.set(k, Buffer.from(rec).toString("hex"));
+      assert.equal(read(slab, k), latest.get(k), `just put at step ${i}`);
+      for (const [lk, lv] of latest) {
+        const got = read(slab, lk);
+        if (got !== undefined) assert.equal(got, lv);
+      }
+    }
+  });
+});
