@@ -221,6 +221,7 @@ export class OpenLedgerNode {
     const db = await LevelDatabase.open(paths.db, {
       cacheSize: sc.leveldbCacheBytes,
       writeBufferSize: sc.leveldbWriteBufferBytes,
+      maxOpenFiles: sc.leveldbMaxOpenFiles,
     });
     const store = StateStore.open(db, {
       keepRecent: appConfig.pruning.keepRecent,

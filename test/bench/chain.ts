@@ -73,6 +73,9 @@ export default async function main(argv: string[]): Promise<void> {
     },
     appConfig: (a) => {
       a.minimumGasPrices = `${GAS_PRICE}aopen`;
+      // e.g. OPENLEDGER_BENCH_STORE='{"cacheBytes":67108864,"leveldbMaxOpenFiles":200}' (app.toml [store]).
+      const store = process.env["OPENLEDGER_BENCH_STORE"];
+      if (store) Object.assign(a.store, JSON.parse(store) as Partial<typeof a.store>);
     },
   });
   // As `npm start` and the Dockerfile do: fewer glibc malloc arenas keep the node's RSS down.
