@@ -154,7 +154,7 @@ export function defaultAppConfig(): AppConfig {
       flatCacheBytes: 16 * MIB,
       leveldbCacheBytes: 32 * MIB,
       leveldbWriteBufferBytes: 32 * MIB,
-      leveldbMaxOpenFiles: 1000,
+      leveldbMaxOpenFiles: 128,
     },
     api: {
       enable: true,
