@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { parse, stringify } from "smol-toml";
 import { ConfigCode, configError } from "./errors.js";
 
+const MIB = 1024 * 1024;
+
 /** config.toml. */
 export interface NodeConfig {
   moniker: string;
@@ -75,6 +77,21 @@ export interface AppConfig {
     /** Versions of state kept readable; 0 keeps everything. */
     keepRecent: number;
   };
+  /** Memory of the state store and its LevelDB, in bytes (together about 250 MiB by default). */
+  store: {
+    /** Serialised tree-record cache, off the JS heap (0 disables it). */
+    cacheBytes: number;
+    /** Parsed tree-node cache, estimated JS heap bytes. */
+    nodeCacheBytes: number;
+    /** Latest-value read cache, estimated JS heap bytes (0 disables it). */
+    flatCacheBytes: number;
+    /** LevelDB block cache. */
+    leveldbCacheBytes: number;
+    /** LevelDB write buffer (memtable; up to two are held). */
+    leveldbWriteBufferBytes: number;
+    /** Table files LevelDB keeps open and mmapped (bounds file-backed RSS at ~2 MiB each). */
+    leveldbMaxOpenFiles: number;
+  };
   api: {
     enable: boolean;
     /** REST gateway address, `tcp://127.0.0.1:1317`. */
@@ -131,6 +148,14 @@ export function defaultAppConfig(): AppConfig {
   return {
     minimumGasPrices: "1000000000aopen",
     pruning: { keepRecent: 100 },
+    store: {
+      cacheBytes: 128 * MIB,
+      nodeCacheBytes: 32 * MIB,
+      flatCacheBytes: 16 * MIB,
+      leveldbCacheBytes: 32 * MIB,
+      leveldbWriteBufferBytes: 32 * MIB,
+      leveldbMaxOpenFiles: 128,
+    },
     api: {
       enable: true,
       address: "tcp://127.0.0.1:1317",
@@ -233,6 +258,14 @@ export function writeAppConfig(home: string, c: AppConfig): void {
   const doc = {
     "minimum-gas-prices": c.minimumGasPrices,
     pruning: { "keep-recent": c.pruning.keepRecent },
+    store: {
+      "cache-bytes": c.store.cacheBytes,
+      "node-cache-bytes": c.store.nodeCacheBytes,
+      "flat-cache-bytes": c.store.flatCacheBytes,
+      "leveldb-cache-bytes": c.store.leveldbCacheBytes,
+      "leveldb-write-buffer-bytes": c.store.leveldbWriteBufferBytes,
+      "leveldb-max-open-files": c.store.leveldbMaxOpenFiles,
+    },
     api: {
       enable: c.api.enable,
       address: c.api.address,
@@ -343,10 +376,19 @@ export function readAppConfig(home: string): AppConfig {
   const d = defaultAppConfig();
   const f = new Fields(doc, "app.toml");
   const pruning = f.table("pruning");
+  const store = f.table("store");
   const api = f.table("api");
   return {
     minimumGasPrices: f.string("minimum-gas-prices", d.minimumGasPrices),
     pruning: { keepRecent: pruning.int("keep-recent", d.pruning.keepRecent) },
+    store: {
+      cacheBytes: store.int("cache-bytes", d.store.cacheBytes),
+      nodeCacheBytes: store.int("node-cache-bytes", d.store.nodeCacheBytes),
+      flatCacheBytes: store.int("flat-cache-bytes", d.store.flatCacheBytes),
+      leveldbCacheBytes: store.int("leveldb-cache-bytes", d.store.leveldbCacheBytes),
+      leveldbWriteBufferBytes: store.int("leveldb-write-buffer-bytes", d.store.leveldbWriteBufferBytes, MIB),
+      leveldbMaxOpenFiles: store.int("leveldb-max-open-files", d.store.leveldbMaxOpenFiles, 20),
+    },
     api: {
       enable: api.bool("enable", d.api.enable),
       address: api.laddr("address", d.api.address),

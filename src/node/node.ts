@@ -225,8 +225,18 @@ export class OpenLedgerNode {
     const nodeKey = loadNodeKey(paths.nodeKey);
     const validator = FilePV.load(paths.privValidatorKey, paths.privValidatorState);
 
-    const db = await LevelDatabase.open(paths.db);
-    const store = StateStore.open(db, { keepRecent: appConfig.pruning.keepRecent });
+    const sc = appConfig.store;
+    const db = await LevelDatabase.open(paths.db, {
+      cacheSize: sc.leveldbCacheBytes,
+      writeBufferSize: sc.leveldbWriteBufferBytes,
+      maxOpenFiles: sc.leveldbMaxOpenFiles,
+    });
+    const store = StateStore.open(db, {
+      keepRecent: appConfig.pruning.keepRecent,
+      cacheBytes: sc.cacheBytes,
+      nodeCacheBytes: sc.nodeCacheBytes,
+      flatCacheBytes: sc.flatCacheBytes,
+    });
     const pos = createStakingStack((): BankKeeper => app.bankKeeper);
     // Upgrade runs first in begin-block so a needed upgrade halts before any state changes; gov
     // executes passed proposals' messages through the app's router as the gov module account.

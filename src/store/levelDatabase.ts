@@ -9,6 +9,11 @@ export interface LevelDatabaseOptions {
   cacheSize?: number;
   /** LevelDB write buffer size in bytes (default 32 MiB). */
   writeBufferSize?: number;
+  /**
+   * Most table files LevelDB keeps open (default 1000). LevelDB mmaps every open table it reads, so
+   * this also bounds the file-backed RSS to about this many 2 MiB tables.
+   */
+  maxOpenFiles?: number;
 }
 
 /** `Database` over classic-level (`keyEncoding`/`valueEncoding` "view"), reads via `getSync`. */
@@ -24,6 +29,7 @@ export class LevelDatabase implements Database {
       valueEncoding: "view",
       cacheSize: opts.cacheSize ?? 64 * 1024 * 1024,
       writeBufferSize: opts.writeBufferSize ?? 32 * 1024 * 1024,
+      maxOpenFiles: opts.maxOpenFiles ?? 1000,
     });
     await db.open();
     return new LevelDatabase(db);

@@ -44,12 +44,19 @@ import type { CommitStore, KVPair, KVReader, KVStore, ProvenRead } from "./types
 
 /** Default number of recent versions kept readable. */
 export const DEFAULT_KEEP_RECENT = 100;
-/** Default parsed-node cache size (records). */
+/** Default bound of the parsed-node cache in records (the byte bound below is what usually binds). */
 export const DEFAULT_CACHE_SIZE = 100_000;
-/** Latest committed values kept in memory for working reads (entries). */
-const FLAT_CACHE_SIZE = 65_536;
-/** Default serialised-record cache size (bytes): holds the whole tree of ~1M keys. */
-export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+/** Default bound of the parsed-node cache: about this many bytes of JS heap. */
+export const DEFAULT_NODE_CACHE_BYTES = 32 * 1024 * 1024;
+/**
+ * Default serialised-record cache size (bytes, off the JS heap, index included): the hot part of a
+ * large tree (~650k records of ~160 bytes), or the whole tree of ~600k keys.
+ */
+export const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
+/** Default bound of the latest-value read cache: about this many bytes of JS heap. */
+export const DEFAULT_FLAT_CACHE_BYTES = 16 * 1024 * 1024;
+/** Estimated heap bytes of one latest-value cache entry besides its key and value bytes. */
+const FLAT_ENTRY_OVERHEAD = 200;
 
 const META_LATEST = concatBytes(Uint8Array.of(Bucket.meta), new TextEncoder().encode("state/latest"));
 const META_EARLIEST = concatBytes(Uint8Array.of(Bucket.meta), new TextEncoder().encode("state/earliest"));
@@ -60,8 +67,12 @@ export interface StateStoreOptions {
   keepRecent?: number;
   /** Bound of the parsed tree-node cache, in records (default 100,000). */
   cacheSize?: number;
-  /** Bound of the serialised tree-record cache, in bytes (default 256 MiB; 0 disables it). */
+  /** Bound of the parsed tree-node cache, in estimated heap bytes (default 32 MiB). */
+  nodeCacheBytes?: number;
+  /** Bound of the serialised tree-record cache, in bytes (default 128 MiB; 0 disables it). */
   cacheBytes?: number;
+  /** Bound of the latest-value read cache, in estimated heap bytes (default 16 MiB; 0 disables it). */
+  flatCacheBytes?: number;
 }
 
 /** A cached write of the working state (`undefined` value = delete). */
@@ -111,6 +122,8 @@ export class StateStore implements CommitStore {
    * (accounts, balances) skip LevelDB. Kept exact: a commit updates every key it wrote.
    */
   private readonly flatCache = new Map<string, Uint8Array | null>();
+  private flatCacheUsed = 0;
+  private readonly flatCacheBytes: number;
   private committedRoot: Node | undefined;
   private committedHash: string;
   private tree: MutableTree | undefined;
@@ -129,15 +142,14 @@ export class StateStore implements CommitStore {
     this.keepRecent = keep;
     const cacheSize = opts.cacheSize ?? DEFAULT_CACHE_SIZE;
     const cacheBytes = opts.cacheBytes ?? DEFAULT_CACHE_BYTES;
-    if (
-      !Number.isSafeInteger(cacheSize) ||
-      cacheSize < 0 ||
-      !Number.isSafeInteger(cacheBytes) ||
-      cacheBytes < 0
-    ) {
-      throw storeError(StoreCode.InvalidKey, "cacheSize and cacheBytes must be >= 0");
+    const nodeCacheBytes = opts.nodeCacheBytes ?? DEFAULT_NODE_CACHE_BYTES;
+    const flatCacheBytes = opts.flatCacheBytes ?? DEFAULT_FLAT_CACHE_BYTES;
+    for (const v of [cacheSize, cacheBytes, nodeCacheBytes, flatCacheBytes]) {
+      if (!Number.isSafeInteger(v) || v < 0)
+        throw storeError(StoreCode.InvalidKey, "cache sizes must be integers >= 0");
     }
-    this.nodes = new NodeStore(db, Math.max(16, cacheSize), cacheBytes);
+    this.flatCacheBytes = flatCacheBytes;
+    this.nodes = new NodeStore(db, Math.max(16, cacheSize), cacheBytes, Math.max(64 * 1024, nodeCacheBytes));
     this.lastVersion = readU64(db.getSync(META_LATEST));
     this.earliest = readU64(db.getSync(META_EARLIEST));
     const root = this.lastVersion === 0 ? undefined : this.loadRoot(this.lastVersion);
@@ -262,11 +274,23 @@ export class StateStore implements CommitStore {
   }
 
   private cacheFlat(k: string, v: Uint8Array | undefined): void {
-    if (this.flatCache.size >= FLAT_CACHE_SIZE && !this.flatCache.has(k)) {
-      const first = this.flatCache.keys().next();
-      if (!first.done) this.flatCache.delete(first.value);
+    const prev = this.flatCache.get(k);
+    if (prev !== undefined) {
+      this.flatCache.delete(k);
+      this.flatCacheUsed -= FLAT_ENTRY_OVERHEAD + k.length + (prev?.length ?? 0);
+    }
+    const cost = FLAT_ENTRY_OVERHEAD + k.length + (v?.length ?? 0);
+    if (cost > this.flatCacheBytes) return;
+    // FIFO eviction (a Map iterates in insertion order) until the new entry fits.
+    while (this.flatCacheUsed + cost > this.flatCacheBytes) {
+      const first = this.flatCache.entries().next();
+      if (first.done) break;
+      const [fk, fv] = first.value;
+      this.flatCache.delete(fk);
+      this.flatCacheUsed -= FLAT_ENTRY_OVERHEAD + fk.length + (fv?.length ?? 0);
     }
     this.flatCache.set(k, v ?? null);
+    this.flatCacheUsed += cost;
   }
 
   /** @internal Working write (`undefined` = delete). */
@@ -376,7 +400,7 @@ export class StateStore implements CommitStore {
     this.lastVersion = version;
     this.earliest = newEarliest;
     for (const k of this.cache.sortedKeys()) {
-      if (this.flatCache.has(k)) this.flatCache.set(k, this.cache.get(k)!.value ?? null);
+      if (this.flatCache.has(k)) this.cacheFlat(k, this.cache.get(k)!.value);
     }
     this.cache.clear();
     this.tree = undefined;

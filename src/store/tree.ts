@@ -98,24 +98,31 @@ export class Node {
 
 /**
  * Loads persisted nodes through two bounded caches: parsed nodes (two generations of `Map`, about
- * LRU, O(1) per access) in front of a byte-budgeted slab of serialised records (slab.ts), in front of
- * the database.
+ * LRU, O(1) per access, bounded by an estimate of their heap bytes and optionally by a count) in
+ * front of a byte-budgeted slab of serialised records (slab.ts), in front of the database.
  */
 export class NodeStore {
   private young = new Map<string, Node>();
   private old = new Map<string, Node>();
-  private readonly half: number;
+  private youngBytes = 0;
+  private readonly halfCount: number;
+  private readonly halfBytes: number;
   private readonly slab: RecordSlab;
   /** Count of database node reads (misses of both caches), for benchmarks. */
   misses = 0;
 
-  /** A node store over `db` caching about `cacheSize` parsed nodes and `cacheBytes` of records. */
+  /**
+   * A node store over `db` caching parsed nodes up to about `nodeCacheBytes` of heap (and at most
+   * `cacheSize` of them) and `cacheBytes` of serialised records.
+   */
   constructor(
     private readonly db: Database,
     cacheSize: number,
     cacheBytes = 0,
+    nodeCacheBytes = Number.MAX_SAFE_INTEGER,
   ) {
-    this.half = Math.max(1, Math.floor(cacheSize / 2));
+    this.halfCount = Math.max(1, Math.floor(cacheSize / 2));
+    this.halfBytes = Math.max(1, Math.floor(nodeCacheBytes / 2));
     this.slab = new RecordSlab(cacheBytes);
   }
 
@@ -160,16 +167,22 @@ export class NodeStore {
   /** Put a persisted node (and, when given, its serialised record) into the caches. */
   add(n: Node, record?: Uint8Array): void {
     if (record !== undefined) this.slab.put(n.nodeKey!, record);
+    if (!this.young.has(n.nodeKey!)) this.youngBytes += nodeHeapBytes(n);
     this.young.set(n.nodeKey!, n);
-    if (this.young.size >= this.half) {
+    if (this.young.size >= this.halfCount || this.youngBytes >= this.halfBytes) {
       this.old = this.young;
       this.young = new Map();
+      this.youngBytes = 0;
     }
   }
 
   /** Forget a record that is no longer part of the latest tree (it reloads if an old version needs it). */
   evict(nodeKey: string): void {
-    if (!this.young.delete(nodeKey)) this.old.delete(nodeKey);
+    const n = this.young.get(nodeKey);
+    if (n !== undefined) {
+      this.young.delete(nodeKey);
+      this.youngBytes -= nodeHeapBytes(n);
+    } else this.old.delete(nodeKey);
     this.slab.delete(nodeKey);
   }
 
@@ -177,8 +190,23 @@ export class NodeStore {
   clear(): void {
     this.young = new Map();
     this.old = new Map();
+    this.youngBytes = 0;
     this.slab.clear();
   }
+}
+
+/**
+ * Rough heap bytes of a parsed persisted node: the object, its strings (key, hash, id, child ids and
+ * hashes) and its inline leaf children. Only used to bound the parsed-node cache.
+ */
+function nodeHeapBytes(n: Node): number {
+  let b = 320 + n.key.length;
+  if (n.value !== undefined) b += n.value.length;
+  const l = n.left;
+  if (l !== undefined && l.height === 0) b += 200 + l.key.length + l.value!.length;
+  const r = n.right;
+  if (r !== undefined && r.height === 0) b += 200 + r.key.length + r.value!.length;
+  return b;
 }
 
 /** Left child of `n`. */

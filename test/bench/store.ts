@@ -4,7 +4,7 @@
  * updates/s, random latest-version reads/s, node cache figures and peak RSS.
  *
  * `npm run bench -- store [--keys 1000000] [--updates 20000] [--versions 10] [--cache 100000]
- *  [--cacheBytes 268435456] [--keep 10] [--warmup 3] [--dir PATH]` (with --dir of an existing run, the load is skipped) (a temp dir under os.tmpdir() by default, removed afterwards).
+ *  [--cacheBytes 134217728] [--keep 10] [--warmup 3] [--dir PATH]` (with --dir of an existing run, the load is skipped) (a temp dir under os.tmpdir() by default, removed afterwards).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +28,7 @@ function parse(args: string[]): Args {
     updates: 20_000,
     versions: 10,
     cache: 100_000,
-    cacheBytes: 256 * 2 ** 20,
+    cacheBytes: 128 * 2 ** 20,
     keep: 10,
     warmup: 3,
     dir: undefined,

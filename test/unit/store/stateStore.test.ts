@@ -372,4 +372,36 @@ describe("StateStore", () => {
     assert.equal(reopened.nodeCacheMisses, misses);
     assert.ok(NODE_KEY_LENGTH === 12);
   });
+  it("keeps working reads exact with tiny byte-bounded caches (flat, parsed nodes, records)", async () => {
+    const db = new MemoryDatabase();
+    const tiny = { flatCacheBytes: 2_000, nodeCacheBytes: 1, cacheBytes: 64 * 1024 };
+    const s = StateStore.open(db, { keepRecent: 3, ...tiny });
+    const ref = StateStore.open(new MemoryDatabase(), { keepRecent: 3, flatCacheBytes: 0, cacheBytes: 0 });
+    const r = rng(9);
+    const model = new Model();
+    for (let v = 1; v <= 12; v++) {
+      for (let i = 0; i < 150; i++) {
+        const k = b(`key${randInt(r, 400)}`);
+        // Some values are larger than the whole flat cache: they must never be served stale.
+        const val = r() < 0.1 ? randBytes(r, 2_500) : randBytes(r, 1 + randInt(r, 30));
+        if (r() < 0.2) {
+          s.working.delete(k);
+          ref.working.delete(k);
+          model.delete(k);
+        } else {
+          s.working.set(k, val);
+          ref.working.set(k, val);
+          model.set(k, val);
+        }
+      }
+      assert.equal(hex(await s.commit(v)), hex(await ref.commit(v)));
+      for (let i = 0; i < 400; i++) {
+        const k = b(`key${i}`);
+        assert.deepEqual(s.working.get(k), model.get(k), `key${i} at ${v}`);
+      }
+    }
+    const reopened = StateStore.open(db, tiny);
+    assert.equal(hex(reopened.lastHash), hex(s.lastHash));
+    assert.deepEqual(hexPairs(reopened.readAt(11).iterator()), hexPairs(ref.readAt(11).iterator()));
+  });
 });
