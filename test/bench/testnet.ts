@@ -2,9 +2,9 @@
  * 4-validator testnet benchmark (issue 4): `testnet init-files` (timeout_commit 1 s) on loopback, four
  * `openledgerd start` processes on this machine. Measures the idle block interval, then submits
  * pre-signed bank sends from many funded senders (each sender's txs to one node, in sequence order,
- * one submitter per node so sequences never arrive out of order) over JSON-RPC and prints committed tx/s, p50/p99 submit→commit latency and block interval.
+ * `--submitters` per node, each owning its own senders, so each sender's sequences arrive in order) over JSON-RPC and prints committed tx/s, p50/p99 submit→commit latency and block interval.
  *
- *   npm run bench -- testnet [--senders 400] [--duration 30] [--idle 10] [--batch 100]
+ *   npm run bench -- testnet [--senders 400] [--duration 30] [--idle 10] [--batch 100] [--submitters 1]
  *
  * OPENLEDGER_CLI overrides the CLI path (default: the repository build, dist/cli/main.js).
  * OPENLEDGER_E2E_NODE_ARGS passes Node.js flags to the nodes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`),
@@ -41,6 +41,7 @@ export default async function main(argv: string[]): Promise<void> {
       duration: { type: "string", default: "30" },
       idle: { type: "string", default: "10" },
       batch: { type: "string", default: "100" },
+      submitters: { type: "string", default: "1" },
       "starting-port": { type: "string", default: "23656" },
     },
   });
@@ -48,6 +49,7 @@ export default async function main(argv: string[]): Promise<void> {
   const durationS = Number(values.duration);
   const idleS = Number(values.idle);
   const batchSize = Number(values.batch);
+  const submitters = Math.max(1, Number(values.submitters));
   const base = Number(values["starting-port"]);
   const bin = process.env["OPENLEDGER_CLI"] ?? CLI;
 
@@ -160,7 +162,7 @@ export default async function main(argv: string[]): Promise<void> {
 
     // Pre-sign ~2,500 tx/s worth for the run.
     const perSender = Math.ceil(((durationS + 5) * 2500) / senders);
-    const queues: { bytes: string; hash: string }[][] = Array.from({ length: N }, () => []);
+    const queues: { bytes: string; hash: string }[][] = Array.from({ length: N * submitters }, () => []);
     for (let seq = 0; seq < perSender; seq++) {
       accounts.forEach((a, i) => {
         const bytes = signTx(a, [send(a.address, (accounts[(i + 1) % senders] as TestAccount).address, 1n)], {
@@ -171,7 +173,7 @@ export default async function main(argv: string[]): Promise<void> {
           gas: SEND_GAS,
           omitPubKey: seq > 0,
         });
-        (queues[i % N] as { bytes: string; hash: string }[]).push({
+        (queues[i % (N * submitters)] as { bytes: string; hash: string }[]).push({
           bytes: toBase64(bytes),
           hash: toHex(sha256(bytes)).toUpperCase(),
         });
@@ -189,7 +191,7 @@ export default async function main(argv: string[]): Promise<void> {
     const cpu0 = procs.map(cpuMs);
     const worker = async (k: number) => {
       const nodeIdx = k % N;
-      const q = queues[nodeIdx] as { bytes: string; hash: string }[];
+      const q = queues[k] as { bytes: string; hash: string }[];
       const r = rpcs[nodeIdx] as Rpc;
       while (Date.now() < end && q.length > 0) {
         const batch = q.splice(0, batchSize);
@@ -240,7 +242,7 @@ export default async function main(argv: string[]): Promise<void> {
         await sleep(50);
       }
     };
-    await Promise.all([watcher(), ...Array.from({ length: N }, (_, k) => worker(k))]);
+    await Promise.all([watcher(), ...Array.from({ length: N * submitters }, (_, k) => worker(k))]);
     const cpu1 = procs.map(cpuMs);
     const finalHeights = await Promise.all(rpcs.map((r) => r.height().catch(() => -1)));
     // Every block from the start of the load to the end of the watch: committed txs over that span.
