@@ -16,6 +16,7 @@ import { calculateFee, GasPrice, SigningStargateClient } from "@cosmjs/stargate"
 import { QueryBalanceRequest } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { DEV_MNEMONIC, NodeProcess } from "../e2e/harness.js";
+import { mulberry32 as rng } from "../helpers/rng.js";
 
 interface Args {
   seconds: number;
@@ -33,18 +34,6 @@ function parse(args: string[]): Args {
     out[k] = v;
   }
   return out;
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function percentile(sorted: number[], p: number): number {

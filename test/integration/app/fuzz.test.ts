@@ -2,17 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { checkTx, createTestApp, msgSend, runBlock, signTx } from "../../../src/testing/index.js";
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "../../helpers/rng.js";
 
 describe("fuzzing tx decoding and ante", () => {
   it("answers malformed and mutated txs with coded errors, never throwing or changing state", async () => {

@@ -2,18 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import { createTestApp, msgSend, runBlock, signTx, type TestAccount } from "../../../src/testing/index.js";
-
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "../../helpers/rng.js";
 
 describe("seeded random simulation", () => {
   it("keeps total supply equal to the sum of balances and matches a model over 3,000 txs", async () => {

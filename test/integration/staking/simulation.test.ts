@@ -9,19 +9,8 @@ import { describe, it } from "node:test";
 import type { EncodeObject } from "@cosmjs/proto-signing";
 import { msgSend } from "../../../src/testing/index.js";
 import { toHex } from "../../../src/types/bytes.js";
+import { mulberry32 as rng } from "../../helpers/rng.js";
 import { consAny, consKey, OPEN, TestChain } from "./chain.js";
-
-/** mulberry32. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("staking simulation", () => {
   it("random staking messages keep every invariant (seed 42)", async () => {

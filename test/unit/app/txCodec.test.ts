@@ -4,18 +4,7 @@ import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
 import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { decodeAuthInfoFast, decodeTxBodyFast, decodeTxRawFast } from "../../../src/app/txCodec.js";
 import { decodeMsgSendFast } from "../../../src/modules/bank/msgServer.js";
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from "../../helpers/rng.js";
 
 type Rand = () => number;
 const int = (r: Rand, n: number) => Math.floor(r() * n);

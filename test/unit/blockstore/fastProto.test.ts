@@ -16,18 +16,7 @@ import {
   varintSize,
 } from "../../../src/blockstore/fastProto.js";
 import { utf8 } from "../../../src/types/bytes.js";
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "../../helpers/rng.js";
 
 const ALPHABET = ["a", "Z", "0", "/", " ", "é", "€", "🙂", "\u0000", "x"];
 

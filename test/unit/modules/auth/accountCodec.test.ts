@@ -7,18 +7,7 @@ import { encodeAny, ProtoWriter } from "../../../../src/app/protoWriter.js";
 import { decodeBaseAccountAny, encodeBaseAccountAny } from "../../../../src/modules/auth/accountCodec.js";
 import { accountFromAny, decodeAccount } from "../../../../src/modules/auth/keeper.js";
 import { BASE_ACCOUNT_TYPE, SECP256K1_PUBKEY_TYPE } from "../../../../src/modules/auth/keys.js";
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from "../../../helpers/rng.js";
 
 function randomBig(rand: () => number): bigint {
   switch (Math.floor(rand() * 5)) {
