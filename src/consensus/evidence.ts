@@ -24,6 +24,22 @@ import type { ValidatorSet } from "./validatorSet.js";
 import { blockIdKey } from "./voteSet.js";
 
 /**
+ * The longest prefix of `evidence` (in the order given) whose encodings fit `maxBytes`, each counted
+ * encoded + 4 bytes as a proposal's evidence list is.
+ */
+export function evidenceWithinBytes(evidence: Iterable<Evidence>, maxBytes: number): Evidence[] {
+  const out: Evidence[] = [];
+  let bytes = 0;
+  for (const ev of evidence) {
+    const size = encodeEvidence(ev).length + 4;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    out.push(ev);
+  }
+  return out;
+}
+
+/**
  * CometBFT `NewDuplicateVoteEvidence`: the two votes ordered by block id key, with the offender's and
  * the set's power and the time of the block at the votes' height.
  */
@@ -128,16 +144,10 @@ export class MemoryEvidencePool implements EvidencePool {
 
   /** Pending evidence within `maxBytes`, oldest height first. */
   pendingEvidence(maxBytes: number): Evidence[] {
-    const out: Evidence[] = [];
-    let bytes = 0;
-    const all = [...this.pending.values()].sort((x, y) => x.voteA.height - y.voteA.height);
-    for (const ev of all) {
-      const size = encodeEvidence(ev).length + 4;
-      if (bytes + size > maxBytes) break;
-      bytes += size;
-      out.push(ev);
-    }
-    return out;
+    return evidenceWithinBytes(
+      [...this.pending.values()].sort((x, y) => x.voteA.height - y.voteA.height),
+      maxBytes,
+    );
   }
 
   /** True when committed. */

@@ -11,7 +11,7 @@
  * for evidence from peers).
  */
 import type { ConsensusParams, Timestamp } from "../abci/types.js";
-import { evidenceKey, isEvidenceExpired } from "../consensus/evidence.js";
+import { evidenceKey, evidenceWithinBytes, isEvidenceExpired } from "../consensus/evidence.js";
 import type { EvidencePool } from "../consensus/types.js";
 import { type BatchOp, Bucket, bucketKey, type Database } from "../store/db.js";
 import { decodeEvidence, type Evidence, encodeEvidence, evidenceItemHash } from "../types/block.js";
@@ -80,15 +80,7 @@ export class PersistentEvidencePool implements EvidencePool {
 
   /** Pending evidence within `maxBytes` (each counted encoded + 4), oldest height first. */
   pendingEvidence(maxBytes: number): Evidence[] {
-    const out: Evidence[] = [];
-    let bytes = 0;
-    for (const ev of this.allPending()) {
-      const size = encodeEvidence(ev).length + 4;
-      if (bytes + size > maxBytes) break;
-      bytes += size;
-      out.push(ev);
-    }
-    return out;
+    return evidenceWithinBytes(this.allPending(), maxBytes);
   }
 
   /** True when this evidence was committed in a block (and has not expired since). */
