@@ -81,6 +81,11 @@ export class GasKVStore implements KVStore {
     private readonly meter: GasMeter,
   ) {}
 
+  /** The wrapped store: reads and writes through it are not charged (for derived, non-consensus data). */
+  get inner(): KVStore {
+    return this.parent;
+  }
+
   /** Charged read. */
   get(key: Uint8Array): Uint8Array | undefined {
     this.meter.consume(KV_GAS.readCostFlat, "ReadFlat");

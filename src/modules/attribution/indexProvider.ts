@@ -57,8 +57,8 @@ export function segmentMeta(datanetId: bigint, version: bigint, root: Uint8Array
 /** The context's store without gas metering (reads for derived data). */
 export function unmetered(ctx: Context): Context {
   let store: KVStore = ctx.store;
-  // GasKVStore keeps its parent private; building derived data must not consume the tx's gas.
-  while (store instanceof GasKVStore) store = (store as unknown as { parent: KVStore }).parent;
+  // Building derived data must not consume the tx's gas.
+  while (store instanceof GasKVStore) store = store.inner;
   return ctx.with(store, new GasMeter(undefined), ctx.events);
 }
 
