@@ -13,10 +13,9 @@
 import "../../src/polyfill.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { readAppConfig, readNodeConfig, writeAppConfig, writeNodeConfig } from "../../src/config/config.js";
 import { parseRfc3339 } from "../../src/config/genesis.js";
 import { makeDuplicateVoteEvidence } from "../../src/consensus/evidence.js";
 import { ValidatorSet } from "../../src/consensus/validatorSet.js";
@@ -27,7 +26,15 @@ import { P2PNode } from "../../src/p2p/p2pNode.js";
 import { type Evidence, SignedMsgType, type Vote, voteSignBytes } from "../../src/types/block.js";
 import { fromBase64, fromHex, utf8 } from "../../src/types/bytes.js";
 import { CLI, freePort, tempHome } from "./harness.js";
-import { height, launch, pickBasePort, rpc, type TestnetProc, waitFor } from "./testnetHarness.js";
+import {
+  addFullNode,
+  height,
+  launch,
+  pickBasePort,
+  rpc,
+  type TestnetProc,
+  waitFor,
+} from "./testnetHarness.js";
 
 const N = 5;
 
@@ -77,26 +84,7 @@ describe("double-sign evidence seen by one node is committed by another", { time
     for (let i = 0; i < 4; i++)
       nodes.push({ home: join(root, `node${i}`), rpcPort: base + 10 * i + 1, log: "" });
     // the fifth node: a full node with the network's genesis and every validator as a peer
-    const home4 = join(root, "node4");
-    const init = spawnSync(process.execPath, [CLI, "init", "node4", "--chain-id", "x", "--home", home4], {
-      encoding: "utf8",
-    });
-    assert.equal(init.status, 0, init.stderr);
-    copyFileSync(join(root, "node0", "config", "genesis.json"), join(home4, "config", "genesis.json"));
-    const peers = new Set([
-      ...readNodeConfig(nodes[0]!.home).p2p.persistentPeers,
-      ...readNodeConfig(nodes[1]!.home).p2p.persistentPeers,
-    ]);
-    const c4 = readNodeConfig(home4);
-    c4.p2p.laddr = `tcp://127.0.0.1:${base + 40}`;
-    c4.rpc.laddr = `tcp://127.0.0.1:${base + 41}`;
-    c4.p2p.persistentPeers = [...peers];
-    c4.consensus = { ...readNodeConfig(nodes[0]!.home).consensus };
-    writeNodeConfig(home4, c4);
-    const a4 = readAppConfig(home4);
-    a4.api.address = `tcp://127.0.0.1:${base + 42}`;
-    writeAppConfig(home4, a4);
-    nodes.push({ home: home4, rpcPort: base + 41, log: "" });
+    nodes.push(addFullNode(root, base, nodes));
     for (const n of nodes) launch(n);
   });
 

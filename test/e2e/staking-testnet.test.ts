@@ -6,19 +6,27 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { makeCosmoshubPath } from "@cosmjs/amino";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { GasPrice, SigningStargateClient } from "@cosmjs/stargate";
 import { PubKey as Ed25519PubKey } from "cosmjs-types/cosmos/crypto/ed25519/keys";
-import { readAppConfig, readNodeConfig, writeAppConfig, writeNodeConfig } from "../../src/config/config.js";
+import { readNodeConfig, writeNodeConfig } from "../../src/config/config.js";
 import { fromBech32, toBech32 } from "../../src/crypto/address.js";
 import { ed25519Address } from "../../src/crypto/ed25519.js";
 import { fromBase64, toHex } from "../../src/types/bytes.js";
 import { CLI, DEV_MNEMONIC, tempHome } from "./harness.js";
-import { height, launch, pickBasePort, rpc, type TestnetProc, waitFor } from "./testnetHarness.js";
+import {
+  addFullNode,
+  height,
+  launch,
+  pickBasePort,
+  rpc,
+  type TestnetProc,
+  waitFor,
+} from "./testnetHarness.js";
 
 const N = 5;
 
@@ -55,26 +63,7 @@ describe("a validator joins a running 4-validator network", { timeout: 150_000 }
       nodes.push({ home, rpcPort: base + 10 * i + 1, log: "" });
     }
     // the fifth node: its own keys, the network's genesis, every validator as a peer
-    const home4 = join(root, "node4");
-    const init = spawnSync(process.execPath, [CLI, "init", "node4", "--chain-id", "x", "--home", home4], {
-      encoding: "utf8",
-    });
-    assert.equal(init.status, 0, init.stderr);
-    copyFileSync(join(root, "node0", "config", "genesis.json"), join(home4, "config", "genesis.json"));
-    const peers = new Set([
-      ...readNodeConfig(nodes[0]!.home).p2p.persistentPeers,
-      ...readNodeConfig(nodes[1]!.home).p2p.persistentPeers,
-    ]);
-    const c4 = readNodeConfig(home4);
-    c4.p2p.laddr = `tcp://127.0.0.1:${base + 40}`;
-    c4.rpc.laddr = `tcp://127.0.0.1:${base + 41}`;
-    c4.p2p.persistentPeers = [...peers];
-    c4.consensus = { ...readNodeConfig(nodes[0]!.home).consensus };
-    writeNodeConfig(home4, c4);
-    const a4 = readAppConfig(home4);
-    a4.api.address = `tcp://127.0.0.1:${base + 42}`;
-    writeAppConfig(home4, a4);
-    nodes.push({ home: home4, rpcPort: base + 41, log: "" });
+    nodes.push(addFullNode(root, base, nodes));
     for (const n of nodes) launch(n);
   });
 

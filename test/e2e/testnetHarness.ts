@@ -3,8 +3,13 @@
  * port ranges below the ephemeral range, GET-form JSON-RPC, polling, and node processes started with
  * `openledgerd start --home D/nodeI`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { copyFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
+import { readAppConfig, readNodeConfig, writeAppConfig, writeNodeConfig } from "../../src/config/config.js";
+import { NODE_RUNTIME_FLAGS } from "../../src/node/runtimeFlags.js";
 import { CLI } from "./harness.js";
 
 /** One node of a test network. */
@@ -72,10 +77,14 @@ export async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, w
 
 /** Start `openledgerd start --home <n.home>` (the CLI `bin`), keeping the tail of its output in `n.log`. */
 export function launch(n: TestnetProc, bin = CLI): void {
-  const p = spawn(process.execPath, [bin, "start", "--home", n.home, "--log-level", "info"], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, MALLOC_ARENA_MAX: process.env["MALLOC_ARENA_MAX"] ?? "2" },
-  });
+  const p = spawn(
+    process.execPath,
+    [...NODE_RUNTIME_FLAGS, bin, "start", "--home", n.home, "--log-level", "info"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, MALLOC_ARENA_MAX: process.env["MALLOC_ARENA_MAX"] ?? "2" },
+    },
+  );
   const take = (d: Buffer) => {
     n.log += d.toString();
     if (n.log.length > 400_000) n.log = n.log.slice(-200_000);
@@ -83,4 +92,32 @@ export function launch(n: TestnetProc, bin = CLI): void {
   p.stdout?.on("data", take);
   p.stderr?.on("data", take);
   n.proc = p;
+}
+
+/**
+ * A fifth node for a 4-validator network made by `testnet init-files` under `root` with starting port
+ * `base`: its own keys (`init node4`), the network's genesis, every validator as a persistent peer, the
+ * validators' consensus timeouts, p2p/RPC/REST on `base + 40/41/42`. Returns it, not started.
+ */
+export function addFullNode(root: string, base: number, validators: readonly TestnetProc[]): TestnetProc {
+  const home = join(root, "node4");
+  const init = spawnSync(process.execPath, [CLI, "init", "node4", "--chain-id", "x", "--home", home], {
+    encoding: "utf8",
+  });
+  assert.equal(init.status, 0, init.stderr);
+  copyFileSync(join(root, "node0", "config", "genesis.json"), join(home, "config", "genesis.json"));
+  const peers = new Set([
+    ...readNodeConfig(validators[0]!.home).p2p.persistentPeers,
+    ...readNodeConfig(validators[1]!.home).p2p.persistentPeers,
+  ]);
+  const c = readNodeConfig(home);
+  c.p2p.laddr = `tcp://127.0.0.1:${base + 40}`;
+  c.rpc.laddr = `tcp://127.0.0.1:${base + 41}`;
+  c.p2p.persistentPeers = [...peers];
+  c.consensus = { ...readNodeConfig(validators[0]!.home).consensus };
+  writeNodeConfig(home, c);
+  const a = readAppConfig(home);
+  a.api.address = `tcp://127.0.0.1:${base + 42}`;
+  writeAppConfig(home, a);
+  return { home, rpcPort: base + 41, log: "" };
 }
