@@ -1,16 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ConsensusParams, Timestamp } from "../../../src/abci/types.js";
 import { BlockIdFlag } from "../../../src/abci/types.js";
-import {
-  ed25519SignatureVerifier,
-  TendermintEngine,
-  type TendermintTimeouts,
-} from "../../../src/consensus/engine.js";
+import { ed25519SignatureVerifier, TendermintEngine } from "../../../src/consensus/engine.js";
 import { MemoryEvidencePool } from "../../../src/consensus/evidence.js";
 import { MemorySigner, type MemorySignerState, newSignerState } from "../../../src/consensus/memorySigner.js";
 import { type ConsensusMessage, RoundStep } from "../../../src/consensus/messages.js";
-import type { Clock, ConsensusNetwork, NewBlockEvent } from "../../../src/consensus/types.js";
+import type { ConsensusNetwork, NewBlockEvent } from "../../../src/consensus/types.js";
 import { ValidatorSet, verifyCommit } from "../../../src/consensus/validatorSet.js";
 import { MemoryWAL } from "../../../src/consensus/wal.js";
 import { ed25519FromSeed, ed25519Sign, ed25519Verify } from "../../../src/crypto/ed25519.js";
@@ -35,24 +30,9 @@ import {
 import { concatBytes, equalBytes, utf8 } from "../../../src/types/bytes.js";
 import { CodedError } from "../../../src/types/errors.js";
 import { newDisk, SimApp, SimBlockStore, type SimDisk, SimMempool } from "../../sim/app.js";
+import { GENESIS_TIME, ManualClock, PARAMS, TIMEOUTS } from "./fixtures.js";
 
 const CHAIN = "engine-test";
-const GENESIS_TIME: Timestamp = { seconds: 1_700_000_000n, nanos: 0 };
-const PARAMS: ConsensusParams = {
-  block: { maxBytes: 1048576, maxGas: -1 },
-  evidence: { maxAgeNumBlocks: 100000, maxAgeDurationSeconds: 172800, maxBytes: 1048576 },
-  validator: { pubKeyTypes: ["ed25519"] },
-  version: { app: 0 },
-};
-const TIMEOUTS: TendermintTimeouts = {
-  proposeMs: 1000,
-  proposeDeltaMs: 500,
-  prevoteMs: 300,
-  prevoteDeltaMs: 100,
-  precommitMs: 400,
-  precommitDeltaMs: 200,
-  commitMs: 100,
-};
 const simSign = (pub: Uint8Array, b: Uint8Array) => sha256(concatBytes(pub, b));
 const simVerify = (pub: Uint8Array, b: Uint8Array, s: Uint8Array) => equalBytes(simSign(pub, b), s);
 const keys = [0, 1, 2, 3].map((i) => sha256(utf8(`engine-key-${i}`)));
@@ -65,36 +45,6 @@ const genesis = {
   initialHeight: 1,
 };
 const GENESIS_SET = ValidatorSet.fromUpdates(genesis.validators);
-
-/** A virtual clock whose timers fire only when the test advances it; records every timer set. */
-class ManualClock implements Clock {
-  ms = 0;
-  timers: { at: number; ms: number; cb: () => void; live: boolean }[] = [];
-  now(): Timestamp {
-    return {
-      seconds: GENESIS_TIME.seconds + BigInt(Math.floor(this.ms / 1000)),
-      nanos: (this.ms % 1000) * 1e6,
-    };
-  }
-  setTimeout(cb: () => void, ms: number): () => void {
-    const t = { at: this.ms + ms, ms, cb, live: true };
-    this.timers.push(t);
-    return () => {
-      t.live = false;
-    };
-  }
-  advance(ms: number): void {
-    const until = this.ms + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.live && t.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (due === undefined) break;
-      due.live = false;
-      this.ms = due.at;
-      due.cb();
-    }
-    this.ms = until;
-  }
-}
 
 interface Node {
   engine: TendermintEngine;

@@ -5,11 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ConsensusParams, Timestamp } from "../../../src/abci/types.js";
-import { TendermintEngine, type TendermintTimeouts } from "../../../src/consensus/engine.js";
+import type { Timestamp } from "../../../src/abci/types.js";
+import { TendermintEngine } from "../../../src/consensus/engine.js";
 import { MemoryEvidencePool, makeDuplicateVoteEvidence } from "../../../src/consensus/evidence.js";
 import { MemorySigner } from "../../../src/consensus/memorySigner.js";
-import type { Clock, ConsensusNetwork, NewBlockEvent } from "../../../src/consensus/types.js";
+import type { ConsensusNetwork, NewBlockEvent } from "../../../src/consensus/types.js";
 import { ValidatorSet } from "../../../src/consensus/validatorSet.js";
 import { MemoryWAL } from "../../../src/consensus/wal.js";
 import { ed25519FromSeed, ed25519Sign } from "../../../src/crypto/ed25519.js";
@@ -17,54 +17,9 @@ import { sha256 } from "../../../src/crypto/hash.js";
 import { type Evidence, SignedMsgType, type Vote, voteSignBytes } from "../../../src/types/block.js";
 import { utf8 } from "../../../src/types/bytes.js";
 import { newDisk, SimApp, SimBlockStore, SimMempool } from "../../sim/app.js";
+import { GENESIS_TIME, ManualClock, PARAMS, TIMEOUTS } from "./fixtures.js";
 
 const CHAIN = "evidence-block-test";
-const GENESIS_TIME: Timestamp = { seconds: 1_700_000_000n, nanos: 0 };
-const PARAMS: ConsensusParams = {
-  block: { maxBytes: 1048576, maxGas: -1 },
-  evidence: { maxAgeNumBlocks: 100000, maxAgeDurationSeconds: 172800, maxBytes: 1048576 },
-  validator: { pubKeyTypes: ["ed25519"] },
-  version: { app: 0 },
-};
-const TIMEOUTS: TendermintTimeouts = {
-  proposeMs: 1000,
-  proposeDeltaMs: 500,
-  prevoteMs: 300,
-  prevoteDeltaMs: 100,
-  precommitMs: 400,
-  precommitDeltaMs: 200,
-  commitMs: 100,
-};
-
-/** A virtual clock whose timers fire only when the test advances it. */
-class ManualClock implements Clock {
-  ms = 0;
-  private timers: { at: number; cb: () => void; live: boolean }[] = [];
-  now(): Timestamp {
-    return {
-      seconds: GENESIS_TIME.seconds + BigInt(Math.floor(this.ms / 1000)),
-      nanos: (this.ms % 1000) * 1e6,
-    };
-  }
-  setTimeout(cb: () => void, ms: number): () => void {
-    const t = { at: this.ms + ms, cb, live: true };
-    this.timers.push(t);
-    return () => {
-      t.live = false;
-    };
-  }
-  advance(ms: number): void {
-    const until = this.ms + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.live && t.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (due === undefined) break;
-      due.live = false;
-      this.ms = due.at;
-      due.cb();
-    }
-    this.ms = until;
-  }
-}
 
 describe("evidence in blocks", () => {
   it("commits pooled evidence; refuses evidence whose time is not its block's", async () => {
