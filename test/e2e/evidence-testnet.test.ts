@@ -12,7 +12,6 @@
  */
 import "../../src/polyfill.js";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -25,10 +24,11 @@ import { loadNodeKey } from "../../src/node/nodeKey.js";
 import { P2PNode } from "../../src/p2p/p2pNode.js";
 import { type Evidence, SignedMsgType, type Vote, voteSignBytes } from "../../src/types/block.js";
 import { fromBase64, fromHex, utf8 } from "../../src/types/bytes.js";
-import { CLI, freePort, tempHome } from "./harness.js";
+import { freePort, tempHome } from "./harness.js";
 import {
   addFullNode,
   height,
+  initTestnetFiles,
   launch,
   pickBasePort,
   rpc,
@@ -63,24 +63,7 @@ describe("double-sign evidence seen by one node is committed by another", { time
 
   before(async () => {
     base = await pickBasePort(N, 30_000, 149);
-    const r = spawnSync(
-      process.execPath,
-      [
-        CLI,
-        "testnet",
-        "init-files",
-        "--validators",
-        "4",
-        "--output-dir",
-        root,
-        "--starting-port",
-        `${base}`,
-        "--timeout-commit",
-        "500",
-      ],
-      { encoding: "utf8" },
-    );
-    assert.equal(r.status, 0, r.stderr);
+    initTestnetFiles(root, base);
     for (let i = 0; i < 4; i++)
       nodes.push({ home: join(root, `node${i}`), rpcPort: base + 10 * i + 1, log: "" });
     // the fifth node: a full node with the network's genesis and every validator as a peer

@@ -5,7 +5,6 @@
  * validator appears in the validator set and its signature appears in the commits.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -17,10 +16,11 @@ import { readNodeConfig, writeNodeConfig } from "../../src/config/config.js";
 import { fromBech32, toBech32 } from "../../src/crypto/address.js";
 import { ed25519Address } from "../../src/crypto/ed25519.js";
 import { fromBase64, toHex } from "../../src/types/bytes.js";
-import { CLI, DEV_MNEMONIC, tempHome } from "./harness.js";
+import { DEV_MNEMONIC, tempHome } from "./harness.js";
 import {
   addFullNode,
   height,
+  initTestnetFiles,
   launch,
   pickBasePort,
   rpc,
@@ -36,24 +36,7 @@ describe("a validator joins a running 4-validator network", { timeout: 150_000 }
 
   before(async () => {
     const base = await pickBasePort(N, 30_000, 137);
-    const r = spawnSync(
-      process.execPath,
-      [
-        CLI,
-        "testnet",
-        "init-files",
-        "--validators",
-        "4",
-        "--output-dir",
-        root,
-        "--starting-port",
-        `${base}`,
-        "--timeout-commit",
-        "500",
-      ],
-      { encoding: "utf8" },
-    );
-    assert.equal(r.status, 0, r.stderr);
+    initTestnetFiles(root, base);
     for (let i = 0; i < 4; i++) {
       const home = join(root, `node${i}`);
       const c = readNodeConfig(home);

@@ -121,3 +121,25 @@ export function addFullNode(root: string, base: number, validators: readonly Tes
   writeAppConfig(home, a);
   return { home, rpcPort: base + 41, log: "" };
 }
+
+/** `openledgerd testnet init-files` for 4 validators under `root`, ports from `base`, timeout_commit 500 ms. */
+export function initTestnetFiles(root: string, base: number): void {
+  const r = spawnSync(
+    process.execPath,
+    [
+      CLI,
+      "testnet",
+      "init-files",
+      "--validators",
+      "4",
+      "--output-dir",
+      root,
+      "--starting-port",
+      `${base}`,
+      "--timeout-commit",
+      "500",
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(r.status, 0, r.stderr);
+}
