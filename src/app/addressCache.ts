@@ -5,6 +5,7 @@
  */
 import { decodeAddress, moduleAddress, secp256k1Address, toBech32 } from "../crypto/address.js";
 import { bytesKey } from "../store/sortedMap.js";
+import { FifoQueue } from "./fifo.js";
 
 const MAX_ENTRIES = 200_000;
 /** Per prefix: latin1 form of the address bytes → bech32 string. */
@@ -15,12 +16,18 @@ const moduleCache = new Map<string, Uint8Array>();
 /** latin1 form of a secp256k1 public key → its account address (shared: never mutated). */
 const pubKeyAddressCache = new Map<string, Uint8Array>();
 
+/** Per cache map: its keys in insertion order, for eviction (see `FifoQueue`). */
+const orders = new WeakMap<Map<string, unknown>, FifoQueue<string>>();
+
 function remember<V>(m: Map<string, V>, k: string, v: V): void {
-  if (m.size >= MAX_ENTRIES) {
-    const first = m.keys().next();
-    if (!first.done) m.delete(first.value);
+  let order = orders.get(m);
+  if (order === undefined) {
+    order = new FifoQueue<string>();
+    orders.set(m, order);
   }
+  while (m.size >= MAX_ENTRIES && order.size > 0) m.delete(order.shift()!);
   m.set(k, v);
+  order.push(k);
 }
 
 /** `toBech32(prefix, bytes)`, memoised. */

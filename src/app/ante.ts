@@ -18,6 +18,7 @@ import { bech32Of, secp256k1AddressOf } from "./addressCache.js";
 import { type AminoMsg, stdSignBytes } from "./amino.js";
 import { amountOf, type BigCoin, coinsToString, DEC_SCALE, type DecCoin, validateCoins } from "./coins.js";
 import { attr, EventManager } from "./events.js";
+import { FifoQueue } from "./fifo.js";
 import { OutOfGasError } from "./gas.js";
 import { encodeSignDoc } from "./protoWriter.js";
 import { type DecodedTx, isCanonical, msgSigners } from "./tx.js";
@@ -33,7 +34,9 @@ const SIM_FEE_BYTES = 64n;
 
 /** A bounded set of verified (sign bytes, pubkey, signature) triples. */
 export class SignatureCache {
-  private readonly seen = new Map<string, true>();
+  private readonly seen = new Set<string>();
+  /** Insertion order, for eviction (see `FifoQueue`). */
+  private readonly order = new FifoQueue<string>();
 
   /** Keep at most `max` entries (oldest evicted first). */
   constructor(private readonly max = 200_000) {}
@@ -45,11 +48,10 @@ export class SignatureCache {
 
   /** Remember a verified triple. */
   add(key: string): void {
-    if (this.seen.size >= this.max) {
-      const first = this.seen.keys().next();
-      if (!first.done) this.seen.delete(first.value);
-    }
-    this.seen.set(key, true);
+    if (this.seen.has(key)) return;
+    while (this.seen.size >= this.max && this.order.size > 0) this.seen.delete(this.order.shift()!);
+    this.seen.add(key);
+    this.order.push(key);
   }
 
   /** Number of cached entries. */

@@ -43,6 +43,7 @@ import { bech32Of, moduleAddressOf } from "./addressCache.js";
 import { type AnteDeps, rememberDirectSigKey, runAnte, SignatureCache, sigCacheKey } from "./ante.js";
 import { type DecCoin, parseDecCoins } from "./coins.js";
 import { attr, EventManager } from "./events.js";
+import { FifoQueue } from "./fifo.js";
 import { GasKVStore, GasMeter } from "./gas.js";
 import { chainConfigFromAppState, DEFAULT_MODULE_ACCOUNTS } from "./genesis.js";
 import { PrefixReader, ReadOnlyStore, storePrefix } from "./prefixStore.js";
@@ -173,6 +174,8 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
   private lastHeader: BlockHeader;
   private pendingHeight = 0;
   private readonly decoded = new Map<string, DecodedTx>();
+  /** Keys of `decoded` in insertion order, for eviction (see `FifoQueue`). */
+  private readonly decodedOrder = new FifoQueue<string>();
   /** Sum of the raw sizes of the txs in `decoded`. */
   private decodedBytes = 0;
   /** Decoded txs by the identity of their (never mutated) bytes object. */
@@ -586,12 +589,15 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
       this.decoded.size > 0 &&
       (this.decoded.size >= DECODE_CACHE_SIZE || this.decodedBytes + bytes.length > DECODE_CACHE_BYTES)
     ) {
-      const first = this.decoded.entries().next();
-      if (first.done) break;
-      this.decoded.delete(first.value[0]);
-      this.decodedBytes -= first.value[1].bytes.length;
+      const oldest = this.decodedOrder.shift();
+      if (oldest === undefined) break;
+      const evicted = this.decoded.get(oldest);
+      if (evicted === undefined) continue;
+      this.decoded.delete(oldest);
+      this.decodedBytes -= evicted.bytes.length;
     }
     this.decoded.set(key, tx);
+    this.decodedOrder.push(key);
     this.decodedBytes += bytes.length;
     return tx;
   }
