@@ -37,6 +37,7 @@ import { BankModule } from "../modules/bank/module.js";
 import { GOV_MODULE } from "../modules/bank/msgServer.js";
 import { type BranchStore, type CommitStore, createBranch } from "../store/index.js";
 import type { KVStore } from "../store/types.js";
+import { rememberTxHash, txHash } from "../types/block.js";
 import { fromUtf8, utf8 } from "../types/bytes.js";
 import { CodedError, SDK, SdkCode, toCodedError } from "../types/errors.js";
 import { bech32Of, moduleAddressOf } from "./addressCache.js";
@@ -580,7 +581,13 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
 
   private decodeByHash(bytes: Uint8Array, knownHash?: Uint8Array): DecodedTx {
     if (bytes.length > this.maxTxBytes) return decodeTx(bytes, this.lookup, this.maxTxBytes);
-    const hash = knownHash ?? sha256(bytes);
+    let hash: Uint8Array;
+    if (knownHash !== undefined) {
+      hash = knownHash;
+      rememberTxHash(bytes, knownHash);
+    } else {
+      hash = txHash(bytes);
+    }
     const key = Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString("latin1");
     const hit = this.decoded.get(key);
     if (hit) return hit;

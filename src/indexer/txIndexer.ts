@@ -16,6 +16,7 @@ import type { AbciEvent, ExecTxResult } from "../abci/types.js";
 import { encodeTxResultRecord } from "../blockstore/fastProto.js";
 import { sha256 } from "../crypto/hash.js";
 import { type BatchOp, Bucket, type Database } from "../store/db.js";
+import { txHash } from "../types/block.js";
 import { concatBytes, fromHex, readUint64BE, toHex, uint64BE } from "../types/bytes.js";
 import { IndexerErrorCode, indexerError } from "./errors.js";
 import {
@@ -179,7 +180,7 @@ export class TxIndexer {
     for (let index = 0; index < txs.length; index++) {
       const tx = txs[index] as Uint8Array;
       const result = txResults[index] as ExecTxResult;
-      const hash = sha256(tx);
+      const hash = txHash(tx);
       if (!this.keepsEarlierSuccess(hash, result)) {
         const value = pointers
           ? txPointer(height, index, result.code === 0)

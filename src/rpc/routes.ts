@@ -4,7 +4,6 @@
  * mirrors the matching `rpc/core/*.go` function and its error texts.
  */
 import type { CheckTxResponse } from "../abci/types.js";
-import { sha256 } from "../crypto/hash.js";
 import {
   type Proposal,
   SignedMsgType,
@@ -474,18 +473,18 @@ async function checkTx(ctx: RouteContext, args: Args): Promise<Json> {
 async function broadcastTxAsync(ctx: RouteContext, args: Args): Promise<Json> {
   const raw = args.bytes("tx") ?? new Uint8Array(0);
   ctx.env.broadcastTx(raw).catch(() => undefined);
-  return encodeBroadcastTx(sha256(raw), { code: 0, data: new Uint8Array(0), log: "", codespace: "" });
+  return encodeBroadcastTx(txHash(raw), { code: 0, data: new Uint8Array(0), log: "", codespace: "" });
 }
 
 async function broadcastTxSync(ctx: RouteContext, args: Args): Promise<Json> {
   const raw = args.bytes("tx") ?? new Uint8Array(0);
   const res = await ctx.env.broadcastTx(raw);
-  return encodeBroadcastTx(ctx.env.txHash?.(raw) ?? sha256(raw), res);
+  return encodeBroadcastTx(ctx.env.txHash?.(raw) ?? txHash(raw), res);
 }
 
 async function broadcastTxCommit(ctx: RouteContext, args: Args): Promise<Json> {
   const raw = args.bytes("tx") ?? new Uint8Array(0);
-  const hash = sha256(raw);
+  const hash = txHash(raw);
   const abort = new AbortController();
   // Wait first so an inclusion between CheckTx and the wait cannot be missed.
   const included = ctx.env.waitForTx(hash, ctx.timeoutBroadcastTxCommitMs, abort.signal);
@@ -734,7 +733,7 @@ function parseOrder(orderBy: string, dflt: RpcOrder): RpcOrder {
 async function txProof(ctx: RouteContext, rec: RpcTxRecord): Promise<TxProof | undefined> {
   const blk = await ctx.env.loadBlock(rec.height);
   if (blk === undefined) return undefined;
-  const { root, proofs } = proofsFromByteSlices(blk.data.txs.map((t) => sha256(t)));
+  const { root, proofs } = proofsFromByteSlices(blk.data.txs.map((t) => txHash(t)));
   const proof = proofs[rec.index];
   const data = blk.data.txs[rec.index];
   if (proof === undefined || data === undefined) return undefined;

@@ -250,9 +250,29 @@ export function absentCommitSig(): CommitSig {
 // ---------------------------------------------------------------------------------------------
 // Hashes
 
-/** A tx's hash (its id in `tx_search`/`tx`): sha256 of the raw bytes. */
+/**
+ * Hashes of tx byte objects already hashed, by object identity: the same bytes object travels RPC →
+ * mempool → CheckTx → proposal → FinalizeBlock → block store → indexer, and each of those needs its
+ * hash. Tx bytes are never mutated once received (the app's decode cache relies on that too).
+ */
+const knownTxHashes = new WeakMap<Uint8Array, Uint8Array>();
+
+/**
+ * A tx's hash (its id in `tx_search`/`tx`): sha256 of the raw bytes, memoised per bytes object.
+ * The result is shared: callers must not mutate it.
+ */
 export function txHash(tx: Uint8Array): Uint8Array {
-  return sha256(tx);
+  let h = knownTxHashes.get(tx);
+  if (h === undefined) {
+    h = sha256(tx);
+    knownTxHashes.set(tx, h);
+  }
+  return h;
+}
+
+/** Record `hash` (which must be the sha256 of `tx`, computed by the caller) as `txHash(tx)`. */
+export function rememberTxHash(tx: Uint8Array, hash: Uint8Array): void {
+  knownTxHashes.set(tx, hash);
 }
 
 /** CometBFT `Header.Hash()`: merkle root of the cdc-encoded fields; empty when validatorsHash is empty. */
@@ -290,7 +310,7 @@ export function commitHash(commit: Commit): Uint8Array {
 
 /** CometBFT `Data.Hash()`: merkle root of the txs' sha256 hashes. */
 export function dataHash(txs: readonly Uint8Array[]): Uint8Array {
-  return hashFromByteSlices(txs.map((tx) => sha256(tx)));
+  return hashFromByteSlices(txs.map((tx) => txHash(tx)));
 }
 
 /** CometBFT `ValidatorSet.Hash()`: merkle root of `SimpleValidator{pub_key, voting_power}` bytes. */

@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import { ExecTxResult as ProtoExecTxResult } from "cosmjs-types/tendermint/abci/types";
 import type { ExecTxResult } from "../../../src/abci/types.js";
 import { sha256, sha256Parts } from "../../../src/crypto/hash.js";
-import { dataHash, lastResultsHash } from "../../../src/types/block.js";
+import { dataHash, lastResultsHash, rememberTxHash, txHash } from "../../../src/types/block.js";
 import {
   hashFromByteSlices,
   hashFromLeafHashes,
@@ -116,5 +116,23 @@ describe("fast hashing", () => {
       const txs = results.map((x) => x.data);
       assert.deepEqual(dataHash(txs), refRoot(txs.map((tx) => refSha256(tx))));
     }
+  });
+});
+
+describe("txHash memo", () => {
+  it("is the sha256 of the bytes, computed once per bytes object, and takes a remembered hash", () => {
+    const txs = Array.from({ length: 50 }, (_, i) =>
+      Uint8Array.from({ length: 1 + i * 7 }, (_, j) => (i * 31 + j) & 255),
+    );
+    for (const tx of txs) {
+      const h = txHash(tx);
+      assert.deepEqual(h, sha256(tx));
+      assert.equal(txHash(tx), h);
+    }
+    assert.deepEqual(dataHash(txs), hashFromByteSlices(txs.map((t) => sha256(t))));
+    const fresh = Uint8Array.of(1, 2, 3);
+    const known = sha256(fresh);
+    rememberTxHash(fresh, known);
+    assert.equal(txHash(fresh), known);
   });
 });
