@@ -38,7 +38,11 @@ export function toBase64(b: Uint8Array): string {
 /** Parse standard base64; throws on malformed input. */
 export function fromBase64(s: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) throw new Error("invalid base64 string");
-  return new Uint8Array(Buffer.from(s, "base64"));
+  // Decode straight into an exactly sized array of its own (no pooled Buffer slice, no second copy).
+  const pad = s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0;
+  const out = new Uint8Array((s.length / 4) * 3 - pad);
+  Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(s, "base64");
+  return out;
 }
 
 /** Lexicographic comparison of byte strings: <0, 0, >0. */
