@@ -193,7 +193,9 @@ export class TxIndexer {
         const event = events[i] as AbciEvent;
         const type = event.type;
         if (type === "" || type.includes("\0")) continue;
-        for (const attr of event.attributes) {
+        const attrs = event.attributes;
+        for (let j = 0; j < attrs.length; j++) {
+          const attr = attrs[j]!;
           const key = attr.key;
           if (!attr.index || key === "" || key.includes("\0")) continue;
           if (type === "tx" && (key === "hash" || key === "height")) continue; // reserved tags
