@@ -7,6 +7,21 @@
  */
 import type { Coin } from "cosmjs-types/cosmos/base/v1beta1/coin";
 
+/** Longest string built with one `String.fromCharCode.apply` (far below any engine's argument limit). */
+const APPLY_MAX = 1024;
+
+/**
+ * The string of ASCII bytes `buf[start, end)` (the caller checked they are all < 0x80), made in one
+ * allocation: building it a character at a time (`s += …`) makes a string per character (cons strings
+ * past 12) that every later hash or compare must flatten, which cost more than the decode itself.
+ */
+export function asciiString(buf: Uint8Array, start: number, end: number): string {
+  if (end - start <= APPLY_MAX) {
+    return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  }
+  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString("latin1");
+}
+
 /** A bounded cursor; readers set `ok = false` on anything outside the fast case. */
 export class FastReader {
   /** Position of the next byte. */
@@ -93,18 +108,16 @@ export class FastReader {
     const n = this.delimited();
     if (n < 0) return "";
     const buf = this.buf;
-    const end = this.pos + n;
-    let s = "";
-    for (let i = this.pos; i < end; i++) {
-      const c = buf[i]!;
-      if (c >= 0x80) {
+    const start = this.pos;
+    const end = start + n;
+    for (let i = start; i < end; i++) {
+      if (buf[i]! >= 0x80) {
         this.ok = false;
         return "";
       }
-      s += String.fromCharCode(c);
     }
     this.pos = end;
-    return s;
+    return asciiString(buf, start, end);
   }
 
   /** A sub-reader over an embedded message's payload (advances past it). */

@@ -35,19 +35,28 @@ import {
 import { defaultBankParams } from "./params.js";
 
 const EMPTY = new Uint8Array();
+const P15 = 10n ** 15n;
 
 /** Parse a stored amount. */
 export function decodeAmount(bz: Uint8Array): bigint {
   // The stored form is plain ASCII digits: read them without a UTF-8 decoder.
+  // Parsed in 15-digit chunks (each exact in a double): no string is built.
   const n = bz.length;
   if (n > 0 && n <= 80) {
-    let s = "";
+    let acc = 0n;
+    let v = 0;
+    let chunkEnd = n % 15 || 15;
     for (let i = 0; i < n; i++) {
       const c = bz[i]!;
       if (c < 0x30 || c > 0x39) return BigInt(fromUtf8(bz));
-      s += String.fromCharCode(c);
+      v = v * 10 + (c - 0x30);
+      if (i + 1 === chunkEnd) {
+        acc = acc === 0n ? BigInt(v) : acc * P15 + BigInt(v);
+        v = 0;
+        chunkEnd += 15;
+      }
     }
-    return BigInt(s);
+    return acc;
   }
   return BigInt(fromUtf8(bz));
 }

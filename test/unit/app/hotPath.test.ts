@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { bech32Of, decodeAddressOf, secp256k1AddressOf } from "../../../src/app/addressCache.js";
+import { asciiString } from "../../../src/app/protoReader.js";
 import { decodeAddress, secp256k1Address, toBech32 } from "../../../src/crypto/address.js";
 import { decodePubKeyAny } from "../../../src/modules/auth/keeper.js";
 import { SECP256K1_PUBKEY_TYPE } from "../../../src/modules/auth/keys.js";
@@ -38,6 +39,32 @@ describe("hot-path memos and codecs", () => {
       for (let k = 0; k < Math.floor(r() * 12); k++) v = v * 1000000n + BigInt(Math.floor(r() * 1e6));
       assert.deepEqual(encodeAmount(v), utf8(v.toString()));
       assert.equal(decodeAmount(encodeAmount(v)), v);
+    }
+  });
+
+  it("bank amounts of every digit count up to 80 (leading zeros included) parse as BigInt(s) (seeded)", () => {
+    const r = prng(77);
+    for (let i = 0; i < 5000; i++) {
+      const n = 1 + Math.floor(r() * 80);
+      let s = "";
+      for (let k = 0; k < n; k++) s += String(Math.floor(r() * 10));
+      if (r() < 0.1) s = `000${s}`.slice(0, 80);
+      assert.equal(decodeAmount(utf8(s)), BigInt(s), s);
+    }
+  });
+
+  it("ASCII strings read by the fast proto reader match the bytes (seeded, long ones too)", () => {
+    const r = prng(31);
+    for (let i = 0; i < 2000; i++) {
+      const n = r() < 0.05 ? 1000 + Math.floor(r() * 3000) : Math.floor(r() * 80);
+      const off = Math.floor(r() * 8);
+      const buf = Uint8Array.from({ length: off + n + 3 }, () => Math.floor(r() * 128));
+      let ref = "";
+      for (let k = off; k < off + n; k++) ref += String.fromCharCode(buf[k]!);
+      assert.equal(asciiString(buf, off, off + n), ref);
+      // A view that does not start at its buffer's first byte.
+      const view = buf.subarray(off);
+      assert.equal(asciiString(view, 0, n), ref);
     }
   });
 
