@@ -647,23 +647,18 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
         const mctx = ctx.with(msgStore, meter, em);
         const resp = m.def.handle(mctx, m.msg);
         responses.push(resp);
-        const idx = String(i);
+        const msgIndex = msgIndexAttr(i);
         const signer = msgSigners(m, this.chain)[0];
         events.push({
           type: "message",
           attributes: [
-            attr("action", m.typeUrl),
+            sharedAttr("action", m.typeUrl),
             attr("sender", signer ? bech32Of(this.chain.bech32Prefix, signer) : ""),
-            attr("module", m.def.module),
-            attr("msg_index", idx),
+            sharedAttr("module", m.def.module),
+            msgIndex,
           ],
         });
-        for (const ev of em.events) {
-          events.push({
-            type: ev.type,
-            attributes: [...ev.attributes, { key: "msg_index", value: idx, index: true }],
-          });
-        }
+        for (const ev of em.events) events.push({ type: ev.type, attributes: [...ev.attributes, msgIndex] });
       }
     } catch (e) {
       txBranch.write();
@@ -784,6 +779,35 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
     this.consensusParams = cfg.consensusParams;
     this.lastHeader = { ...this.lastHeader, chainId: this.chainId };
   }
+}
+
+/**
+ * Attribute objects are never mutated once emitted, so the constant ones of every tx's message events
+ * (`action`, `module`, `msg_index`) are shared instead of built per tx: fewer objects that live until
+ * the block's results are stored and indexed.
+ */
+const sharedAttrs = new Map<string, Map<string, AbciEvent["attributes"][number]>>();
+/** Values per key kept at most (message type URLs and module names are few). */
+const SHARED_ATTR_VALUES = 1024;
+
+function sharedAttr(key: string, value: string): AbciEvent["attributes"][number] {
+  let byValue = sharedAttrs.get(key);
+  if (byValue === undefined) {
+    byValue = new Map();
+    sharedAttrs.set(key, byValue);
+  }
+  let a = byValue.get(value);
+  if (a === undefined) {
+    a = attr(key, value);
+    if (byValue.size < SHARED_ATTR_VALUES) byValue.set(value, a);
+  }
+  return a;
+}
+
+const MSG_INDEX_ATTRS = Array.from({ length: 64 }, (_, i) => attr("msg_index", String(i)));
+
+function msgIndexAttr(i: number): AbciEvent["attributes"][number] {
+  return MSG_INDEX_ATTRS[i] ?? attr("msg_index", String(i));
 }
 
 function tagMode(events: AbciEvent[], mode: string): AbciEvent[] {
