@@ -6,7 +6,7 @@
  * events. Simulate mode skips signature and fee checks but still checks sequences.
  */
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
-import { sha256, sha256Parts } from "../crypto/hash.js";
+import { sha256 } from "../crypto/hash.js";
 import { secp256k1VerifyDigest } from "../crypto/secp256k1.js";
 import type { Account, AuthKeeper } from "../modules/auth/keeper.js";
 import { decodePubKeyAny } from "../modules/auth/keeper.js";
@@ -80,9 +80,23 @@ export function rememberDirectSigKey(
   directKeys.set(tx, { accountNumber, chainId, pubKey, key });
 }
 
-/** The `SignatureCache` key of a (sign bytes, pubkey, signature) triple. */
-export function sigCacheKey(signBytes: Uint8Array, pubKey: Uint8Array, signature: Uint8Array): string {
-  return Buffer.from(sha256Parts(signBytes, pubKey, signature)).toString("latin1");
+/** Scratch for `sigCacheKey`'s input: digest (32) ‖ compressed pubkey (33) ‖ signature (64). */
+let sigKeyScratch = new Uint8Array(32 + 33 + 64);
+
+/**
+ * The `SignatureCache` key of a (sign bytes, pubkey, signature) triple, from `digest` = sha256 of the
+ * sign bytes (which the signature check needs anyway): sha256(digest ‖ pubkey ‖ signature) as a
+ * 32-character latin1 string. The cache lives in memory only, so the key's form is the node's choice.
+ */
+export function sigCacheKey(digest: Uint8Array, pubKey: Uint8Array, signature: Uint8Array): string {
+  const n = digest.length + pubKey.length + signature.length;
+  if (sigKeyScratch.length < n) sigKeyScratch = new Uint8Array(n);
+  const buf = sigKeyScratch;
+  buf.set(digest, 0);
+  buf.set(pubKey, digest.length);
+  buf.set(signature, digest.length + pubKey.length);
+  const h = sha256(n === buf.length ? buf : buf.subarray(0, n));
+  return Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString("latin1");
 }
 
 /** What the ante handler needs from the app. */
@@ -313,10 +327,6 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
           continue;
         }
         signBytes = encodeSignDoc(tx.bodyBytes, tx.authInfoBytes, ctx.header.chainId, acc.accountNumber);
-        if (i === 0 && pubKey) {
-          const key = sigCacheKey(signBytes, pubKey, sig);
-          directKeys.set(tx, { accountNumber: acc.accountNumber, chainId: ctx.header.chainId, pubKey, key });
-        }
       } else if (single.mode === SignMode.SIGN_MODE_LEGACY_AMINO_JSON) {
         if (!isCanonical(tx)) {
           throw new CodedError(
@@ -343,9 +353,18 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
       } else {
         throw unauthorized(`signature verification failed; unsupported sign mode ${single.mode}`);
       }
-      const key = sigCacheKey(signBytes, pubKey!, sig);
+      const digest = sha256(signBytes);
+      const key = sigCacheKey(digest, pubKey!, sig);
+      if (i === 0 && single.mode === SignMode.SIGN_MODE_DIRECT) {
+        directKeys.set(tx, {
+          accountNumber: acc.accountNumber,
+          chainId: ctx.header.chainId,
+          pubKey: pubKey!,
+          key,
+        });
+      }
       if (!deps.sigCache.has(key)) {
-        if (!secp256k1VerifyDigest(sha256(signBytes), sig, pubKey!)) {
+        if (!secp256k1VerifyDigest(digest, sig, pubKey!)) {
           throw unauthorized(
             `signature verification failed; please verify account number (${acc.accountNumber}), sequence (${acc.sequence}) and chain-id (${ctx.header.chainId})`,
           );

@@ -341,10 +341,11 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
     } catch {
       return;
     }
-    const key = sigCacheKey(signBytes, pubKey, sig);
+    const digest = sha256(signBytes);
+    const key = sigCacheKey(digest, pubKey, sig);
     rememberDirectSigKey(tx, accountNumber, this.chainId, pubKey, key);
     if (this.sigCache.has(key)) return;
-    if (await verify(sha256(signBytes), sig, pubKey)) this.sigCache.add(key);
+    if (await verify(digest, sig, pubKey)) this.sigCache.add(key);
   }
 
   /** Take txs in order while they fit in `maxTxBytes` and the block's max gas; drop undecodable ones. */
