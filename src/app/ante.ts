@@ -6,7 +6,7 @@
  * events. Simulate mode skips signature and fee checks but still checks sequences.
  */
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
-import { sha256 } from "../crypto/hash.js";
+import { sha256, sha256Latin1 } from "../crypto/hash.js";
 import { secp256k1VerifyDigest } from "../crypto/secp256k1.js";
 import type { Account, AuthKeeper } from "../modules/auth/keeper.js";
 import { decodePubKeyAny } from "../modules/auth/keeper.js";
@@ -95,8 +95,7 @@ export function sigCacheKey(digest: Uint8Array, pubKey: Uint8Array, signature: U
   buf.set(digest, 0);
   buf.set(pubKey, digest.length);
   buf.set(signature, digest.length + pubKey.length);
-  const h = sha256(n === buf.length ? buf : buf.subarray(0, n));
-  return Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString("latin1");
+  return sha256Latin1(n === buf.length ? buf : buf.subarray(0, n));
 }
 
 /** What the ante handler needs from the app. */

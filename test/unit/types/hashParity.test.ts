@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import { ExecTxResult as ProtoExecTxResult } from "cosmjs-types/tendermint/abci/types";
 import type { ExecTxResult } from "../../../src/abci/types.js";
-import { sha256, sha256Parts } from "../../../src/crypto/hash.js";
+import { sha256, sha256Latin1, sha256Parts } from "../../../src/crypto/hash.js";
 import { dataHash, lastResultsHash, rememberTxHash, txHash } from "../../../src/types/block.js";
 import {
   hashFromByteSlices,
@@ -134,5 +134,15 @@ describe("txHash memo", () => {
     const known = sha256(fresh);
     rememberTxHash(fresh, known);
     assert.equal(txHash(fresh), known);
+  });
+});
+
+describe("sha256Latin1", () => {
+  it("is the latin1 string of sha256's bytes (seeded)", () => {
+    const r = rng(99);
+    for (let i = 0; i < 300; i++) {
+      const b = Uint8Array.from({ length: Math.floor(r() * 300) }, () => Math.floor(r() * 256));
+      assert.equal(sha256Latin1(b), Buffer.from(sha256(b)).toString("latin1"));
+    }
   });
 });
