@@ -37,9 +37,9 @@ import { BankModule } from "../modules/bank/module.js";
 import { GOV_MODULE } from "../modules/bank/msgServer.js";
 import { type BranchStore, type CommitStore, createBranch } from "../store/index.js";
 import type { KVStore } from "../store/types.js";
-import { rememberTxHash, txHash } from "../types/block.js";
 import { fromUtf8, utf8 } from "../types/bytes.js";
 import { CodedError, SDK, SdkCode, toCodedError } from "../types/errors.js";
+import { txMemo } from "../types/txMemo.js";
 import { bech32Of, moduleAddressOf } from "./addressCache.js";
 import { type AnteDeps, rememberDirectSigKey, runAnte, SignatureCache, sigCacheKey } from "./ante.js";
 import { type DecCoin, parseDecCoins } from "./coins.js";
@@ -179,8 +179,6 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
   private readonly decodedOrder = new FifoQueue<string>();
   /** Sum of the raw sizes of the txs in `decoded`. */
   private decodedBytes = 0;
-  /** Decoded txs by the identity of their (never mutated) bytes object. */
-  private readonly decodedByRef = new WeakMap<Uint8Array, DecodedTx>();
   private readonly lookup = (typeUrl: string): MsgDef<unknown> | undefined => this.msgRoutes.get(typeUrl);
 
   /** Build the app over a committed store; auth and bank are always present. */
@@ -573,22 +571,18 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
   private decodeCached(bytes: Uint8Array, hash?: Uint8Array): DecodedTx {
     // The same bytes object usually travels RPC → mempool → CheckTx → proposal → FinalizeBlock:
     // recognise it without hashing it again.
-    const same = this.decodedByRef.get(bytes);
-    if (same) return same;
-    const tx = this.decodeByHash(bytes, hash);
-    this.decodedByRef.set(bytes, tx);
+    // Its memo (`txMemo`) keeps its hash and, when this app decoded it, the decoded tx.
+    if (bytes.length > this.maxTxBytes) return decodeTx(bytes, this.lookup, this.maxTxBytes);
+    const memo = txMemo(bytes, hash);
+    // Only this app writes a `DecodedTx` under its own ownership.
+    if (memo.owner === this) return memo.decoded as DecodedTx;
+    const tx = this.decodeByHash(bytes, memo.hash);
+    memo.owner = this;
+    memo.decoded = tx;
     return tx;
   }
 
-  private decodeByHash(bytes: Uint8Array, knownHash?: Uint8Array): DecodedTx {
-    if (bytes.length > this.maxTxBytes) return decodeTx(bytes, this.lookup, this.maxTxBytes);
-    let hash: Uint8Array;
-    if (knownHash !== undefined) {
-      hash = knownHash;
-      rememberTxHash(bytes, knownHash);
-    } else {
-      hash = txHash(bytes);
-    }
+  private decodeByHash(bytes: Uint8Array, hash: Uint8Array): DecodedTx {
     const key = Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString("latin1");
     const hit = this.decoded.get(key);
     if (hit) return hit;

@@ -36,6 +36,7 @@ import { sha256 } from "../crypto/hash.js";
 import { fixCosmjsInt64Encoding } from "./cosmjsFix.js";
 import { CodedError } from "./errors.js";
 import { hashFromByteSlices, hashFromLeafHashes, type MerkleProof, proofsFromByteSlices } from "./merkle.js";
+import { txMemo } from "./txMemo.js";
 
 // ---------------------------------------------------------------------------------------------
 // Constants
@@ -251,28 +252,11 @@ export function absentCommitSig(): CommitSig {
 // Hashes
 
 /**
- * Hashes of tx byte objects already hashed, by object identity: the same bytes object travels RPC →
- * mempool → CheckTx → proposal → FinalizeBlock → block store → indexer, and each of those needs its
- * hash. Tx bytes are never mutated once received (the app's decode cache relies on that too).
- */
-const knownTxHashes = new WeakMap<Uint8Array, Uint8Array>();
-
-/**
- * A tx's hash (its id in `tx_search`/`tx`): sha256 of the raw bytes, memoised per bytes object.
- * The result is shared: callers must not mutate it.
+ * A tx's hash (its id in `tx_search`/`tx`): sha256 of the raw bytes, memoised per bytes object
+ * (`txMemo`). The result is shared: callers must not mutate it.
  */
 export function txHash(tx: Uint8Array): Uint8Array {
-  let h = knownTxHashes.get(tx);
-  if (h === undefined) {
-    h = sha256(tx);
-    knownTxHashes.set(tx, h);
-  }
-  return h;
-}
-
-/** Record `hash` (which must be the sha256 of `tx`, computed by the caller) as `txHash(tx)`. */
-export function rememberTxHash(tx: Uint8Array, hash: Uint8Array): void {
-  knownTxHashes.set(tx, hash);
+  return txMemo(tx).hash;
 }
 
 /** CometBFT `Header.Hash()`: merkle root of the cdc-encoded fields; empty when validatorsHash is empty. */

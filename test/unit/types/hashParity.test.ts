@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import { ExecTxResult as ProtoExecTxResult } from "cosmjs-types/tendermint/abci/types";
 import type { ExecTxResult } from "../../../src/abci/types.js";
 import { sha256, sha256Latin1, sha256Parts } from "../../../src/crypto/hash.js";
-import { dataHash, lastResultsHash, rememberTxHash, txHash } from "../../../src/types/block.js";
+import { dataHash, lastResultsHash, txHash } from "../../../src/types/block.js";
 import {
   hashFromByteSlices,
   hashFromLeafHashes,
@@ -17,6 +17,7 @@ import {
   leafHash,
   proofsFromByteSlices,
 } from "../../../src/types/merkle.js";
+import { txMemo } from "../../../src/types/txMemo.js";
 import { mulberry32 as rng } from "../../helpers/rng.js";
 
 function bytes(r: () => number, max: number): Uint8Array {
@@ -132,7 +133,9 @@ describe("txHash memo", () => {
     assert.deepEqual(dataHash(txs), hashFromByteSlices(txs.map((t) => sha256(t))));
     const fresh = Uint8Array.of(1, 2, 3);
     const known = sha256(fresh);
-    rememberTxHash(fresh, known);
+    const memo = txMemo(fresh, known);
+    assert.equal(memo.hash, known);
+    assert.equal(txMemo(fresh, sha256(Uint8Array.of(9))), memo);
     assert.equal(txHash(fresh), known);
   });
 });
