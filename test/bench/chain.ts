@@ -103,12 +103,7 @@ export default async function main(argv: string[]): Promise<void> {
       },
     });
   }
-  // As `npm start` and the Dockerfile do: fewer glibc malloc arenas keep the node's RSS down.
-  process.env["MALLOC_ARENA_MAX"] ??= "2";
-  // A fixed mmap threshold: glibc otherwise raises it after freeing a large block (up to 32 MiB), so
-  // later large buffers (LevelDB batches, slab chunks) come from the brk heap and stay resident after
-  // being freed (measured at 1M accounts: ~700 MB of freed native memory kept in the window).
-  process.env["MALLOC_MMAP_THRESHOLD_"] ??= "131072";
+  // The harness starts the node with the launchers' V8 flags and glibc settings (src/node/runtimeFlags.ts).
   const node = await NodeProcess.start({ home, command: "start" });
   const rpc = new Rpc(node.rpcUrl);
   try {
