@@ -46,7 +46,7 @@ import {
   seenCommitKey,
   validatorsKey,
 } from "./keys.js";
-import { scanBlockTx, scanFinalizeBlockTxResult } from "./protoScan.js";
+import { scanBlockTx, scanBlockTxs, scanFinalizeBlockTxResult } from "./protoScan.js";
 
 // ---------------------------------------------------------------------------------------------
 // Constants
@@ -214,7 +214,7 @@ export class BlockStore {
     this.stage(ops);
     this.baseHeight = base;
     this.latestHeight = h;
-    this.remember(h, block);
+    this.remember(h, cacheCopy(block, blockBytes));
   }
 
   /** Stage the validator set in force at `height` (e.g. the genesis set at the initial height). */
@@ -422,6 +422,18 @@ export class BlockStore {
       this.cache.delete(oldest);
     }
   }
+}
+
+/**
+ * The block as the cache keeps it: its txs as views into its encoding (`blockBytes`, held by the staged
+ * overlay anyway), not the tx objects it came with. Those objects are keys of the app's and the mempool's
+ * weak maps (tx bytes → decoded tx, → mempool entry), so caching them would keep every cached block's
+ * decoded txs alive (chain bench heap snapshot: 8 cached blocks pinned 68k decoded sends, ~165 MB).
+ */
+function cacheCopy(block: Block, blockBytes: Uint8Array): Block {
+  const txs = scanBlockTxs(blockBytes);
+  if (txs === undefined || txs.length !== block.data.txs.length) return block;
+  return { ...block, data: { ...block.data, txs } };
 }
 
 function assertHeight(h: number): void {

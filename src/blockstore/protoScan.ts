@@ -28,6 +28,30 @@ export function scanBlockTx(block: Uint8Array, index: number): Uint8Array | unde
 }
 
 /**
+ * Every tx of a proto-encoded `tendermint.types.Block`, as views into `block` (same rules as
+ * `scanBlockTx`); undefined when the bytes are malformed.
+ */
+export function scanBlockTxs(block: Uint8Array): Uint8Array[] | undefined {
+  let data: Range | undefined;
+  const top = { pos: 0 };
+  while (top.pos < block.length) {
+    const field = nextField(block, top, block.length);
+    if (field === undefined) return undefined;
+    if (field.number === 2 && field.range !== undefined) data = field.range;
+  }
+  const txs: Uint8Array[] = [];
+  if (data === undefined) return txs;
+  const cur = { pos: data.start };
+  while (cur.pos < data.end) {
+    const field = nextField(block, cur, data.end);
+    if (field === undefined) return undefined;
+    if (field.number === 1 && field.range !== undefined)
+      txs.push(block.subarray(field.range.start, field.range.end));
+  }
+  return txs;
+}
+
+/**
  * The bytes of the `index`-th `ExecTxResult` of a proto-encoded `tendermint.abci.ResponseFinalizeBlock`
  * (repeated field 2 `tx_results`), as a view into `response`; undefined when absent or malformed.
  */

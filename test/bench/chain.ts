@@ -5,7 +5,12 @@
  * machine's raw secp256k1 verify rate measured in the same run.
  *
  *   npm run bench -- chain [--senders 2000] [--duration 60] [--state-accounts 0] [--concurrency 16]
- *                          [--batch 50]
+ *                          [--batch 50] [--state-home DIR]
+ *
+ * `--state-home DIR` saves the funded home (senders and state accounts) into DIR the first time and
+ * starts later runs from a copy of it (funding 1M accounts takes ~10 min): such a run measures the node
+ * restarted on a funded state, and its RSS "since start" does not include funding. Without the option
+ * (or on the run that creates DIR, up to the funding line) the node funds in the same process.
  *
  * The machine is often shared, so besides wall-clock rates it prints the node's CPU time (all threads,
  * from /proc) per committed tx over the window, the load generator's own CPU per tx, and the load
@@ -15,11 +20,13 @@
  * sender's sequences arrive in order.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { loadavg } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { EncodeObject } from "@cosmjs/proto-signing";
+import { defaultAppConfig, readAppConfig, writeAppConfig } from "../../src/config/config.js";
 import { secp256k1Address, toBech32 } from "../../src/crypto/address.js";
 import { sha256 } from "../../src/crypto/hash.js";
 import { secp256k1PublicKey, secp256k1Sign, secp256k1Verify } from "../../src/crypto/secp256k1.js";
@@ -48,6 +55,7 @@ export default async function main(argv: string[]): Promise<void> {
       concurrency: { type: "string", default: "16" },
       batch: { type: "string", default: "50" },
       warmup: { type: "string", default: "5" },
+      "state-home": { type: "string" },
     },
   });
   const senders = Number(values.senders);
@@ -60,30 +68,42 @@ export default async function main(argv: string[]): Promise<void> {
   console.log(`# secp256k1 native verify: ${verifyRate().toFixed(0)} verifies/s (one thread)`);
 
   const home = tempHome("openledger-bench-");
-  initHome(home, {
-    moniker: "bench",
-    chainId: CHAIN_ID,
-    devAccounts: true,
-    nodeConfig: (c) => {
-      c.consensus.timeoutCommitMs = 1000;
-      c.mempool.size = 50_000;
-      c.mempool.cacheSize = 200_000;
-      c.rpc.maxBatchRequests = Math.max(100, batchSize);
-      c.rpc.maxBodyBytes = 10_000_000;
-    },
-    appConfig: (a) => {
-      a.minimumGasPrices = `${GAS_PRICE}aopen`;
-      // e.g. OPENLEDGER_BENCH_STORE='{"cacheBytes":67108864,"leveldbMaxOpenFiles":200}' (app.toml [store]).
-      const store = process.env["OPENLEDGER_BENCH_STORE"];
-      if (store) Object.assign(a.store, JSON.parse(store) as Partial<typeof a.store>);
-    },
-  });
-  // As `npm start` and the Dockerfile do: fewer glibc malloc arenas keep the node's RSS down.
-  process.env["MALLOC_ARENA_MAX"] ??= "2";
-  // A fixed mmap threshold: glibc otherwise raises it after freeing a large block (up to 32 MiB), so
-  // later large buffers (LevelDB batches, slab chunks) come from the brk heap and stay resident after
-  // being freed (measured at 1M accounts: ~700 MB of freed native memory kept in the window).
-  process.env["MALLOC_MMAP_THRESHOLD_"] ??= "131072";
+  // e.g. OPENLEDGER_BENCH_STORE='{"cacheBytes":67108864,"leveldbMaxOpenFiles":200}' (app.toml [store]).
+  const storeOverrides = process.env["OPENLEDGER_BENCH_STORE"];
+  const stateHome = values["state-home"];
+  const stateMeta = stateHome === undefined ? undefined : join(stateHome, "bench-state.json");
+  const reuse = stateMeta !== undefined && existsSync(stateMeta);
+  if (reuse) {
+    const saved = JSON.parse(readFileSync(stateMeta, "utf8")) as { senders: number; stateAccounts: number };
+    if (saved.senders !== senders || saved.stateAccounts !== stateAccounts)
+      throw new Error(
+        `${stateHome} holds ${saved.senders} senders and ${saved.stateAccounts} state accounts; remove it or pass those`,
+      );
+    cpSync(stateHome!, home, { recursive: true });
+    const app = readAppConfig(home);
+    // This build's `[store]` defaults, not the ones written when the saved home was created.
+    app.store = defaultAppConfig().store;
+    if (storeOverrides) Object.assign(app.store, JSON.parse(storeOverrides) as Partial<typeof app.store>);
+    writeAppConfig(home, app);
+  } else {
+    initHome(home, {
+      moniker: "bench",
+      chainId: CHAIN_ID,
+      devAccounts: true,
+      nodeConfig: (c) => {
+        c.consensus.timeoutCommitMs = 1000;
+        c.mempool.size = 50_000;
+        c.mempool.cacheSize = 200_000;
+        c.rpc.maxBatchRequests = Math.max(100, batchSize);
+        c.rpc.maxBodyBytes = 10_000_000;
+      },
+      appConfig: (a) => {
+        a.minimumGasPrices = `${GAS_PRICE}aopen`;
+        if (storeOverrides) Object.assign(a.store, JSON.parse(storeOverrides) as Partial<typeof a.store>);
+      },
+    });
+  }
+  // The harness starts the node with the launchers' V8 flags and glibc settings (src/node/runtimeFlags.ts).
   const node = await NodeProcess.start({ home, command: "start" });
   const rpc = new Rpc(node.rpcUrl);
   try {
@@ -94,28 +114,45 @@ export default async function main(argv: string[]): Promise<void> {
 
     // Fund the senders (and optional extra state accounts) with multi-sends.
     const accounts = Array.from({ length: senders }, (_, i) => deterministicAccount(`sender-${i}`));
-    console.log(
-      `# funding ${senders} senders${stateAccounts ? ` and ${stateAccounts} state accounts` : ""} …`,
-    );
-    const fundStart = performance.now();
-    await fund(
-      rpc,
-      funders,
-      funderSeq,
-      funderNum,
-      accounts.map((a) => a.address),
-      10n ** 19n,
-      node,
-    );
-    if (stateAccounts > 0) {
-      const extra: string[] = [];
-      for (let i = 0; i < stateAccounts; i++)
-        extra.push(toBech32("open", sha256(new TextEncoder().encode(`state-${i}`)).slice(0, 20)));
-      await fund(rpc, funders, funderSeq, funderNum, extra, 1n, node);
+    let runKind = "full: the node funded the accounts in this process";
+    if (reuse) {
+      runKind = `restarted on the funded state saved in ${stateHome} (funding not in this process)`;
+      console.log(
+        `# started on a copy of ${stateHome}: height ${await node.height()}; node RSS ${rssMb(node)} MB`,
+      );
+    } else {
+      console.log(
+        `# funding ${senders} senders${stateAccounts ? ` and ${stateAccounts} state accounts` : ""} …`,
+      );
+      const fundStart = performance.now();
+      await fund(
+        rpc,
+        funders,
+        funderSeq,
+        funderNum,
+        accounts.map((a) => a.address),
+        10n ** 19n,
+        node,
+      );
+      if (stateAccounts > 0) {
+        const extra: string[] = [];
+        for (let i = 0; i < stateAccounts; i++)
+          extra.push(toBech32("open", sha256(new TextEncoder().encode(`state-${i}`)).slice(0, 20)));
+        await fund(rpc, funders, funderSeq, funderNum, extra, 1n, node);
+      }
+      console.log(
+        `# funded in ${((performance.now() - fundStart) / 1000).toFixed(1)} s; height ${await node.height()}; node RSS ${rssMb(node)} MB`,
+      );
+      if (stateHome !== undefined) {
+        const fundingPeak = rssMb(node);
+        await node.stop();
+        cpSync(home, stateHome, { recursive: true });
+        writeFileSync(stateMeta!, JSON.stringify({ senders, stateAccounts }));
+        await node.launch();
+        runKind = `restarted on the state it funded and saved in ${stateHome} (funding peak before the restart: ${fundingPeak} MB)`;
+        console.log(`# saved the funded home in ${stateHome}; node restarted on it`);
+      }
     }
-    console.log(
-      `# funded in ${((performance.now() - fundStart) / 1000).toFixed(1)} s; height ${await node.height()}; node RSS ${rssMb(node)} MB`,
-    );
 
     // Pre-sign enough sends for the whole run at ~2× the target rate.
     const perSender = Math.ceil(((durationS + warmupS + 10) * 6000) / senders);
@@ -244,6 +281,7 @@ export default async function main(argv: string[]): Promise<void> {
       latencies.length
         ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!
         : Number.NaN;
+    console.log(`run:                ${runKind}`);
     console.log(
       `senders:            ${senders}${stateAccounts ? ` (+${stateAccounts} funded state accounts)` : ""}`,
     );
@@ -271,7 +309,7 @@ export default async function main(argv: string[]): Promise<void> {
     for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 5))
       console.log(`  ${n} × ${why}`);
     console.log(
-      `node peak RSS:      ${windowRss} MB in the window (VmRSS max); ${Math.max(peakRss, rssMb(node))} MB since start, funding included (VmHWM)`,
+      `node peak RSS:      ${windowRss} MB in the window (VmRSS max); ${Math.max(peakRss, rssMb(node))} MB since start${reuse || stateHome !== undefined ? " (the restart after funding)" : ", funding included"} (VmHWM)`,
     );
     console.log(
       `  of which:         anonymous ≤ ${windowAnon} MB, file-backed (LevelDB's mmapped tables, code) ≤ ${windowFile} MB in the window`,
@@ -397,10 +435,11 @@ async function fund(
     };
     if (r.code !== 0) throw new Error(`funding tx rejected: ${r.log}`);
     pending.push(r.hash);
-    // Keep 20–40 multi-sends (10–20k new accounts) in flight: the next block's txs wait in the
-    // mempool while one executes, and no block carries more than ~20k new accounts (a block's write
-    // set, ~4 keys and ~10 tree records per new account, is held in memory until its commit).
-    if (pending.length >= 40) await waitCommitted(rpc, pending.splice(0, 20), node);
+    // Keep 8–16 multi-sends (4–8k new accounts) in flight: the next block's txs wait in the mempool
+    // while one executes, and no block carries more than ~8k new accounts. A block's write set (~4 keys
+    // and ~10 tree records per new account) is held in memory until its commit, and LevelDB takes it in
+    // one batch: with 20k-account blocks the node peaked at ~2.2 GB RSS while funding 1M accounts.
+    if (pending.length >= 16) await waitCommitted(rpc, pending.splice(0, 8), node);
     const done = i + outs.length;
     if (addresses.length >= 100_000 && Math.floor(done / 100_000) > Math.floor(i / 100_000)) {
       console.log(

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { NODE_RUNTIME_FLAGS } from "../../src/node/runtimeFlags.js";
+import { NODE_RUNTIME_FLAGS, nodeRuntimeEnv } from "../../src/node/runtimeFlags.js";
 
 /** Absolute path of the built CLI. */
 export const CLI = resolve(import.meta.dirname, "../../dist/cli/main.js");
@@ -102,7 +102,7 @@ export class NodeProcess {
     const nodeArgs = (process.env["OPENLEDGER_E2E_NODE_ARGS"] ?? "").split(" ").filter(Boolean);
     const proc = spawn(process.execPath, [...NODE_RUNTIME_FLAGS, ...nodeArgs, CLI, ...this.args], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, MALLOC_ARENA_MAX: process.env["MALLOC_ARENA_MAX"] ?? "2" },
+      env: nodeRuntimeEnv(),
     });
     this.proc = proc;
     proc.stdout?.on("data", (d: Buffer) => {

@@ -9,7 +9,7 @@ import { copyFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { readAppConfig, readNodeConfig, writeAppConfig, writeNodeConfig } from "../../src/config/config.js";
-import { NODE_RUNTIME_FLAGS } from "../../src/node/runtimeFlags.js";
+import { NODE_RUNTIME_FLAGS, nodeRuntimeEnv } from "../../src/node/runtimeFlags.js";
 import { CLI } from "./harness.js";
 
 /** One node of a test network. */
@@ -82,7 +82,7 @@ export function launch(n: TestnetProc, bin = CLI): void {
     [...NODE_RUNTIME_FLAGS, bin, "start", "--home", n.home, "--log-level", "info"],
     {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, MALLOC_ARENA_MAX: process.env["MALLOC_ARENA_MAX"] ?? "2" },
+      env: nodeRuntimeEnv(),
     },
   );
   const take = (d: Buffer) => {

@@ -20,7 +20,7 @@ import { ConfigCode, configError } from "../../config/errors.js";
 import { genesisValidator, writeGenesis } from "../../config/genesis.js";
 import { buildGenesis } from "../../node/genesisBuilder.js";
 import { homePaths, INIT_VALIDATOR_POWER, initHome, isInitialised, nowTimestamp } from "../../node/home.js";
-import { NODE_RUNTIME_FLAGS } from "../../node/runtimeFlags.js";
+import { NODE_RUNTIME_FLAGS, nodeRuntimeEnv } from "../../node/runtimeFlags.js";
 import { CodedError } from "../../types/errors.js";
 import { emit, expandHome, globalOptions, outputSink, runCommand } from "../output.js";
 
@@ -232,7 +232,7 @@ async function runTestnet(homes: string[], logLevel: string, json: boolean): Pro
       const child = spawn(
         process.execPath,
         [...NODE_RUNTIME_FLAGS, script, "start", "--home", home, "--log-level", logLevel],
-        { stdio: ["ignore", "pipe", "pipe"] },
+        { stdio: ["ignore", "pipe", "pipe"], env: nodeRuntimeEnv() },
       );
       children.push(child);
       const prefix = `node${i} | `;

@@ -224,6 +224,17 @@ describe("BlockStore", () => {
     assert.deepEqual(await store.loadResults(2), chain[1]!.results);
   });
 
+  it("caches a staged block with its own copies of the txs, not the staged tx objects", async () => {
+    const store = await BlockStore.open(new MemoryDatabase());
+    const chain = makeChain(2);
+    stageAll(store, chain);
+    const got = await store.loadBlock(2);
+    assert.deepEqual(got, chain[1]!.block);
+    assert.equal(got!.data.txs.length, 2);
+    for (const [i, tx] of got!.data.txs.entries()) assert.notEqual(tx, chain[1]!.block.data.txs[i]);
+    assert.deepEqual((await store.loadTxResult(2, 1))?.tx, chain[1]!.block.data.txs[1]);
+  });
+
   it("rejects non-contiguous heights and mismatched ids with coded errors, changing nothing", async () => {
     const db = new MemoryDatabase();
     const store = await BlockStore.open(db);

@@ -16,7 +16,7 @@ import type {
 } from "../../../src/abci/types.js";
 import { BlockStore } from "../../../src/blockstore/blockStore.js";
 import { encodeExecTxResult, encodeFinalizeBlockResponse } from "../../../src/blockstore/codec.js";
-import { scanBlockTx, scanFinalizeBlockTxResult } from "../../../src/blockstore/protoScan.js";
+import { scanBlockTx, scanBlockTxs, scanFinalizeBlockTxResult } from "../../../src/blockstore/protoScan.js";
 import { sha256 } from "../../../src/crypto/hash.js";
 import { KeyArena, txEventKey, txHeightKey } from "../../../src/indexer/keys.js";
 import { TxIndexer } from "../../../src/indexer/txIndexer.js";
@@ -275,10 +275,12 @@ describe("tx index pointer records", () => {
           encodeExecTxResult(results.txResults[i]!),
         );
       });
+      assert.deepEqual(scanBlockTxs(blockBytes), block.data.txs);
       const n = block.data.txs.length;
       assert.equal(scanBlockTx(blockBytes, n), undefined);
       assert.equal(scanFinalizeBlockTxResult(resultsBytes, n), undefined);
       assert.equal(scanBlockTx(blockBytes.subarray(0, blockBytes.length - 1), 0), undefined);
+      assert.equal(scanBlockTxs(blockBytes.subarray(0, blockBytes.length - 1)), undefined);
     }
   });
 
