@@ -1192,6 +1192,7 @@ export class TendermintEngine implements ConsensusEngine {
       try {
         this.proposalBlock = parts.assemble();
         this.blockSizes.set(this.proposalBlock, parts.byteSize);
+        this.deps.mempool.intern?.(this.proposalBlock.data.txs);
       } catch (e) {
         this.proposalBlockParts = undefined;
         throw consensusError(ConsensusErrorCode.InvalidBlock, `cannot decode proposal block: ${errMsg(e)}`);

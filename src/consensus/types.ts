@@ -122,6 +122,12 @@ export interface ConsensusMempool {
    * txs are re-checked into it (CometBFT locks the mempool around Commit the same way).
    */
   lock?(): Promise<void>;
+  /**
+   * Swap each of a block's txs (decoded from the network) that the mempool holds for the held bytes
+   * object with the same content, in place, so identity-keyed caches downstream (the app's decoded
+   * txs, the mempool's own committed-tx lookup) know it without hashing it again.
+   */
+  intern?(txs: Uint8Array[]): void;
   /** Remove the txs committed at `height` (with their results, in block order) and re-check the rest. */
   update(
     height: number,

@@ -275,6 +275,21 @@ export class Mempool {
     return this.walk(-1, -1, limit);
   }
 
+  /**
+   * Swap each of `txs` whose content this mempool holds for the held bytes object, in place (a block
+   * decoded from the network carries its own copies): the app's decoded-tx cache and `update` then
+   * find them by identity instead of hashing them again. Bytes are equal, so nothing else changes.
+   */
+  intern(txs: Uint8Array[]): void {
+    if (this.byKey.size === 0) return;
+    for (let i = 0; i < txs.length; i++) {
+      const raw = txs[i]!;
+      if (this.byTx.has(raw)) continue;
+      const held = this.byKey.get(toHex(sha256(raw)));
+      if (held !== undefined) txs[i] = held.tx;
+    }
+  }
+
   // ---- public: after a block ----
 
   /**

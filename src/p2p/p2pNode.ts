@@ -1,7 +1,9 @@
 /**
  * The node's peer-to-peer layer on libp2p: TCP, noise, yamux, identify and gossipsub (libp2p message
  * signing off — `StrictNoSign` — because every payload is signed by its author, and message ids are
- * sha256 of the data). The libp2p identity is the node's ed25519 `node_key.json`.
+ * sha256 of the data). The libp2p identity is the node's ed25519 `node_key.json`. Gossip floods
+ * without a mesh by default (`meshDegree` 0): each message goes once from its author to every connected
+ * peer; peers further away get it through gossipsub's IHAVE/IWANT gossip at the next heartbeat.
  *
  * - Gossip topics (per chain id): `txs` (batches of mempool txs, each CheckTx'ed before relay),
  *   `cs-data` (proposals and block parts), `cs-vote` (votes), `cs-state` (new-round-step, has-vote:
@@ -94,6 +96,17 @@ export interface P2PNodeOptions {
   statusIntervalMs?: number;
   /** Interval of re-sending pending evidence to every peer until committed (ms, default 10,000). */
   evidenceIntervalMs?: number;
+  /**
+   * Gossipsub mesh degree (D; Dlo = D, Dhi = 2·D). Default 0, flood-only: every message goes once
+   * from its author to each peer it is connected to, and nobody relays it eagerly; a peer that is not
+   * connected to the author gets it by gossip (IHAVE/IWANT) within a heartbeat, and consensus data also
+   * by the engine's own "send the peer what it lacks". In the full mesh of a small validator set eager
+   * relaying only produced duplicates (each node received each tx batch and block part about 3 times).
+   * Larger, sparser networks may want a mesh (e.g. 6) for faster multi-hop delivery.
+   */
+  meshDegree?: number;
+  /** Gossipsub heartbeat (ms, default 500): how soon gossip (IHAVE) repairs what flooding missed. */
+  heartbeatMs?: number;
   log?: P2PLog;
 }
 
@@ -176,6 +189,7 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
     for (const p of [...(options.persistentPeers ?? []), ...(options.seeds ?? [])]) parsePeerAddress(p);
     const privateKey = await generateKeyPairFromSeed("Ed25519", options.nodeKeySeed);
     const book = new PeerBook(options.peerBook);
+    const d = Math.max(0, Math.floor(options.meshDegree ?? 0));
     const libp2p = await createLibp2p({
       privateKey,
       start: false,
@@ -198,6 +212,12 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
           allowPublishToZeroTopicPeers: true,
           ignoreDuplicatePublishError: true,
           floodPublish: true,
+          D: d,
+          Dlo: d,
+          Dhi: 2 * d,
+          Dout: Math.floor(d / 3),
+          Dscore: Math.floor((2 * d) / 3),
+          heartbeatInterval: options.heartbeatMs ?? 500,
           fallbackToFloodsub: false,
           msgIdFn: (msg: Message) => sha256(msg.data),
           maxInboundDataLength: MAX_GOSSIP_BYTES,

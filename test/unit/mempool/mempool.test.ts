@@ -329,6 +329,24 @@ describe("Mempool update", () => {
     assert.equal((await mp.add(t("c", 0, 1))).added, true);
   });
 
+  it("interns a block's copies of held txs to the held objects, then removes them on update", async () => {
+    const app = new FakeApp();
+    const mp = new Mempool({}, { app });
+    const held = [t("a", 0, 1), t("b", 0, 1)];
+    for (const x of held) await mp.add(x);
+    // a block decoded from the network: equal bytes, other objects, and one tx the mempool lacks
+    const block = [t("a", 0, 1), t("z", 0, 1), t("b", 0, 1)];
+    const stranger = block[1];
+    mp.intern(block);
+    assert.equal(block[0], held[0]);
+    assert.equal(block[1], stranger);
+    assert.equal(block[2], held[1]);
+    assert.deepEqual(names(block), ["a:0", "z:0", "b:0"]);
+    await mp.update(1, block);
+    assert.equal(mp.size, 0);
+    await rejects(mp.add(t("b", 0, 1)), SdkCode.TxInMempoolCache);
+  });
+
   it("lets a committed tx that failed in the block be sent again", async () => {
     const mp = new Mempool({}, { app: new FakeApp() });
     await mp.add(t("a", 0, 1));

@@ -184,6 +184,88 @@ describe("P2PNode over loopback", () => {
   });
 });
 
+describe("P2PNode gossip without a mesh (flood + IHAVE/IWANT)", () => {
+  const seeds = [31, 32, 33].map((b) => new Uint8Array(32).fill(b));
+  const ids = seeds.map((s) => nodeIdOf(ed25519FromSeed(s).publicKey));
+  const nodes: P2PNode[] = [];
+  const txsAt: Uint8Array[][] = [[], [], []];
+  const consensusAt: ConsensusMessage[][] = [[], [], []];
+
+  before(async () => {
+    const ports = [await freePort(), await freePort(), await freePort()];
+    // a line: 0 — 1 — 2 (node 2 is not connected to node 0)
+    const peersOf = [[], [`${ids[0]}@127.0.0.1:${ports[0]}`], [`${ids[1]}@127.0.0.1:${ports[1]}`]];
+    for (let i = 0; i < 3; i++) {
+      const node = await P2PNode.create(
+        {
+          chainId: CHAIN,
+          nodeKeySeed: seeds[i] as Uint8Array,
+          laddr: `tcp://127.0.0.1:${ports[i]}`,
+          persistentPeers: peersOf[i],
+          statusIntervalMs: 200,
+          heartbeatMs: 200,
+        },
+        {
+          status: () => ({ height: 1, base: 1 }),
+          loadBlock: async () => undefined,
+          addTx: async (tx) => {
+            (txsAt[i] as Uint8Array[]).push(tx);
+            return "added";
+          },
+        },
+      );
+      node.setHandler((_peer, msg) => (consensusAt[i] as ConsensusMessage[]).push(msg));
+      nodes.push(node);
+    }
+    for (const n of nodes) await n.start();
+    await waitFor(() => nodes[1]?.connectedPeers().length === 2 && nodes[2]?.connectedPeers().length === 1);
+  });
+
+  after(async () => {
+    for (const n of nodes) await n.stop();
+  });
+
+  it("delivers each tx once to a direct peer and, through gossip, to a peer two hops away", async () => {
+    // gossipsub learns its peers' subscriptions shortly after connecting: retry until it takes
+    const tx = new Uint8Array([7, 7, 7, 7]);
+    await waitFor(() => {
+      if (!txsAt[1]?.length) nodes[0]?.gossipTx(tx.slice());
+      return (txsAt[1]?.length ?? 0) > 0;
+    });
+    await waitFor(() => (txsAt[2]?.length ?? 0) > 0);
+    assert.deepEqual([...(txsAt[2]?.[0] ?? [])], [7, 7, 7, 7]);
+    // no copy comes back to its author or twice to a node
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(txsAt[0]?.length, 0);
+    assert.equal(txsAt[1]?.length, 1);
+    assert.equal(txsAt[2]?.length, 1);
+  });
+
+  it("relays consensus gossip to a peer two hops away", async () => {
+    const blockId = {
+      hash: new Uint8Array(32).fill(1),
+      partSetHeader: { total: 1, hash: new Uint8Array(32) },
+    };
+    nodes[0]?.broadcast({
+      kind: "vote",
+      vote: {
+        type: SignedMsgType.Prevote,
+        height: 9,
+        round: 0,
+        blockId,
+        timestamp: { seconds: 1_700_000_000n, nanos: 0 },
+        validatorAddress: new Uint8Array(20).fill(1),
+        validatorIndex: 4,
+        signature: new Uint8Array(64).fill(9),
+      },
+    });
+    await waitFor(
+      () => consensusAt[2]?.some((m) => m.kind === "vote" && m.vote.validatorIndex === 4) === true,
+    );
+    assert.equal(consensusAt[1]?.filter((m) => m.kind === "vote").length, 1);
+  });
+});
+
 async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
