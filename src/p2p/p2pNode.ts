@@ -105,7 +105,7 @@ export interface P2PNodeOptions {
    * Larger, sparser networks may want a mesh (e.g. 6) for faster multi-hop delivery.
    */
   meshDegree?: number;
-  /** Gossipsub heartbeat (ms, default 500): how soon gossip (IHAVE) repairs what flooding missed. */
+  /** Gossipsub heartbeat (ms, default 1,000): how soon gossip (IHAVE) repairs what flooding missed. */
   heartbeatMs?: number;
   log?: P2PLog;
 }
@@ -217,7 +217,12 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
           Dhi: 2 * d,
           Dout: Math.floor(d / 3),
           Dscore: Math.floor((2 * d) / 3),
-          heartbeatInterval: options.heartbeatMs ?? 500,
+          heartbeatInterval: options.heartbeatMs ?? 1000,
+          // Without a mesh, peers beyond one hop are served through IHAVE/IWANT; an IWANT a busy peer
+          // answers late (or after the message left its cache) is no misbehaviour here — gossipsub's
+          // behaviour penalty would push it under the publish/graylist thresholds and cut it off.
+          // Misbehaviour is scored by the PeerBook (invalid data), not by gossipsub.
+          scoreParams: { behaviourPenaltyWeight: 0 },
           fallbackToFloodsub: false,
           msgIdFn: (msg: Message) => sha256(msg.data),
           maxInboundDataLength: MAX_GOSSIP_BYTES,
