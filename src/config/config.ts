@@ -42,6 +42,12 @@ export interface NodeConfig {
     laddr: string;
     persistentPeers: string[];
     seeds: string[];
+    /**
+     * Gossipsub mesh degree: 0 (default) floods each message once from its author to every connected
+     * peer with no eager relaying (best for a small, fully connected validator set); a sparse network
+     * (sentries, many hops) may set e.g. 6 for faster multi-hop delivery.
+     */
+    gossipMeshDegree: number;
   };
   mempool: {
     size: number;
@@ -127,7 +133,7 @@ export function defaultNodeConfig(moniker: string): NodeConfig {
       rateLimitPerSecond: 5000,
       rateLimitBurst: 10000,
     },
-    p2p: { laddr: "tcp://0.0.0.0:26656", persistentPeers: [], seeds: [] },
+    p2p: { laddr: "tcp://0.0.0.0:26656", persistentPeers: [], seeds: [], gossipMeshDegree: 0 },
     mempool: { size: 5000, maxTxsBytes: 64 * 1024 * 1024, maxTxBytes: 1024 * 1024, cacheSize: 10_000 },
     consensus: {
       timeoutProposeMs: 3000,
@@ -226,6 +232,7 @@ export function writeNodeConfig(home: string, c: NodeConfig): void {
       laddr: c.p2p.laddr,
       persistent_peers: c.p2p.persistentPeers.join(","),
       seeds: c.p2p.seeds.join(","),
+      gossip_mesh_degree: c.p2p.gossipMeshDegree,
     },
     mempool: {
       size: c.mempool.size,
@@ -332,6 +339,7 @@ export function readNodeConfig(home: string): NodeConfig {
       laddr: p2p.laddr("laddr", d.p2p.laddr),
       persistentPeers: p2p.commaList("persistent_peers"),
       seeds: p2p.commaList("seeds"),
+      gossipMeshDegree: p2p.int("gossip_mesh_degree", d.p2p.gossipMeshDegree),
     },
     mempool: {
       size: mempool.int("size", d.mempool.size, 1),

@@ -311,6 +311,7 @@ export class OpenLedgerNode {
         laddr: config.p2p.laddr,
         persistentPeers: config.p2p.persistentPeers,
         seeds: config.p2p.seeds,
+        meshDegree: config.p2p.gossipMeshDegree,
         moniker: config.moniker,
         log: log.child("p2p"),
       },

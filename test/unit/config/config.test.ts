@@ -32,6 +32,7 @@ describe("config.toml / app.toml", () => {
     const c = defaultNodeConfig("m1");
     c.p2p.persistentPeers = ["abc@127.0.0.1:26656", "def@127.0.0.1:26657"];
     c.consensus.timeoutCommitMs = 1500;
+    c.p2p.gossipMeshDegree = 6;
     writeNodeConfig(home, c);
     assert.deepEqual(readNodeConfig(home), c);
     const a = defaultAppConfig();
@@ -48,6 +49,7 @@ describe("config.toml / app.toml", () => {
     writeFileSync(join(home, "config", "config.toml"), 'moniker = "only"\n');
     const c = readNodeConfig(home);
     assert.equal(c.moniker, "only");
+    assert.equal(c.p2p.gossipMeshDegree, 0);
     assert.deepEqual(c.rpc, defaultNodeConfig("x").rpc);
   });
 
