@@ -16,14 +16,8 @@ interface Range {
  * malformed. Like the generated decoder, a repeated `data` field counts only its last occurrence.
  */
 export function scanBlockTx(block: Uint8Array, index: number): Uint8Array | undefined {
-  let data: Range | undefined;
-  const top = { pos: 0 };
-  while (top.pos < block.length) {
-    const field = nextField(block, top, block.length);
-    if (field === undefined) return undefined;
-    if (field.number === 2 && field.range !== undefined) data = field.range;
-  }
-  if (data === undefined) return undefined;
+  const data = blockDataRange(block);
+  if (data === undefined || data === null) return undefined;
   return nthBytesField(block, data.start, data.end, 1, index);
 }
 
@@ -32,13 +26,8 @@ export function scanBlockTx(block: Uint8Array, index: number): Uint8Array | unde
  * `scanBlockTx`); undefined when the bytes are malformed.
  */
 export function scanBlockTxs(block: Uint8Array): Uint8Array[] | undefined {
-  let data: Range | undefined;
-  const top = { pos: 0 };
-  while (top.pos < block.length) {
-    const field = nextField(block, top, block.length);
-    if (field === undefined) return undefined;
-    if (field.number === 2 && field.range !== undefined) data = field.range;
-  }
+  const data = blockDataRange(block);
+  if (data === null) return undefined;
   const txs: Uint8Array[] = [];
   if (data === undefined) return txs;
   const cur = { pos: data.start };
@@ -49,6 +38,21 @@ export function scanBlockTxs(block: Uint8Array): Uint8Array[] | undefined {
       txs.push(block.subarray(field.range.start, field.range.end));
   }
   return txs;
+}
+
+/**
+ * The range of a Block's `data` (top-level field 2; the last occurrence counts, as in the generated
+ * decoder): undefined when absent, null when the top-level fields are malformed.
+ */
+function blockDataRange(block: Uint8Array): Range | undefined | null {
+  let data: Range | undefined;
+  const top = { pos: 0 };
+  while (top.pos < block.length) {
+    const field = nextField(block, top, block.length);
+    if (field === undefined) return null;
+    if (field.number === 2 && field.range !== undefined) data = field.range;
+  }
+  return data;
 }
 
 /**
