@@ -7,7 +7,7 @@
  * or after the timelock's execution time (checked with historical `abci_query`s).
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -16,7 +16,15 @@ import { QueryParamsRequest, QueryParamsResponse } from "../../src/modules/attri
 import { decodeProposalExecution, encodeProposalExecutionRequest } from "../../src/modules/gov/timelock.js";
 import { fromBase64, toHex } from "../../src/types/bytes.js";
 import { CLI, DEV_MNEMONIC, runCli, tempHome } from "./harness.js";
-import { height, launch, pickBasePort, rpc, type TestnetProc, waitFor } from "./testnetHarness.js";
+import {
+  height,
+  initTestnetFiles,
+  launch,
+  pickBasePort,
+  rpc,
+  type TestnetProc,
+  waitFor,
+} from "./testnetHarness.js";
 
 const N = 4;
 const OPEN = 10n ** 18n;
@@ -72,24 +80,7 @@ describe("gov with the CLI against a 4-validator testnet", { timeout: 120_000 },
 
   before(async () => {
     const base = await pickBasePort(N, 20_000, 173);
-    const r = spawnSync(
-      process.execPath,
-      [
-        CLI,
-        "testnet",
-        "init-files",
-        "--validators",
-        `${N}`,
-        "--output-dir",
-        root,
-        "--starting-port",
-        `${base}`,
-        "--timeout-commit",
-        "500",
-      ],
-      { encoding: "utf8" },
-    );
-    assert.equal(r.status, 0, r.stderr);
+    initTestnetFiles(root, base);
     for (let i = 0; i < N; i++) {
       const home = join(root, `node${i}`);
       const c = readNodeConfig(home);

@@ -6,7 +6,6 @@
  * app hash at every height, and a tx committed before the crash is on every node.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -14,7 +13,15 @@ import { toBech32 } from "@cosmjs/encoding";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { GasPrice, SigningStargateClient } from "@cosmjs/stargate";
 import { CLI, DEV_MNEMONIC, tempHome } from "./harness.js";
-import { height, launch, pickBasePort, rpc, type TestnetProc, waitFor } from "./testnetHarness.js";
+import {
+  height,
+  initTestnetFiles,
+  launch,
+  pickBasePort,
+  rpc,
+  type TestnetProc,
+  waitFor,
+} from "./testnetHarness.js";
 
 const N = 4;
 /** The CLI to run (OPENLEDGER_CLI overrides the repository build). */
@@ -35,24 +42,7 @@ describe("4-validator testnet", { timeout: 180_000 }, () => {
 
   before(async () => {
     const base = await pickBasePort(N);
-    const r = spawnSync(
-      process.execPath,
-      [
-        BIN,
-        "testnet",
-        "init-files",
-        "--validators",
-        `${N}`,
-        "--output-dir",
-        root,
-        "--starting-port",
-        `${base}`,
-        "--timeout-commit",
-        "500",
-      ],
-      { encoding: "utf8" },
-    );
-    assert.equal(r.status, 0, r.stderr);
+    initTestnetFiles(root, base, BIN);
     for (let i = 0; i < N; i++) {
       const home = join(root, `node${i}`);
       // Short rounds so a missing proposer costs little time.

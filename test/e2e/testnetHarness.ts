@@ -122,12 +122,15 @@ export function addFullNode(root: string, base: number, validators: readonly Tes
   return { home, rpcPort: base + 41, log: "" };
 }
 
-/** `openledgerd testnet init-files` for 4 validators under `root`, ports from `base`, timeout_commit 500 ms. */
-export function initTestnetFiles(root: string, base: number): void {
+/**
+ * `openledgerd testnet init-files` for 4 validators under `root`, ports from `base`, timeout_commit 500 ms,
+ * run by `bin` (default: the repository build).
+ */
+export function initTestnetFiles(root: string, base: number, bin: string = CLI): void {
   const r = spawnSync(
     process.execPath,
     [
-      CLI,
+      bin,
       "testnet",
       "init-files",
       "--validators",

@@ -5,10 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ConsensusParams, Timestamp } from "../../../src/abci/types.js";
 import { TendermintEngine } from "../../../src/consensus/engine.js";
 import { MemorySigner } from "../../../src/consensus/memorySigner.js";
-import type { Clock, ConsensusNetwork } from "../../../src/consensus/types.js";
+import type { ConsensusNetwork } from "../../../src/consensus/types.js";
 import { MemoryWAL } from "../../../src/consensus/wal.js";
 import { tendermintRoundState } from "../../../src/node/consensusState.js";
 import { dispatch } from "../../../src/rpc/dispatch.js";
@@ -17,41 +16,8 @@ import { GenesisCache, type RouteContext } from "../../../src/rpc/routes.js";
 import { SignedMsgType, type Vote, zeroBlockId } from "../../../src/types/block.js";
 import { toHexUpper } from "../../../src/types/bytes.js";
 import { newDisk, SimApp, SimBlockStore, SimMempool } from "../../sim/app.js";
+import { ManualClock, PARAMS, GENESIS_TIME as T0 } from "../consensus/fixtures.js";
 import { FixtureEnv } from "../rpc/fixture.js";
-
-const T0: Timestamp = { seconds: 1_700_000_000n, nanos: 0 };
-const PARAMS: ConsensusParams = {
-  block: { maxBytes: 1048576, maxGas: -1 },
-  evidence: { maxAgeNumBlocks: 100000, maxAgeDurationSeconds: 172800, maxBytes: 1048576 },
-  validator: { pubKeyTypes: ["ed25519"] },
-  version: { app: 0 },
-};
-
-class StepClock implements Clock {
-  ms = 0;
-  private timers: { at: number; cb: () => void; live: boolean }[] = [];
-  now(): Timestamp {
-    return { seconds: T0.seconds + BigInt(Math.floor(this.ms / 1000)), nanos: (this.ms % 1000) * 1e6 };
-  }
-  setTimeout(cb: () => void, ms: number): () => void {
-    const t = { at: this.ms + ms, cb, live: true };
-    this.timers.push(t);
-    return () => {
-      t.live = false;
-    };
-  }
-  advance(ms: number): void {
-    const until = this.ms + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.live && t.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (due === undefined) break;
-      due.live = false;
-      this.ms = due.at;
-      due.cb();
-    }
-    this.ms = until;
-  }
-}
 
 class StateEnv extends FixtureEnv {
   constructor(private readonly rs: RpcRoundState) {
@@ -84,7 +50,7 @@ describe("Tendermint round state through the RPC", () => {
     const signer = MemorySigner.fromSeed(new Uint8Array(32).fill(7));
     const disk = newDisk();
     const store = new SimBlockStore(disk);
-    const clock = new StepClock();
+    const clock = new ManualClock();
     const atCommit: RpcRoundState[] = [];
     const hashes: Uint8Array[] = [];
     const net: ConsensusNetwork = { broadcast: () => {}, sendTo: () => {}, setHandler: () => {} };

@@ -3,17 +3,8 @@
 import type { KVPair } from "../../../src/store/types.js";
 import { compareBytes } from "../../../src/types/bytes.js";
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, the shared test helper). */
+export { mulberry32 as rng } from "../../helpers/rng.js";
 
 /** Random integer in [0, n). */
 export function randInt(r: () => number, n: number): number {
