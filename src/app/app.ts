@@ -28,6 +28,7 @@ import type {
   ValidatorUpdate,
 } from "../abci/types.js";
 import { CheckTxType } from "../abci/types.js";
+import { defaultConsensusParams } from "../config/genesis.js";
 import { sha256 } from "../crypto/hash.js";
 import { AuthKeeper, decodePubKeyAny } from "../modules/auth/keeper.js";
 import { STORE_PREFIX as AUTH_STORE_PREFIX } from "../modules/auth/keys.js";
@@ -122,16 +123,6 @@ export interface TxOutcome {
   priority: bigint;
   sender: string;
   sequence: bigint;
-}
-
-/** The default consensus params (CometBFT defaults). */
-function defaultConsensusParams(): ConsensusParams {
-  return {
-    block: { maxBytes: 22_020_096, maxGas: -1 },
-    evidence: { maxAgeNumBlocks: 100_000, maxAgeDurationSeconds: 172_800, maxBytes: 1_048_576 },
-    validator: { pubKeyTypes: ["ed25519"] },
-    version: { app: 0 },
-  };
 }
 
 function failure(e: unknown, gasWanted: bigint, gasUsed: bigint, events: AbciEvent[] = []): TxOutcome {

@@ -24,6 +24,7 @@ import { type AppOptions, OpenLedgerApp } from "../app/app.js";
 import type { BigCoin } from "../app/coins.js";
 import { type DefaultAppStateOptions, defaultAppState } from "../app/genesis.js";
 import type { AppModule } from "../app/types.js";
+import { defaultConsensusParams } from "../config/genesis.js";
 import { secp256k1Address, toBech32 } from "../crypto/address.js";
 import { secp256k1PublicKey, secp256k1Sign } from "../crypto/secp256k1.js";
 import type { GovModule } from "../modules/gov/module.js";
@@ -181,12 +182,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const init = await app.initChain({
     time: { seconds: 1_700_000_000n, nanos: 0 },
     chainId,
-    consensusParams: opts.consensusParams ?? {
-      block: { maxBytes: 22_020_096, maxGas: -1 },
-      evidence: { maxAgeNumBlocks: 100_000, maxAgeDurationSeconds: 172_800, maxBytes: 1_048_576 },
-      validator: { pubKeyTypes: ["ed25519"] },
-      version: { app: 0 },
-    },
+    consensusParams: opts.consensusParams ?? defaultConsensusParams(),
     validators: [],
     appStateBytes: utf8(JSON.stringify(appState)),
     initialHeight: 1,

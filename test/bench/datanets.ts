@@ -17,6 +17,7 @@ import { EventManager } from "../../src/app/events.js";
 import { GasMeter } from "../../src/app/gas.js";
 import { defaultAppState } from "../../src/app/genesis.js";
 import { Context } from "../../src/app/types.js";
+import { defaultConsensusParams } from "../../src/config/genesis.js";
 import { sha256 } from "../../src/crypto/hash.js";
 import { appendLeaf, frontierRoot } from "../../src/modules/datanets/frontier.js";
 import { DatanetsModule, datanetsRegistryTypes } from "../../src/modules/datanets/index.js";
@@ -76,12 +77,7 @@ async function openApp(dir: string, accounts: TestAccount[]) {
   await app.initChain({
     time: { seconds: 1_700_000_000n, nanos: 0 },
     chainId: CHAIN,
-    consensusParams: {
-      block: { maxBytes: 22_020_096, maxGas: -1 },
-      evidence: { maxAgeNumBlocks: 100_000, maxAgeDurationSeconds: 172_800, maxBytes: 1_048_576 },
-      validator: { pubKeyTypes: ["ed25519"] },
-      version: { app: 0 },
-    },
+    consensusParams: defaultConsensusParams(),
     validators: [],
     appStateBytes: utf8(JSON.stringify(appState)),
     initialHeight: 1,

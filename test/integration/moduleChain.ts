@@ -10,6 +10,7 @@ import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import type { ExecTxResult } from "../../src/abci/types.js";
 import { OpenLedgerApp } from "../../src/app/app.js";
 import type { AppModule } from "../../src/app/types.js";
+import { defaultConsensusParams } from "../../src/config/genesis.js";
 import { MemoryDatabase, StateStore } from "../../src/store/index.js";
 import { runBlock, signTx, type TestAccount } from "../../src/testing/index.js";
 import { utf8 } from "../../src/types/bytes.js";
@@ -118,12 +119,7 @@ export async function appFromExport(
   await app.initChain({
     time: { seconds: 1_700_000_000n, nanos: 0 },
     chainId,
-    consensusParams: {
-      block: { maxBytes: 22_020_096, maxGas: -1 },
-      evidence: { maxAgeNumBlocks: 100_000, maxAgeDurationSeconds: 172_800, maxBytes: 1_048_576 },
-      validator: { pubKeyTypes: ["ed25519"] },
-      version: { app: 0 },
-    },
+    consensusParams: defaultConsensusParams(),
     validators: [],
     appStateBytes: utf8(JSON.stringify(exported)),
     initialHeight: 1,

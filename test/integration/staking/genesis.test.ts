@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { OpenLedgerApp } from "../../../src/app/app.js";
+import { defaultConsensusParams } from "../../../src/config/genesis.js";
 import { createStakingStack } from "../../../src/modules/staking/stack.js";
 import { MemoryDatabase, StateStore } from "../../../src/store/index.js";
 import { utf8 } from "../../../src/types/bytes.js";
@@ -61,12 +62,7 @@ describe("staking genesis", () => {
     const init = await app.initChain({
       time: { seconds: c.time, nanos: 0 },
       chainId: c.t.chainId,
-      consensusParams: {
-        block: { maxBytes: 22_020_096, maxGas: -1 },
-        evidence: { maxAgeNumBlocks: 100_000, maxAgeDurationSeconds: 172_800, maxBytes: 1_048_576 },
-        validator: { pubKeyTypes: ["ed25519"] },
-        version: { app: 0 },
-      },
+      consensusParams: defaultConsensusParams(),
       validators: [],
       appStateBytes: utf8(JSON.stringify(exported)),
       initialHeight: c.height + 1,
