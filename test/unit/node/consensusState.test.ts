@@ -16,7 +16,7 @@ import { GenesisCache, type RouteContext } from "../../../src/rpc/routes.js";
 import { SignedMsgType, type Vote, zeroBlockId } from "../../../src/types/block.js";
 import { toHexUpper } from "../../../src/types/bytes.js";
 import { newDisk, SimApp, SimBlockStore, SimMempool } from "../../sim/app.js";
-import { ManualClock, PARAMS, GENESIS_TIME as T0 } from "../consensus/fixtures.js";
+import { ManualClock, PARAMS, GENESIS_TIME as T0, TIMEOUTS } from "../consensus/fixtures.js";
 import { FixtureEnv } from "../rpc/fixture.js";
 
 class StateEnv extends FixtureEnv {
@@ -66,15 +66,7 @@ describe("Tendermint round state through the RPC", () => {
     engine = new TendermintEngine(
       {
         genesis,
-        timeouts: {
-          proposeMs: 1000,
-          proposeDeltaMs: 500,
-          prevoteMs: 300,
-          prevoteDeltaMs: 100,
-          precommitMs: 400,
-          precommitDeltaMs: 200,
-          commitMs: 100,
-        },
+        timeouts: TIMEOUTS,
         gossipIntervalMs: 0,
       },
       {
