@@ -3,12 +3,19 @@
  * indexes and event sequence numbers 4-byte big-endian, so every scan returns keys in
  * (height, index) order. Composite keys and values are UTF-8 separated by 0x00.
  *
- *   txByHash    | hash                                                      → 0x00 | height | index | ok
+ *   txByHash      | hash                                                    → 0x00 | height | index | ok
  *                                          (a pointer into the block store; older records: TxResult proto)
- *   txEvents    | 0x00 | height | index                                     → tx hash
- *   txEvents    | 0x01 | type.key | 0x00 | value | 0x00 | height | index | seq → tx hash
- *   blockEvents | 0x00 | height                                            → (empty)
- *   blockEvents | 0x01 | type.key | 0x00 | value | 0x00 | height | seq       → (empty)
+ *   txEvents      | 0x00 | height | index                                   → tx hash
+ *   txEventGroups | type.key | 0x00 | value | 0x00 | height                 → (index | seq)*, ascending
+ *   blockEvents   | 0x00 | height                                          → (empty)
+ *   blockEvents   | 0x01 | type.key | 0x00 | value | 0x00 | height | seq     → (empty)
+ *
+ * A tx event group holds every (tx index, event sequence) of one block whose event carries the
+ * indexed attribute `type.key` = `value`: attributes shared by many txs of a block (the module, the
+ * action, the fee collector, the fee) cost one entry a block instead of one a tx. Versions before the
+ * groups wrote one entry per attribute instead, which searches still read (all at lower heights):
+ *
+ *   txEvents      | 0x01 | type.key | 0x00 | value | 0x00 | height | index | seq → tx hash
  */
 import { writeUtf8 } from "../blockstore/fastProto.js";
 import { Bucket, bucketKey } from "../store/db.js";
@@ -56,21 +63,21 @@ export function txHeightKey(height: number, index: number): Uint8Array {
 /** Prefix of the whole tx height index. */
 export const txHeightPrefix: Uint8Array = bucketKey(Bucket.txEvents, new Uint8Array([HEIGHT]));
 
-/** Prefix of every entry for one composite key (`type.key`) in the tx or block event index. */
-export function eventTagPrefix(bucket: Bucket.txEvents | Bucket.blockEvents, tag: string): Uint8Array {
+/** An event index: the tx event groups, or the per-attribute entries of older txs and of blocks. */
+export type EventBucket = Bucket.txEvents | Bucket.blockEvents | Bucket.txEventGroups;
+
+/** Prefix of every entry for one composite key (`type.key`) in an event index. */
+export function eventTagPrefix(bucket: EventBucket, tag: string): Uint8Array {
+  if (bucket === Bucket.txEventGroups) return bucketKey(bucket, concatBytes(utf8(tag), SEP));
   return bucketKey(bucket, concatBytes(new Uint8Array([EVENT]), utf8(tag), SEP));
 }
 
 /** Prefix of every entry for one composite key and value. */
-export function eventValuePrefix(
-  bucket: Bucket.txEvents | Bucket.blockEvents,
-  tag: string,
-  value: string,
-): Uint8Array {
+export function eventValuePrefix(bucket: EventBucket, tag: string, value: string): Uint8Array {
   return concatBytes(eventTagPrefix(bucket, tag), utf8(value), SEP);
 }
 
-/** Key of one indexed tx event attribute (built in one allocation: this runs for every attribute). */
+/** Key of one indexed tx event attribute in the per-attribute layout of older versions. */
 export function txEventKey(
   tag: string,
   value: string,
@@ -84,6 +91,13 @@ export function txEventKey(
   out.writeUInt32BE(index, at + 8);
   out.writeUInt32BE(seq, at + 12);
   return out;
+}
+
+/** Key of the tx event group of `tag` (`type.key`) = `value` at `height`. */
+export function txEventGroupKey(tag: string, value: string, height: number): Uint8Array {
+  const out = Buffer.from(concatBytes(eventValuePrefix(Bucket.txEventGroups, tag, value), new Uint8Array(8)));
+  writeHeight(out, out.length - 8, height);
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
 /** Key marking a block as indexed. */
@@ -174,6 +188,30 @@ export class KeyArena {
     putUint32BE(out, at + 8, index);
     putUint32BE(out, at + 12, seq);
     return this.take(at + 16 - start);
+  }
+
+  /** Key of the tx event group of `type.key` = `value` at `height`. */
+  txEventGroupKey(type: string, key: string, value: string, height: number): Uint8Array {
+    this.reserve(1 + 3 * (type.length + 1 + key.length) + 1 + 3 * value.length + 1 + 8);
+    const out = this.buf;
+    const start = this.pos;
+    let at = start;
+    out[at++] = Bucket.txEventGroups;
+    at += writeUtf8(out, type, at);
+    out[at++] = 0x2e; // "."
+    at += writeUtf8(out, key, at);
+    out[at++] = 0;
+    at += writeUtf8(out, value, at);
+    out[at++] = 0;
+    putUint32BE(out, at, Math.floor(height / 4294967296));
+    putUint32BE(out, at + 4, height >>> 0);
+    return this.take(at + 8 - start);
+  }
+
+  /** `n` bytes for a value, zeroed by the caller's writes. */
+  bytes(n: number): Uint8Array {
+    this.reserve(n);
+    return this.take(n);
   }
 
   private reserve(n: number): void {

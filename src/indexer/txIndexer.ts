@@ -23,6 +23,7 @@ import {
   blockEventKey,
   blockHeightKey,
   blockHeightPrefix,
+  type EventBucket,
   eventTagPrefix,
   eventValuePrefix,
   KeyArena,
@@ -77,6 +78,11 @@ export interface TxIndexerOptions {
    * for a source whose data is flushed in the same batch as the index and never pruned before it.
    */
   txSource?: TxSource;
+  /**
+   * @internal Write the per-attribute event entries of older versions instead of event groups (tests
+   * of indexes that older versions began).
+   */
+  perAttributeEntries?: boolean;
 }
 
 /** Paging and ordering of a search. */
@@ -110,6 +116,8 @@ interface Space {
   locLen: number;
   /** `tm.event` values this space answers to. */
   eventKinds: readonly string[];
+  /** The grouped event index of this space (txs), searched after `bucket`'s older entries. */
+  groups?: Bucket.txEventGroups;
 }
 
 const TX_SPACE: Space = {
@@ -118,6 +126,7 @@ const TX_SPACE: Space = {
   heightPrefix: txHeightPrefix,
   locLen: 12,
   eventKinds: ["Tx"],
+  groups: Bucket.txEventGroups,
 };
 
 const BLOCK_SPACE: Space = {
@@ -137,6 +146,7 @@ type Hits = Map<string, Set<number>>;
 /** Indexes txs and blocks by their events and answers CometBFT queries over them. */
 export class TxIndexer {
   private readonly txSource: TxSource | undefined;
+  private readonly perAttributeEntries: boolean;
 
   /**
    * An indexer over the node's database. With a `txSource` (the block store, flushed in the same
@@ -148,6 +158,7 @@ export class TxIndexer {
     opts: TxIndexerOptions = {},
   ) {
     this.txSource = opts.txSource;
+    this.perAttributeEntries = opts.perAttributeEntries === true;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -177,6 +188,10 @@ export class TxIndexer {
     const ops: BatchOp[] = [];
     const keys = new KeyArena();
     const pointers = this.txSource !== undefined;
+    const perAttribute = this.perAttributeEntries;
+    /** type → attribute key → value → [index, seq, index, seq, …] (ascending). */
+    const groups = new Map<string, Map<string, Map<string, number[]>>>();
+    let pairs = 0;
     for (let index = 0; index < txs.length; index++) {
       const tx = txs[index] as Uint8Array;
       const result = txResults[index] as ExecTxResult;
@@ -194,16 +209,56 @@ export class TxIndexer {
         const type = event.type;
         if (type === "" || type.includes("\0")) continue;
         const attrs = event.attributes;
+        let byKey: Map<string, Map<string, number[]>> | undefined;
         for (let j = 0; j < attrs.length; j++) {
           const attr = attrs[j]!;
           const key = attr.key;
           if (!attr.index || key === "" || key.includes("\0")) continue;
           if (type === "tx" && (key === "hash" || key === "height")) continue; // reserved tags
-          ops.push({
-            type: "put",
-            key: keys.txEventKey(type, key, attr.value, height, index, i + 1),
-            value: hash,
-          });
+          if (perAttribute) {
+            ops.push({
+              type: "put",
+              key: keys.txEventKey(type, key, attr.value, height, index, i + 1),
+              value: hash,
+            });
+            continue;
+          }
+          if (byKey === undefined) {
+            byKey = groups.get(type);
+            if (byKey === undefined) {
+              byKey = new Map();
+              groups.set(type, byKey);
+            }
+          }
+          let byValue = byKey.get(key);
+          if (byValue === undefined) {
+            byValue = new Map();
+            byKey.set(key, byValue);
+          }
+          const list = byValue.get(attr.value);
+          // One (index, seq) per event even when it repeats the attribute.
+          if (list === undefined) byValue.set(attr.value, [index, i + 1]);
+          else if (list[list.length - 2] !== index || list[list.length - 1] !== i + 1)
+            list.push(index, i + 1);
+          else continue;
+          pairs++;
+        }
+      }
+    }
+    if (pairs > 0) {
+      const values = keys.bytes(8 * pairs);
+      let at = 0;
+      for (const [type, byKey] of groups) {
+        for (const [key, byValue] of byKey) {
+          for (const [value, list] of byValue) {
+            const start = at;
+            for (let p = 0; p < list.length; p++, at += 4) putUint32BE(values, at, list[p] as number);
+            ops.push({
+              type: "put",
+              key: keys.txEventGroupKey(type, key, value, height),
+              value: values.subarray(start, at),
+            });
+          }
         }
       }
     }
@@ -352,20 +407,9 @@ export class TxIndexer {
     const only = eventConds[0];
     if (eventConds.length === 1 && only !== undefined && only.op === "=" && only.arg !== undefined) {
       // One equality: stream its (height, index)-ordered entries, count all, keep one page.
-      const prefix = eventValuePrefix(space.bucket, only.tag, only.arg.text);
-      const suffix = space.locLen + 4;
-      const start = concatBytes(prefix, uint64BE(bounds.lo));
-      const end = concatBytes(prefix, uint64BE(BigInt(bounds.hi) + 1n));
       const locs: { height: number; index: number }[] = [];
       let totalCount = 0;
-      let last = "";
-      for await (const [k] of this.db.iterate(start, end, desc)) {
-        if (k.length !== prefix.length + suffix) continue;
-        const locBytes = k.subarray(prefix.length, prefix.length + space.locLen);
-        const hex = toHex(locBytes);
-        if (hex === last) continue;
-        last = hex;
-        const loc = parseLoc(locBytes, space.locLen);
+      for await (const loc of this.equalLocs(space, only.tag, only.arg.text, bounds.lo, bounds.hi, desc)) {
         if (!heightOk(loc.height)) continue;
         if (totalCount >= skip && locs.length < take) locs.push(loc);
         totalCount++;
@@ -402,6 +446,53 @@ export class TxIndexer {
     return { locs: sorted.slice(skip, skip + take), totalCount: sorted.length };
   }
 
+  /**
+   * Distinct locations with `tag` = `value` in [lo, hi], in (height, index) order (descending when
+   * `desc`): the older per-attribute entries, then the groups (older entries are all at lower heights).
+   */
+  private async *equalLocs(
+    space: Space,
+    tag: string,
+    value: string,
+    lo: number,
+    hi: number,
+    desc: boolean,
+  ): AsyncGenerator<{ height: number; index: number }> {
+    const sources: EventBucket[] = space.groups === undefined ? [space.bucket] : [space.bucket, space.groups];
+    if (desc) sources.reverse();
+    let lastHeight = -1;
+    let lastIndex = -1;
+    for (const bucket of sources) {
+      const prefix = eventValuePrefix(bucket, tag, value);
+      const start = concatBytes(prefix, uint64BE(lo));
+      const end = concatBytes(prefix, uint64BE(BigInt(hi) + 1n));
+      if (bucket === Bucket.txEventGroups) {
+        for await (const [k, v] of this.db.iterate(start, end, desc)) {
+          if (k.length !== prefix.length + 8) continue;
+          const height = Number(readUint64BE(k, prefix.length));
+          const n = v.length >>> 3;
+          for (let p = 0; p < n; p++) {
+            const index = readUint32BE(v, 8 * (desc ? n - 1 - p : p));
+            if (height === lastHeight && index === lastIndex) continue;
+            lastHeight = height;
+            lastIndex = index;
+            yield { height, index };
+          }
+        }
+        continue;
+      }
+      const suffix = space.locLen + 4;
+      for await (const [k] of this.db.iterate(start, end, desc)) {
+        if (k.length !== prefix.length + suffix) continue;
+        const loc = parseLoc(k.subarray(prefix.length, prefix.length + space.locLen), space.locLen);
+        if (loc.height === lastHeight && loc.index === lastIndex) continue;
+        lastHeight = loc.height;
+        lastIndex = loc.index;
+        yield loc;
+      }
+    }
+  }
+
   /** Locations (and event sequences) whose indexed attributes satisfy one condition. */
   private async scanCondition(
     space: Space,
@@ -412,16 +503,27 @@ export class TxIndexer {
   ): Promise<Hits> {
     const hits: Hits = new Map();
     const suffix = space.locLen + 4;
-    const add = (key: Uint8Array) => {
-      const locBytes = key.subarray(key.length - suffix, key.length - 4);
-      const height = Number(readUint64BE(locBytes, 0));
+    const hit = (locBytes: Uint8Array, height: number, seq: number) => {
       if (height < lo || height > hi) return;
       const loc = toHex(locBytes);
       if (within !== undefined && !within.has(loc)) return;
-      const seq = readUint32BE(key, key.length - 4);
       const seqs = hits.get(loc);
       if (seqs === undefined) hits.set(loc, new Set([seq]));
       else seqs.add(seq);
+    };
+    const add = (key: Uint8Array) => {
+      const locBytes = key.subarray(key.length - suffix, key.length - 4);
+      hit(locBytes, Number(readUint64BE(locBytes, 0)), readUint32BE(key, key.length - 4));
+    };
+    // A group: `height` from the key's last 8 bytes, then (index, seq) pairs.
+    const locBytes = new Uint8Array(12);
+    const addGroup = (key: Uint8Array, value: Uint8Array) => {
+      locBytes.set(key.subarray(key.length - 8), 0);
+      const height = Number(readUint64BE(locBytes, 0));
+      for (let p = 0; p + 8 <= value.length; p += 8) {
+        locBytes.set(value.subarray(p, p + 4), 8);
+        hit(locBytes, height, readUint32BE(value, p + 4));
+      }
     };
     if (c.op === "=" && c.arg !== undefined) {
       const prefix = eventValuePrefix(space.bucket, c.tag, c.arg.text);
@@ -429,6 +531,14 @@ export class TxIndexer {
       const end = concatBytes(prefix, uint64BE(BigInt(hi) + 1n));
       for await (const [k] of this.db.iterate(start, end)) {
         if (k.length === prefix.length + suffix) add(k);
+      }
+      if (space.groups !== undefined) {
+        const gPrefix = eventValuePrefix(space.groups, c.tag, c.arg.text);
+        const gStart = concatBytes(gPrefix, uint64BE(lo));
+        const gEnd = concatBytes(gPrefix, uint64BE(BigInt(hi) + 1n));
+        for await (const [k, v] of this.db.iterate(gStart, gEnd)) {
+          if (k.length === gPrefix.length + 8) addGroup(k, v);
+        }
       }
       return hits;
     }
@@ -440,6 +550,19 @@ export class TxIndexer {
         "utf8",
       );
       if (conditionMatchesValue(c, value)) add(k);
+    }
+    if (space.groups !== undefined) {
+      const gPrefix = eventTagPrefix(space.groups, c.tag);
+      for await (const [k, v] of this.db.iterate(gPrefix, prefixEndOf(gPrefix))) {
+        const valueEnd = k.length - 8 - 1;
+        if (valueEnd < gPrefix.length || k[valueEnd] !== 0) continue;
+        const value = Buffer.from(
+          k.buffer,
+          k.byteOffset + gPrefix.length,
+          valueEnd - gPrefix.length,
+        ).toString("utf8");
+        if (conditionMatchesValue(c, value)) addGroup(k, v);
+      }
     }
     return hits;
   }

@@ -58,10 +58,15 @@ export enum Bucket {
   validators = 0x24,
   /** Tx location (height, index) by hash. */
   txByHash = 0x30,
-  /** Event index: composite key → tx hash. */
+  /**
+   * Tx height index (height, index → tx hash) and, written by versions before `txEventGroups`, one
+   * event-index entry per tx attribute (composite key → tx hash; still searched).
+   */
   txEvents = 0x31,
   /** Block event index. */
   blockEvents = 0x32,
+  /** Tx event index, one entry per (composite key, value, height) listing the (index, event) pairs. */
+  txEventGroups = 0x33,
   /** Committed evidence markers: evidence height (8, BE) + evidence hash → evidence time (seconds). */
   evidence = 0x40,
   /** Pending (not yet committed) evidence: evidence height (8, BE) + evidence hash → encoded evidence. */
