@@ -5,7 +5,7 @@
  */
 import { decodeAddress, moduleAddress, secp256k1Address, toBech32 } from "../crypto/address.js";
 import { bytesKey } from "../store/sortedMap.js";
-import { FifoQueue } from "./fifo.js";
+import { FifoQueue } from "../types/fifo.js";
 
 const MAX_ENTRIES = 200_000;
 /** Per prefix: latin1 form of the address bytes → bech32 string. */

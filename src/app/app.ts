@@ -40,12 +40,12 @@ import { type BranchStore, type CommitStore, createBranch } from "../store/index
 import type { KVStore } from "../store/types.js";
 import { fromUtf8, utf8 } from "../types/bytes.js";
 import { CodedError, SDK, SdkCode, toCodedError } from "../types/errors.js";
+import { FifoQueue } from "../types/fifo.js";
 import { txMemo } from "../types/txMemo.js";
 import { bech32Of, moduleAddressOf } from "./addressCache.js";
 import { type AnteDeps, rememberDirectSigKey, runAnte, SignatureCache, sigCacheKey } from "./ante.js";
 import { type DecCoin, parseDecCoins } from "./coins.js";
 import { attr, EventManager } from "./events.js";
-import { FifoQueue } from "./fifo.js";
 import { GasKVStore, GasMeter } from "./gas.js";
 import { chainConfigFromAppState, DEFAULT_MODULE_ACCOUNTS } from "./genesis.js";
 import { PrefixReader, ReadOnlyStore, storePrefix } from "./prefixStore.js";

@@ -23,6 +23,7 @@
  */
 import { concatBytes, uint64BE } from "../types/bytes.js";
 import { CodedError } from "../types/errors.js";
+import { FifoQueue } from "../types/fifo.js";
 import { mergeIterators } from "./branch.js";
 import { type BatchOp, Bucket, bucketKey, type Database } from "./db.js";
 import { buildProof } from "./proof.js";
@@ -122,6 +123,8 @@ export class StateStore implements CommitStore {
    * (accounts, balances) skip LevelDB. Kept exact: a commit updates every key it wrote.
    */
   private readonly flatCache = new Map<string, Uint8Array | null>();
+  /** `flatCache`'s keys in insertion order, for eviction (see `FifoQueue`). */
+  private readonly flatCacheOrder = new FifoQueue<string>();
   private flatCacheUsed = 0;
   private readonly flatCacheBytes: number;
   private committedRoot: Node | undefined;
@@ -276,21 +279,30 @@ export class StateStore implements CommitStore {
   private cacheFlat(k: string, v: Uint8Array | undefined): void {
     const prev = this.flatCache.get(k);
     if (prev !== undefined) {
-      this.flatCache.delete(k);
-      this.flatCacheUsed -= FLAT_ENTRY_OVERHEAD + k.length + (prev?.length ?? 0);
+      // Updated in place: the key keeps its place in the eviction order (and its one queue entry).
+      this.flatCache.set(k, v ?? null);
+      this.flatCacheUsed += (v?.length ?? 0) - (prev?.length ?? 0);
+      this.evictFlat(0);
+      return;
     }
     const cost = FLAT_ENTRY_OVERHEAD + k.length + (v?.length ?? 0);
     if (cost > this.flatCacheBytes) return;
-    // FIFO eviction (a Map iterates in insertion order) until the new entry fits.
-    while (this.flatCacheUsed + cost > this.flatCacheBytes) {
-      const first = this.flatCache.entries().next();
-      if (first.done) break;
-      const [fk, fv] = first.value;
+    this.evictFlat(cost);
+    this.flatCache.set(k, v ?? null);
+    this.flatCacheOrder.push(k);
+    this.flatCacheUsed += cost;
+  }
+
+  /** Evict the oldest latest-value cache entries until `room` more bytes fit. */
+  private evictFlat(room: number): void {
+    while (this.flatCacheUsed + room > this.flatCacheBytes) {
+      const fk = this.flatCacheOrder.shift();
+      if (fk === undefined) break;
+      const fv = this.flatCache.get(fk);
+      if (fv === undefined) continue;
       this.flatCache.delete(fk);
       this.flatCacheUsed -= FLAT_ENTRY_OVERHEAD + fk.length + (fv?.length ?? 0);
     }
-    this.flatCache.set(k, v ?? null);
-    this.flatCacheUsed += cost;
   }
 
   /** @internal Working write (`undefined` = delete). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { SignatureCache } from "../../../src/app/ante.js";
-import { FifoQueue } from "../../../src/app/fifo.js";
+import { FifoQueue } from "../../../src/types/fifo.js";
 
 describe("FifoQueue", () => {
   it("keeps first-in first-out order across growth and wrap-around (seeded against an array)", () => {
