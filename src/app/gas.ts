@@ -48,28 +48,53 @@ export class OutOfGasError extends CodedError {
   }
 }
 
-/** A gas meter; `limit` undefined means infinite (genesis, simulate, queries). */
+/** Largest charge the meter adds as a double (every step stays an exact integer below 2^53). */
+const SMALL_CHARGE = 2n ** 52n;
+
+/**
+ * A gas meter; `limit` undefined means infinite (genesis, simulate, queries). Gas is counted in a
+ * double while it stays below 2^53 (exact there, and without a BigInt allocation per charge — a tx
+ * makes dozens), and as a bigint beyond; either way the same integers and the same out-of-gas point.
+ */
 export class GasMeter {
-  private used = 0n;
+  /** Gas used, while `big` is undefined. */
+  private usedNum = 0;
+  /** Gas used, once it no longer fits `usedNum` exactly. */
+  private big: bigint | undefined;
+  /** `limit` as a double when exactly representable, else Infinity (then `usedNum` never passes it). */
+  private readonly limitNum: number;
 
   /** A meter that throws past `limit` (undefined: never). */
-  constructor(readonly limit: bigint | undefined) {}
+  constructor(readonly limit: bigint | undefined) {
+    this.limitNum =
+      limit === undefined || limit > BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number.POSITIVE_INFINITY
+        : Number(limit);
+  }
 
   /** Gas consumed so far (may exceed the limit by the last charge when out of gas). */
   get consumed(): bigint {
-    return this.used;
+    return this.big ?? BigInt(this.usedNum);
   }
 
   /** Charge `amount` for `descriptor`; throws OutOfGasError past the limit. */
   consume(amount: bigint, descriptor: string): void {
-    this.used += amount;
-    if (this.limit !== undefined && this.used > this.limit)
-      throw new OutOfGasError(descriptor, this.limit, this.used);
+    if (this.big === undefined && amount >= 0n && amount <= SMALL_CHARGE) {
+      const next = this.usedNum + Number(amount);
+      if (next <= Number.MAX_SAFE_INTEGER) {
+        this.usedNum = next;
+        if (next > this.limitNum) throw new OutOfGasError(descriptor, this.limit!, BigInt(next));
+        return;
+      }
+    }
+    const used = (this.big ?? BigInt(this.usedNum)) + amount;
+    this.big = used;
+    if (this.limit !== undefined && used > this.limit) throw new OutOfGasError(descriptor, this.limit, used);
   }
 
   /** True when the meter is past its limit. */
   isPastLimit(): boolean {
-    return this.limit !== undefined && this.used > this.limit;
+    return this.limit !== undefined && this.consumed > this.limit;
   }
 }
 

@@ -2,6 +2,17 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { GasKVStore, GasMeter, OutOfGasError } from "../../../src/app/gas.js";
 import { MemoryKVStore } from "../../../src/store/index.js";
+import { mulberry32 } from "../../helpers/rng.js";
+
+/** The meter as plain bigint arithmetic: the reference the double-counting meter must match. */
+class ReferenceMeter {
+  used = 0n;
+  constructor(readonly limit: bigint | undefined) {}
+  consume(amount: bigint): "ok" | "out" {
+    this.used += amount;
+    return this.limit !== undefined && this.used > this.limit ? "out" : "ok";
+  }
+}
 
 describe("gas", () => {
   it("charges the SDK schedule for reads, writes, has, delete and iteration", () => {
@@ -36,5 +47,34 @@ describe("gas", () => {
         e.message === "out of gas in location: WriteFlat; gasWanted: 1500, gasUsed: 1501: out of gas",
     );
     assert.ok(meter.isPastLimit());
+  });
+
+  it("counts exactly as bigint arithmetic, across 2^53 and near every limit (seeded)", () => {
+    const r = mulberry32(4242);
+    const big = (bits: number) => BigInt(Math.floor(r() * 2 ** 30)) << BigInt(Math.max(0, bits - 30));
+    const limits = [undefined, 0n, 1n, 200000n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n - 1n];
+    for (let round = 0; round < 3000; round++) {
+      const limit = r() < 0.3 ? limits[Math.floor(r() * limits.length)] : big(Math.floor(r() * 64));
+      const meter = new GasMeter(limit);
+      const ref = new ReferenceMeter(limit);
+      for (let step = 0; step < 20; step++) {
+        const roll = r();
+        const amount =
+          roll < 0.6 ? BigInt(Math.floor(r() * 5000)) : roll < 0.9 ? big(Math.floor(r() * 64)) : 2n ** 52n;
+        const want = ref.consume(amount);
+        let got: "ok" | "out" = "ok";
+        try {
+          meter.consume(amount, "step");
+        } catch (e) {
+          assert.ok(e instanceof OutOfGasError);
+          assert.equal(e.used, ref.used);
+          got = "out";
+        }
+        assert.equal(got, want, `limit ${limit} step ${step}`);
+        assert.equal(meter.consumed, ref.used);
+        assert.equal(meter.isPastLimit(), want === "out");
+        if (got === "out") break;
+      }
+    }
   });
 });
