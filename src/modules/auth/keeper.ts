@@ -19,6 +19,7 @@ import {
   PARAMS_KEY,
   SECP256K1_PUBKEY_TYPE,
   STORE_PREFIX,
+  storeAccountKey,
 } from "./keys.js";
 import { defaultAuthParams } from "./params.js";
 
@@ -145,7 +146,10 @@ export class AuthKeeper {
 
   /** The account at `address`, or undefined. */
   getAccount(ctx: Context, address: Uint8Array): Account | undefined {
-    return this.readAccount(ctx.kv(STORE_PREFIX), address);
+    // Straight to the app store with the prefixed key (what `ctx.kv(STORE_PREFIX)` would build).
+    const bz = ctx.store.get(storeAccountKey(address));
+    if (bz === undefined) return undefined;
+    return decodeAccount(bz, address);
   }
 
   /** Read an account from an auth-prefixed reader (also used by queries). */
@@ -157,13 +161,12 @@ export class AuthKeeper {
 
   /** True when an account exists. */
   hasAccount(ctx: Context, address: Uint8Array): boolean {
-    return ctx.kv(STORE_PREFIX).has(accountKey(address));
+    return ctx.store.has(storeAccountKey(address));
   }
 
   /** Store an account (and its number index). */
   setAccount(ctx: Context, acc: Account): void {
-    const store = ctx.kv(STORE_PREFIX);
-    store.set(accountKey(acc.address), encodeAccount(acc, ctx.chain.bech32Prefix));
+    ctx.store.set(storeAccountKey(acc.address), encodeAccount(acc, ctx.chain.bech32Prefix));
   }
 
   /** Store an account written for the first time, with its account-number index entry. */

@@ -34,6 +34,19 @@ export const PERM_BURNER = "burner";
 /** Permission: may hold staked tokens. */
 export const PERM_STAKING = "staking";
 
+/**
+ * `STORE_PREFIX ‖ accountKey(address)` in one allocation: the key under the app's store, for the
+ * keeper's per-tx reads and writes (the same key a prefixed view of `accountKey` reaches).
+ */
+export function storeAccountKey(address: Uint8Array): Uint8Array {
+  const p = STORE_PREFIX.length;
+  const k = new Uint8Array(p + 1 + address.length);
+  k.set(STORE_PREFIX, 0);
+  k[p] = ACCOUNT_PREFIX;
+  k.set(address, p + 1);
+  return k;
+}
+
 /** The account key of an address. */
 export function accountKey(address: Uint8Array): Uint8Array {
   const k = new Uint8Array(address.length + 1);

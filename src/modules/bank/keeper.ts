@@ -22,7 +22,6 @@ import {
 } from "./events.js";
 import type { AccountKeeper } from "./expectedKeepers.js";
 import {
-  balanceKey,
   balancesPrefix,
   DENOM_METADATA_PREFIX,
   denomKey,
@@ -31,6 +30,7 @@ import {
   SEND_ENABLED_PREFIX,
   STORE_PREFIX,
   SUPPLY_PREFIX,
+  storeBalanceKey,
 } from "./keys.js";
 import { defaultBankParams } from "./params.js";
 
@@ -98,7 +98,8 @@ export class BankKeeper {
 
   /** Balance of one denom. */
   getBalance(ctx: Context, address: Uint8Array, denom: string): bigint {
-    const bz = ctx.kv(STORE_PREFIX).get(balanceKey(address, denom));
+    // Straight to the app store with the prefixed key (what `ctx.kv(STORE_PREFIX)` would build).
+    const bz = ctx.store.get(storeBalanceKey(address, denom));
     return bz === undefined ? 0n : decodeAmount(bz);
   }
 
@@ -245,15 +246,15 @@ export class BankKeeper {
    * the caller already read (saves a lookup).
    */
   setBalance(ctx: Context, address: Uint8Array, denom: string, amount: bigint, prev?: bigint): void {
-    const store = ctx.kv(STORE_PREFIX);
-    const key = balanceKey(address, denom);
+    // The balance key straight under the app store (prefixed once); the owners index via the view.
+    const key = storeBalanceKey(address, denom);
     if (amount === 0n) {
-      store.delete(key);
-      store.delete(denomOwnerKey(denom, address));
+      ctx.store.delete(key);
+      ctx.kv(STORE_PREFIX).delete(denomOwnerKey(denom, address));
     } else {
-      const had = prev === undefined ? store.has(key) : prev > 0n;
-      store.set(key, encodeAmount(amount));
-      if (!had) store.set(denomOwnerKey(denom, address), EMPTY);
+      const had = prev === undefined ? ctx.store.has(key) : prev > 0n;
+      ctx.store.set(key, encodeAmount(amount));
+      if (!had) ctx.kv(STORE_PREFIX).set(denomOwnerKey(denom, address), EMPTY);
     }
   }
 

@@ -64,6 +64,22 @@ export function balanceKey(address: Uint8Array, denom: string): Uint8Array {
   return k;
 }
 
+/**
+ * `STORE_PREFIX ‖ balanceKey(address, denom)` in one allocation: the key under the app's store, for
+ * the keeper's per-tx reads and writes (the same key a prefixed view of `balanceKey` reaches).
+ */
+export function storeBalanceKey(address: Uint8Array, denom: string): Uint8Array {
+  const d = denomUtf8(denom);
+  const p = STORE_PREFIX.length;
+  const k = new Uint8Array(p + address.length + 2 + d.length);
+  k.set(STORE_PREFIX, 0);
+  k[p] = BALANCES_PREFIX;
+  k[p + 1] = address.length;
+  k.set(address, p + 2);
+  k.set(d, p + 2 + address.length);
+  return k;
+}
+
 /** `0x03 ‖ denom ‖ 0x00`: the prefix of one denom's owners. */
 export function denomOwnersPrefix(denom: string): Uint8Array {
   const d = denomUtf8(denom);

@@ -180,3 +180,28 @@ describe("bank keeper", () => {
     assert.match(inv.check(ctx) ?? "", /total supply/);
   });
 });
+
+describe("store keys of the hot path", () => {
+  it("equal the prefixed module keys (bank balances, auth accounts)", async () => {
+    const bankKeys = await import("../../../../src/modules/bank/keys.js");
+    const authKeys = await import("../../../../src/modules/auth/keys.js");
+    const join = (a: Uint8Array, b: Uint8Array) => Uint8Array.from([...a, ...b]);
+    for (const len of [0, 20, 32]) {
+      const address = Uint8Array.from({ length: len }, (_, i) => (i * 37 + len) & 0xff);
+      for (const denom of [
+        "aopen",
+        "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2",
+        "ü",
+      ]) {
+        assert.deepEqual(
+          bankKeys.storeBalanceKey(address, denom),
+          join(bankKeys.STORE_PREFIX, bankKeys.balanceKey(address, denom)),
+        );
+      }
+      assert.deepEqual(
+        authKeys.storeAccountKey(address),
+        join(authKeys.STORE_PREFIX, authKeys.accountKey(address)),
+      );
+    }
+  });
+});
