@@ -5,7 +5,7 @@
  *
  *   txByHash      | hash                                                    → 0x00 | height | index | ok
  *                                          (a pointer into the block store; older records: TxResult proto)
- *   txEvents      | 0x00 | height | index                                   → tx hash
+ *   txEvents      | 0x02 | height                                          → tx hashes (32 bytes each, by index)
  *   txEventGroups | type.key | 0x00 | value | 0x00 | height                 → (index | seq)*, ascending
  *   blockEvents   | 0x00 | height                                          → (empty)
  *   blockEvents   | 0x01 | type.key | 0x00 | value | 0x00 | height | seq     → (empty)
@@ -13,8 +13,10 @@
  * A tx event group holds every (tx index, event sequence) of one block whose event carries the
  * indexed attribute `type.key` = `value`: attributes shared by many txs of a block (the module, the
  * action, the fee collector, the fee) cost one entry a block instead of one a tx. Versions before the
- * groups wrote one entry per attribute instead, which searches still read (all at lower heights):
+ * groups wrote one entry per attribute, and one height entry per tx, instead; searches still read them
+ * (all at lower heights):
  *
+ *   txEvents      | 0x00 | height | index                                   → tx hash
  *   txEvents      | 0x01 | type.key | 0x00 | value | 0x00 | height | index | seq → tx hash
  */
 import { writeUtf8 } from "../blockstore/fastProto.js";
@@ -23,6 +25,7 @@ import { concatBytes, uint64BE, utf8 } from "../types/bytes.js";
 
 const HEIGHT = 0x00;
 const EVENT = 0x01;
+const HEIGHT_GROUP = 0x02;
 const SEP = new Uint8Array([0]);
 
 /** Big-endian 4-byte unsigned integer. */
@@ -60,8 +63,20 @@ export function txHeightKey(height: number, index: number): Uint8Array {
   return out;
 }
 
-/** Prefix of the whole tx height index. */
+/** Prefix of the whole tx height index (one entry per tx, as older versions wrote it). */
 export const txHeightPrefix: Uint8Array = bucketKey(Bucket.txEvents, new Uint8Array([HEIGHT]));
+
+/** Key of the hashes of every tx of the block at `height`, in block order. */
+export function txHeightGroupKey(height: number): Uint8Array {
+  const out = Buffer.allocUnsafe(10);
+  out[0] = Bucket.txEvents;
+  out[1] = HEIGHT_GROUP;
+  writeHeight(out, 2, height);
+  return new Uint8Array(out.buffer, out.byteOffset, 10);
+}
+
+/** Prefix of every block's tx hashes. */
+export const txHeightGroupPrefix: Uint8Array = bucketKey(Bucket.txEvents, new Uint8Array([HEIGHT_GROUP]));
 
 /** An event index: the tx event groups, or the per-attribute entries of older txs and of blocks. */
 export type EventBucket = Bucket.txEvents | Bucket.blockEvents | Bucket.txEventGroups;

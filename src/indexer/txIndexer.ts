@@ -30,6 +30,8 @@ import {
   putUint32BE,
   readUint32BE,
   txHashKey,
+  txHeightGroupKey,
+  txHeightGroupPrefix,
   txHeightKey,
   txHeightPrefix,
 } from "./keys.js";
@@ -79,10 +81,10 @@ export interface TxIndexerOptions {
    */
   txSource?: TxSource;
   /**
-   * @internal Write the per-attribute event entries of older versions instead of event groups (tests
-   * of indexes that older versions began).
+   * @internal Write the per-attribute event entries and per-tx height entries of older versions
+   * instead of event and height groups (tests of indexes that older versions began).
    */
-  perAttributeEntries?: boolean;
+  olderLayout?: boolean;
 }
 
 /** Paging and ordering of a search. */
@@ -112,6 +114,8 @@ interface Space {
   bucket: Bucket.txEvents | Bucket.blockEvents;
   heightTag: string;
   heightPrefix: Uint8Array;
+  /** Prefix of the per-block height groups of this space (txs), after `heightPrefix`'s older entries. */
+  heightGroups?: Uint8Array;
   /** Bytes of a location (height, and for txs the index) in keys. */
   locLen: number;
   /** `tm.event` values this space answers to. */
@@ -124,6 +128,7 @@ const TX_SPACE: Space = {
   bucket: Bucket.txEvents,
   heightTag: TX_HEIGHT_TAG,
   heightPrefix: txHeightPrefix,
+  heightGroups: txHeightGroupPrefix,
   locLen: 12,
   eventKinds: ["Tx"],
   groups: Bucket.txEventGroups,
@@ -146,7 +151,7 @@ type Hits = Map<string, Set<number>>;
 /** Indexes txs and blocks by their events and answers CometBFT queries over them. */
 export class TxIndexer {
   private readonly txSource: TxSource | undefined;
-  private readonly perAttributeEntries: boolean;
+  private readonly olderLayout: boolean;
 
   /**
    * An indexer over the node's database. With a `txSource` (the block store, flushed in the same
@@ -158,7 +163,7 @@ export class TxIndexer {
     opts: TxIndexerOptions = {},
   ) {
     this.txSource = opts.txSource;
-    this.perAttributeEntries = opts.perAttributeEntries === true;
+    this.olderLayout = opts.olderLayout === true;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -188,7 +193,9 @@ export class TxIndexer {
     const ops: BatchOp[] = [];
     const keys = new KeyArena();
     const pointers = this.txSource !== undefined;
-    const perAttribute = this.perAttributeEntries;
+    const perAttribute = this.olderLayout;
+    // The block's tx hashes in order, one entry (older versions: one entry per tx).
+    const hashes = perAttribute || txs.length === 0 ? undefined : keys.bytes(32 * txs.length);
     /** type → attribute key → value → [index, seq, index, seq, …] (ascending). */
     const groups = new Map<string, Map<string, Map<string, number[]>>>();
     let pairs = 0;
@@ -202,7 +209,8 @@ export class TxIndexer {
           : encodeTxResultRecord(height, index, tx, result);
         ops.push({ type: "put", key: txHashKey(hash), value });
       }
-      ops.push({ type: "put", key: keys.txHeightKey(height, index), value: hash });
+      if (hashes === undefined) ops.push({ type: "put", key: keys.txHeightKey(height, index), value: hash });
+      else hashes.set(hash, 32 * index);
       const events = result.events;
       for (let i = 0; i < events.length; i++) {
         const event = events[i] as AbciEvent;
@@ -245,6 +253,7 @@ export class TxIndexer {
         }
       }
     }
+    if (hashes !== undefined) ops.push({ type: "put", key: txHeightGroupKey(height), value: hashes });
     if (pairs > 0) {
       const values = keys.bytes(8 * pairs);
       let at = 0;
@@ -320,8 +329,19 @@ export class TxIndexer {
     const rest = q.filter((c) => c.tag !== TX_HASH_TAG);
     const { locs, totalCount } = await this.search(TX_SPACE, rest, skip, take, desc);
     const txs: TxRecord[] = [];
+    const blocks = new Map<number, Uint8Array | undefined>();
     for (const loc of locs) {
-      const hash = await this.db.get(txHeightKey(loc.height, loc.index));
+      let group = blocks.get(loc.height);
+      if (!blocks.has(loc.height)) {
+        group = await this.db.get(txHeightGroupKey(loc.height));
+        blocks.set(loc.height, group);
+      }
+      const hash =
+        group === undefined
+          ? await this.db.get(txHeightKey(loc.height, loc.index))
+          : 32 * loc.index + 32 <= group.length
+            ? group.subarray(32 * loc.index, 32 * loc.index + 32)
+            : undefined;
       if (hash === undefined) continue;
       const rec = await this.getTx(hash);
       // a later identical tx may own the hash record; report the one at this location
@@ -391,12 +411,9 @@ export class TxIndexer {
 
     if (eventConds.length === 0) {
       // Stream the height index: count everything, keep one page.
-      const start = concatBytes(space.heightPrefix, uint64BE(bounds.lo));
-      const end = concatBytes(space.heightPrefix, uint64BE(BigInt(bounds.hi) + 1n));
       const locs: { height: number; index: number }[] = [];
       let totalCount = 0;
-      for await (const [k] of this.db.iterate(start, end, desc)) {
-        const loc = parseLoc(k.subarray(space.heightPrefix.length), space.locLen);
+      for await (const loc of this.heightLocs(space, bounds.lo, bounds.hi, desc)) {
         if (!heightOk(loc.height)) continue;
         if (totalCount >= skip && locs.length < take) locs.push(loc);
         totalCount++;
@@ -444,6 +461,35 @@ export class TxIndexer {
       .filter((l) => heightOk(l.height));
     if (desc) sorted.reverse();
     return { locs: sorted.slice(skip, skip + take), totalCount: sorted.length };
+  }
+
+  /**
+   * Every location in [lo, hi] of the height index, in (height, index) order (descending when `desc`):
+   * the older per-tx entries, then the per-block groups (older entries are all at lower heights).
+   */
+  private async *heightLocs(
+    space: Space,
+    lo: number,
+    hi: number,
+    desc: boolean,
+  ): AsyncGenerator<{ height: number; index: number }> {
+    const sources: Uint8Array[] =
+      space.heightGroups === undefined ? [space.heightPrefix] : [space.heightPrefix, space.heightGroups];
+    if (desc) sources.reverse();
+    for (const prefix of sources) {
+      const start = concatBytes(prefix, uint64BE(lo));
+      const end = concatBytes(prefix, uint64BE(BigInt(hi) + 1n));
+      const grouped = prefix === space.heightGroups;
+      for await (const [k, v] of this.db.iterate(start, end, desc)) {
+        if (!grouped) {
+          yield parseLoc(k.subarray(prefix.length), space.locLen);
+          continue;
+        }
+        const height = Number(readUint64BE(k, prefix.length));
+        const n = v.length >>> 5;
+        for (let i = 0; i < n; i++) yield { height, index: desc ? n - 1 - i : i };
+      }
+    }
   }
 
   /**
