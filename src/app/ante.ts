@@ -60,12 +60,6 @@ export class SignatureCache {
   }
 }
 
-/** Per decoded tx: the cache key of its first signer's DIRECT signature, and what it depends on. */
-const directKeys = new WeakMap<
-  DecodedTx,
-  { accountNumber: bigint; chainId: string; pubKey: Uint8Array; key: string }
->();
-
 /**
  * Remember `key` as the signature-cache key of `tx`'s first (DIRECT) signature under this account
  * number, chain id and pubkey (for a caller that computed it before the ante handler runs).
@@ -77,7 +71,7 @@ export function rememberDirectSigKey(
   pubKey: Uint8Array,
   key: string,
 ): void {
-  directKeys.set(tx, { accountNumber, chainId, pubKey, key });
+  tx.directSigKey = { accountNumber, chainId, pubKey, key };
 }
 
 /** Scratch for `sigCacheKey`'s input: digest (32) ‖ compressed pubkey (33) ‖ signature (64). */
@@ -313,7 +307,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
       if (single.mode === SignMode.SIGN_MODE_DIRECT) {
         // The key of a verified DIRECT signature is kept on the decoded tx: CheckTx, re-checks and
         // FinalizeBlock then find it in the cache without re-encoding and re-hashing the sign doc.
-        const memo = i === 0 ? directKeys.get(tx) : undefined;
+        const memo = i === 0 ? tx.directSigKey : undefined;
         if (
           memo !== undefined &&
           memo.accountNumber === acc.accountNumber &&
@@ -355,12 +349,12 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
       const digest = sha256(signBytes);
       const key = sigCacheKey(digest, pubKey!, sig);
       if (i === 0 && single.mode === SignMode.SIGN_MODE_DIRECT) {
-        directKeys.set(tx, {
+        tx.directSigKey = {
           accountNumber: acc.accountNumber,
           chainId: ctx.header.chainId,
           pubKey: pubKey!,
           key,
-        });
+        };
       }
       if (!deps.sigCache.has(key)) {
         if (!secp256k1VerifyDigest(digest, sig, pubKey!)) {

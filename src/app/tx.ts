@@ -55,6 +55,19 @@ export interface DecodedTx {
   fee: BigCoin[];
   /** Whether body, auth info and messages are canonically encoded (checked lazily, for amino mode). */
   canonical?: boolean;
+  /**
+   * The signature-cache key of the first signer's DIRECT signature, and what it depends on (set by the
+   * ante handler or pre-verification, which computed it).
+   */
+  directSigKey?: DirectSigKey;
+}
+
+/** A DIRECT signature's cache key under one account number, chain id and pubkey. */
+export interface DirectSigKey {
+  accountNumber: bigint;
+  chainId: string;
+  pubKey: Uint8Array;
+  key: string;
 }
 
 /**
@@ -225,5 +238,8 @@ export function decodeTx(
     msgs,
     gasLimit: fee.gasLimit,
     fee: fromProtoCoins(fee.amount),
+    // Present from the start, so every decoded tx keeps one shape.
+    canonical: undefined,
+    directSigKey: undefined,
   };
 }
