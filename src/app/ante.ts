@@ -103,8 +103,8 @@ export interface AnteDeps {
 
 /** What a passed ante check reports. */
 export interface AnteResult {
-  /** Signer addresses in order. */
-  signers: Uint8Array[];
+  /** Signer addresses in order (shared: never mutated). */
+  signers: readonly Uint8Array[];
   /** First signer (bech32) and the sequence its signature used, for the mempool. */
   sender: string;
   sequence: bigint;
@@ -190,17 +190,29 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
       `invalid fee provided: ${(e as Error).message}: insufficient fee`,
     );
   }
-  let signers: Uint8Array[];
-  try {
-    signers = txSigners(ctx, tx);
-  } catch (e) {
-    if (e instanceof CodedError) throw e;
-    throw new CodedError(SDK, SdkCode.InvalidAddress, (e as Error).message);
+  // Signers, their bech32 forms (for messages and events) and the signatures' base64 (for events):
+  // computed once per decoded tx and chain config.
+  let memo = tx.anteSigners;
+  if (memo === undefined || memo.chain !== ctx.chain) {
+    let list: Uint8Array[];
+    try {
+      list = txSigners(ctx, tx);
+    } catch (e) {
+      if (e instanceof CodedError) throw e;
+      throw new CodedError(SDK, SdkCode.InvalidAddress, (e as Error).message);
+    }
+    memo = {
+      chain: ctx.chain,
+      signers: list,
+      strs: list.map((s) => bech32Of(ctx.chain.bech32Prefix, s)),
+      signaturesBase64: tx.signatures.map((sig) => toBase64(sig)),
+    };
+    tx.anteSigners = memo;
   }
+  const signers = memo.signers;
+  const signerStrs = memo.strs;
   if (fee.granter !== "")
     throw new CodedError(SDK, SdkCode.InvalidRequest, "fee grants are not enabled: invalid request");
-  // Bech32 forms of the signers, for messages and events (each computed once).
-  const signerStrs = signers.map((s) => bech32Of(ctx.chain.bech32Prefix, s));
   let payer = signers[0]!;
   let payerStr: string | undefined = signerStrs[0];
   if (fee.payer !== "") {
@@ -408,10 +420,10 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
     const seq = acc.sequence;
     // Re-read only if the fee transfer could have rewritten this account (it never touches sequence/pubkey).
     acc.sequence = seq + 1n;
-    deps.auth.setAccount(ctx, acc);
+    deps.auth.setAccount(ctx, acc, signerStrs[i]);
     ctx.events.emit({ type: "tx", attributes: [attr("acc_seq", `${signerStrs[i]!}/${seq}`)] });
-    const sig = tx.signatures[i];
-    if (sig !== undefined) ctx.events.emit({ type: "tx", attributes: [attr("signature", toBase64(sig))] });
+    const sig = memo.signaturesBase64[i];
+    if (sig !== undefined) ctx.events.emit({ type: "tx", attributes: [attr("signature", sig)] });
   }
 
   const bondFee = amountOf(tx.fee, ctx.chain.bondDenom);

@@ -60,6 +60,19 @@ export interface DecodedTx {
    * ante handler or pre-verification, which computed it).
    */
   directSigKey?: DirectSigKey;
+  /**
+   * The ante handler's signers under a chain config, their bech32 forms and the base64 of each
+   * signature (the same for CheckTx, re-checks and FinalizeBlock). Shared: never mutated.
+   */
+  anteSigners?: AnteSigners;
+}
+
+/** See `DecodedTx.anteSigners`. */
+export interface AnteSigners {
+  chain: ChainConfig;
+  signers: readonly Uint8Array[];
+  strs: readonly string[];
+  signaturesBase64: readonly string[];
 }
 
 /** A DIRECT signature's cache key under one account number, chain id and pubkey. */
@@ -241,5 +254,6 @@ export function decodeTx(
     // Present from the start, so every decoded tx keeps one shape.
     canonical: undefined,
     directSigKey: undefined,
+    anteSigners: undefined,
   };
 }

@@ -35,11 +35,14 @@ export interface Account {
   module?: { name: string; permissions: string[] };
 }
 
-/** Encode an account as the stored `Any` (hand-rolled: this runs for every tx). */
-export function encodeAccount(acc: Account, prefix: string): Uint8Array {
+/**
+ * Encode an account as the stored `Any` (hand-rolled: this runs for every tx). `bech32`, when the
+ * caller has it, is the address's bech32 form under `prefix`.
+ */
+export function encodeAccount(acc: Account, prefix: string, bech32?: string): Uint8Array {
   if (!acc.module) {
     const fast = encodeBaseAccountAny(
-      bech32Of(prefix, acc.address),
+      bech32 ?? bech32Of(prefix, acc.address),
       acc.pubKey,
       acc.accountNumber,
       acc.sequence,
@@ -164,9 +167,9 @@ export class AuthKeeper {
     return ctx.store.has(storeAccountKey(address));
   }
 
-  /** Store an account (and its number index). */
-  setAccount(ctx: Context, acc: Account): void {
-    ctx.store.set(storeAccountKey(acc.address), encodeAccount(acc, ctx.chain.bech32Prefix));
+  /** Store an account; `bech32`, when the caller has it, is its address's bech32 form. */
+  setAccount(ctx: Context, acc: Account, bech32?: string): void {
+    ctx.store.set(storeAccountKey(acc.address), encodeAccount(acc, ctx.chain.bech32Prefix, bech32));
   }
 
   /** Store an account written for the first time, with its account-number index entry. */
