@@ -187,7 +187,10 @@ export class OpenLedgerNode {
     } else {
       this.consensus = followerEngine(this.blockSync, blockStore, (e) => this.halt(e));
     }
-    mempool.onTxAdded((entry) => p2p.gossipTx(entry.tx));
+    // txs from clients are gossiped; those from peers are relayed by gossipsub with their batch
+    mempool.onTxAdded((entry) => {
+      if (!entry.fromPeer) p2p.gossipTx(entry.tx);
+    });
     // evidence the engine detects or a peer sends (checked first) is gossiped on
     evidencePool.onAdded((ev) => p2p.broadcastEvidence([ev]));
   }
@@ -323,7 +326,7 @@ export class OpenLedgerNode {
         },
         addTx: async (tx) => {
           try {
-            return (await mempool.add(tx)).added ? "added" : "rejected";
+            return (await mempool.add(tx, true)).added ? "added" : "rejected";
           } catch (e) {
             return e instanceof CodedError && e.code === 19 ? "known" : "rejected";
           }
@@ -561,7 +564,7 @@ export class OpenLedgerNode {
     });
     if (this.txWaiters.size === 0) return;
     e.block.data.txs.forEach((tx, index) => {
-      const key = toHex(sha256(tx));
+      const key = toHex(this.mempool.hashOf(tx));
       const waiters = this.txWaiters.get(key);
       const result = e.results.txResults[index];
       if (!waiters || !result) return;
@@ -606,7 +609,7 @@ export class OpenLedgerNode {
       abciInfo: () => this.app.info(),
       checkTx: (tx) => this.app.checkTx({ tx, type: 0 }),
       broadcastTx: async (tx) => (await this.mempool.add(tx)).response,
-      txHash: (tx) => this.mempool.hashOf(tx) ?? sha256(tx),
+      txHash: (tx) => this.mempool.hashOf(tx),
       waitForTx: (hash, timeoutMs, signal) => this.waitForTx(hash, timeoutMs, signal),
       getTx: (hash) => this.indexer.getTx(hash),
       searchTxs: (q, page, perPage, orderBy) => this.indexer.searchTxs(q, { page, perPage, orderBy }),
