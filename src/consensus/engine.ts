@@ -99,6 +99,8 @@ export interface TendermintOptions {
   skipTimeoutCommit?: boolean;
   /** How often the engine re-sends its round state to peers so they send what it lacks (ms). */
   gossipIntervalMs?: number;
+  /** Most txs this node puts in a block it proposes (default: no count limit, only the block's bytes and gas). */
+  maxProposalTxs?: number;
   /**
    * Deliberately broken locking (the soak test shows the simulation catches it): prevote every valid
    * proposal ignoring the lock, and propose a fresh block ignoring the valid value. Never set outside
@@ -743,7 +745,7 @@ export class TendermintEngine implements ConsensusEngine {
     const maxDataBytes = maxDataBytesFor(params.block.maxBytes, s.validators.size) - evBytes;
     const lastCommitInfo = commitInfo(lastCommit, s.lastValidators?.validators ?? []);
     const nextValidatorsHash = s.nextValidators.hash();
-    const reaped = this.deps.mempool.reap(maxDataBytes, params.block.maxGas);
+    const reaped = this.deps.mempool.reap(maxDataBytes, params.block.maxGas, this.options.maxProposalTxs);
     const prepared = await this.deps.app.prepareProposal({
       maxTxBytes: maxDataBytes,
       txs: reaped,

@@ -154,6 +154,7 @@ export class OpenLedgerNode {
       this.consensus = new TendermintEngine(
         {
           genesis: initChain,
+          ...(c.maxBlockTxs > 0 ? { maxProposalTxs: c.maxBlockTxs } : {}),
           timeouts: {
             proposeMs: c.timeoutProposeMs,
             proposeDeltaMs: c.timeoutProposeDeltaMs,
@@ -608,7 +609,12 @@ export class OpenLedgerNode {
       abciQuery: async (req) => (await txServiceQuery(txService, req.path, req.data)) ?? this.app.query(req),
       abciInfo: () => this.app.info(),
       checkTx: (tx) => this.app.checkTx({ tx, type: 0 }),
-      broadcastTx: async (tx) => (await this.mempool.add(tx)).response,
+      broadcastTx: async (tx) => {
+        // back-pressure: a client waits while the mempool is far ahead of what the chain commits
+        const wait = this.config.mempool.broadcastWaitTxs;
+        if (wait > 0) await this.mempool.whenBelow(wait, this.config.rpc.timeoutBroadcastTxCommitMs);
+        return (await this.mempool.add(tx)).response;
+      },
       txHash: (tx) => this.mempool.hashOf(tx),
       waitForTx: (hash, timeoutMs, signal) => this.waitForTx(hash, timeoutMs, signal),
       getTx: (hash) => this.indexer.getTx(hash),

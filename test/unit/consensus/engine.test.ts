@@ -561,4 +561,48 @@ describe("TendermintEngine defaults and commit ordering", () => {
     assert.deepEqual(order, ["lock", "commit", "update1", "lock", "commit", "update2"]);
     await engine.stop();
   });
+
+  it("maxProposalTxs bounds the txs reaped for its own proposals", async () => {
+    const signer = MemorySigner.fromSeed(new Uint8Array(32).fill(5));
+    const disk = newDisk();
+    const store = new SimBlockStore(disk);
+    const clock = new ManualClock();
+    const app = new SimApp(disk, store, [signer.pubKey]);
+    const pending = Array.from({ length: 7 }, (_, i) => utf8(`k${i}=v${i}`));
+    const reapCalls: (number | undefined)[] = [];
+    const mempool = {
+      reap: (_maxBytes: number, _maxGas: number, maxTxs?: number) => {
+        reapCalls.push(maxTxs);
+        return pending.slice(0, maxTxs ?? pending.length);
+      },
+      update: async (_h: number, txs: readonly Uint8Array[]) => {
+        pending.splice(0, txs.length);
+      },
+    };
+    const blocks: number[] = [];
+    const g = { ...genesis, validators: [{ pubKey: signer.pubKey, power: 5n }] };
+    const net: ConsensusNetwork = { broadcast: () => {}, sendTo: () => {}, setHandler: () => {} };
+    const engine = new TendermintEngine(
+      { genesis: g, timeouts: TIMEOUTS, gossipIntervalMs: 0, maxProposalTxs: 3 },
+      {
+        app,
+        blockStore: store,
+        mempool,
+        signer,
+        clock,
+        events: { onNewBlock: (e) => blocks.push(e.block.data.txs.length) },
+        network: net,
+        wal: new MemoryWAL(),
+      },
+    );
+    await engine.start();
+    for (let i = 0; i < 40 && engine.height < 3; i++) {
+      clock.advance(250);
+      await engine.whenIdle();
+    }
+    assert.equal(engine.error, undefined);
+    assert.deepEqual(blocks.slice(0, 3), [3, 3, 1]);
+    assert.ok(reapCalls.every((n) => n === 3));
+    await engine.stop();
+  });
 });
