@@ -33,6 +33,7 @@ import {
   fillHeader,
   lastResultsHash,
   makeBlockPartSet,
+  type PartSetHeader,
   type Proposal,
   proposalSignBytes,
   SignedMsgType,
@@ -686,6 +687,8 @@ export class TendermintEngine implements ConsensusEngine {
       this.blockSizes.set(block, parts.byteSize);
     }
     const blockId: BlockID = { hash: this.blockHash(block), partSetHeader: parts.header };
+    // its parts come back through the internal queue: take this block then instead of decoding them
+    this.ownBlock = { block, header: parts.header };
     const unsigned: Proposal = {
       height,
       round,
@@ -1109,6 +1112,7 @@ export class TendermintEngine implements ConsensusEngine {
     this.validRound = -1;
     this.validBlock = undefined;
     this.validBlockParts = undefined;
+    this.ownBlock = undefined;
     this.votes = new HeightVoteSet(this.chainId, this.rsHeight, this.validators, this.verify);
     this.commitRound = -1;
     this.lastCommit = lastCommit;
@@ -1191,6 +1195,12 @@ export class TendermintEngine implements ConsensusEngine {
       throw consensusError(ConsensusErrorCode.InvalidBlock, "block parts exceed the maximum block size");
     }
     if (parts.isComplete) {
+      const own = this.ownBlock;
+      if (own !== undefined && own.block.header.height === msg.height && parts.hasHeader(own.header)) {
+        // this node's own proposal: the parts are its encoding (the merkle root covers every byte)
+        this.proposalBlock = own.block;
+        return true;
+      }
       try {
         this.proposalBlock = parts.assemble();
         this.blockSizes.set(this.proposalBlock, parts.byteSize);
@@ -1404,6 +1414,9 @@ export class TendermintEngine implements ConsensusEngine {
     for (const ev of block.evidence) await this.verifyEvidence(ev, h.height, seen);
     this.validated = { block, state: s };
   }
+
+  /** The block this node last proposed, with its part set header (its parts need no decoding here). */
+  private ownBlock: { block: Block; header: PartSetHeader } | undefined;
 
   /** The last block that passed `validateBlock`, and the state it was checked against. */
   private validated: { block: Block; state: ChainState } | undefined;
