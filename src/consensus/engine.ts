@@ -467,9 +467,11 @@ export class TendermintEngine implements ConsensusEngine {
       return;
     }
     const { msg, peer } = input;
-    // A proposal, part or vote this node already holds changes nothing: skip it before the WAL
-    // (peers' gossip and their answers to our round state often deliver the same item twice).
-    if (!input.replay && peer !== "" && this.holds(msg)) return;
+    // A proposal, part or vote this node already holds, or one for another height (or a proposal for
+    // another round) that handling would drop, changes nothing: skip it before the WAL (peers' gossip
+    // and their answers to our round state often deliver the same item twice; a node still finishing
+    // the last height gets the next one's parts, and its peers send them again when it gets there).
+    if (!input.replay && peer !== "" && (this.holds(msg) || this.ignores(msg))) return;
     if (!input.replay && peer !== "" && walWorthy(msg)) {
       await this.deps.wal.append({ kind: "msg", height: msgHeight(msg), peer, msg }, false);
     }
@@ -504,6 +506,25 @@ export class TendermintEngine implements ConsensusEngine {
         return;
       case "hasVote":
         return;
+    }
+  }
+
+  /** True when `handleMsg` would drop `msg` unread: a proposal or part for another height or round. */
+  private ignores(msg: ConsensusMessage): boolean {
+    switch (msg.kind) {
+      case "proposal":
+        return msg.proposal.height !== this.rsHeight || msg.proposal.round !== this.round;
+      case "blockPart":
+        return msg.height !== this.rsHeight;
+      case "vote":
+        // setProposal / addProposalBlockPart / addVote drop these too
+        return (
+          msg.vote.height > this.rsHeight ||
+          (msg.vote.height < this.rsHeight &&
+            !(msg.vote.height + 1 === this.rsHeight && msg.vote.type === SignedMsgType.Precommit))
+        );
+      default:
+        return false;
     }
   }
 

@@ -319,6 +319,27 @@ describe("TendermintEngine", () => {
     await node.engine.stop();
   });
 
+  it("a proposal, part or vote that handling would drop (another height or round) skips the WAL", async () => {
+    const node = await makeNode({ keyIndex: ME });
+    await node.tick(TIMEOUTS.commitMs); // height 1, round 0
+    const before = node.wal.size;
+    const B = block1(P1, "b=2");
+    const [proposal, part] = B.msgs(1) as [
+      ConsensusMessage,
+      Extract<ConsensusMessage, { kind: "blockPart" }>,
+    ];
+    await node.deliver(proposal); // round 1 while this node is in round 0
+    await node.deliver({ ...part, height: 2 });
+    await node.deliver(voteFrom(P1, SignedMsgType.Prevote, 0, B.blockId, 3));
+    await node.deliver(voteFrom(P1, SignedMsgType.Precommit, 0, B.blockId, 2));
+    assert.equal(node.wal.size, before);
+    assert.equal(node.engine.roundState().proposal, undefined);
+    // the same kinds of message for this height and round are logged
+    await node.deliver(voteFrom(P1, SignedMsgType.Prevote, 0, B.blockId));
+    assert.equal(node.wal.size, before + 1);
+    await node.engine.stop();
+  });
+
   it("timeouts grow per round (propose, precommit) and timeout_commit delays the next height", async () => {
     const node = await makeNode({ keyIndex: ME });
     assert.equal(node.clock.timers[0]?.ms, TIMEOUTS.commitMs);
