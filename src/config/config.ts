@@ -54,6 +54,12 @@ export interface NodeConfig {
     maxTxsBytes: number;
     maxTxBytes: number;
     cacheSize: number;
+    /**
+     * Back-pressure on clients: a `broadcast_tx_*` call waits (up to `timeout_broadcast_tx_commit`)
+     * while the mempool holds at least this many txs, instead of growing a backlog the chain cannot
+     * commit soon (0, the default: never wait). Txs from peers are never held.
+     */
+    broadcastWaitTxs: number;
   };
   consensus: {
     timeoutProposeMs: number;
@@ -63,6 +69,11 @@ export interface NodeConfig {
     timeoutPrecommitMs: number;
     timeoutPrecommitDeltaMs: number;
     timeoutCommitMs: number;
+    /**
+     * Most txs this validator puts in a block it proposes (0, the default: only the block's max bytes
+     * and gas bound it). Not a consensus rule: other validators accept any valid block.
+     */
+    maxBlockTxs: number;
   };
   txIndex: {
     indexer: "kv" | "null";
@@ -134,7 +145,13 @@ export function defaultNodeConfig(moniker: string): NodeConfig {
       rateLimitBurst: 10000,
     },
     p2p: { laddr: "tcp://0.0.0.0:26656", persistentPeers: [], seeds: [], gossipMeshDegree: 0 },
-    mempool: { size: 5000, maxTxsBytes: 64 * 1024 * 1024, maxTxBytes: 1024 * 1024, cacheSize: 10_000 },
+    mempool: {
+      size: 5000,
+      maxTxsBytes: 64 * 1024 * 1024,
+      maxTxBytes: 1024 * 1024,
+      cacheSize: 10_000,
+      broadcastWaitTxs: 0,
+    },
     consensus: {
       timeoutProposeMs: 3000,
       timeoutProposeDeltaMs: 500,
@@ -143,6 +160,7 @@ export function defaultNodeConfig(moniker: string): NodeConfig {
       timeoutPrecommitMs: 1000,
       timeoutPrecommitDeltaMs: 500,
       timeoutCommitMs: 2000,
+      maxBlockTxs: 0,
     },
     txIndex: { indexer: "kv" },
     instrumentation: { prometheus: false, prometheusListenAddr: "127.0.0.1:26660" },
@@ -239,6 +257,7 @@ export function writeNodeConfig(home: string, c: NodeConfig): void {
       max_txs_bytes: c.mempool.maxTxsBytes,
       max_tx_bytes: c.mempool.maxTxBytes,
       cache_size: c.mempool.cacheSize,
+      broadcast_wait_txs: c.mempool.broadcastWaitTxs,
     },
     consensus: {
       timeout_propose: formatDuration(c.consensus.timeoutProposeMs),
@@ -248,6 +267,7 @@ export function writeNodeConfig(home: string, c: NodeConfig): void {
       timeout_precommit: formatDuration(c.consensus.timeoutPrecommitMs),
       timeout_precommit_delta: formatDuration(c.consensus.timeoutPrecommitDeltaMs),
       timeout_commit: formatDuration(c.consensus.timeoutCommitMs),
+      max_block_txs: c.consensus.maxBlockTxs,
     },
     tx_index: { indexer: c.txIndex.indexer },
     instrumentation: {
@@ -346,6 +366,7 @@ export function readNodeConfig(home: string): NodeConfig {
       maxTxsBytes: mempool.int("max_txs_bytes", d.mempool.maxTxsBytes, 1),
       maxTxBytes: mempool.int("max_tx_bytes", d.mempool.maxTxBytes, 1),
       cacheSize: mempool.int("cache_size", d.mempool.cacheSize),
+      broadcastWaitTxs: mempool.int("broadcast_wait_txs", d.mempool.broadcastWaitTxs),
     },
     consensus: {
       timeoutProposeMs: dur(consensus, "timeout_propose", d.consensus.timeoutProposeMs),
@@ -355,6 +376,7 @@ export function readNodeConfig(home: string): NodeConfig {
       timeoutPrecommitMs: dur(consensus, "timeout_precommit", d.consensus.timeoutPrecommitMs),
       timeoutPrecommitDeltaMs: dur(consensus, "timeout_precommit_delta", d.consensus.timeoutPrecommitDeltaMs),
       timeoutCommitMs: dur(consensus, "timeout_commit", d.consensus.timeoutCommitMs),
+      maxBlockTxs: consensus.int("max_block_txs", d.consensus.maxBlockTxs),
     },
     txIndex: { indexer },
     instrumentation: {

@@ -33,6 +33,7 @@ import {
   fillHeader,
   lastResultsHash,
   makeBlockPartSet,
+  type PartSetHeader,
   type Proposal,
   proposalSignBytes,
   SignedMsgType,
@@ -99,6 +100,8 @@ export interface TendermintOptions {
   skipTimeoutCommit?: boolean;
   /** How often the engine re-sends its round state to peers so they send what it lacks (ms). */
   gossipIntervalMs?: number;
+  /** Most txs this node puts in a block it proposes (default: no count limit, only the block's bytes and gas). */
+  maxProposalTxs?: number;
   /**
    * Deliberately broken locking (the soak test shows the simulation catches it): prevote every valid
    * proposal ignoring the lock, and propose a fresh block ignoring the valid value. Never set outside
@@ -464,9 +467,11 @@ export class TendermintEngine implements ConsensusEngine {
       return;
     }
     const { msg, peer } = input;
-    // A proposal, part or vote this node already holds changes nothing: skip it before the WAL
-    // (peers' gossip and their answers to our round state often deliver the same item twice).
-    if (!input.replay && peer !== "" && this.holds(msg)) return;
+    // A proposal, part or vote this node already holds, or one for another height (or a proposal for
+    // another round) that handling would drop, changes nothing: skip it before the WAL (peers' gossip
+    // and their answers to our round state often deliver the same item twice; a node still finishing
+    // the last height gets the next one's parts, and its peers send them again when it gets there).
+    if (!input.replay && peer !== "" && (this.holds(msg) || this.ignores(msg))) return;
     if (!input.replay && peer !== "" && walWorthy(msg)) {
       await this.deps.wal.append({ kind: "msg", height: msgHeight(msg), peer, msg }, false);
     }
@@ -501,6 +506,25 @@ export class TendermintEngine implements ConsensusEngine {
         return;
       case "hasVote":
         return;
+    }
+  }
+
+  /** True when `handleMsg` would drop `msg` unread: a proposal or part for another height or round. */
+  private ignores(msg: ConsensusMessage): boolean {
+    switch (msg.kind) {
+      case "proposal":
+        return msg.proposal.height !== this.rsHeight || msg.proposal.round !== this.round;
+      case "blockPart":
+        return msg.height !== this.rsHeight;
+      case "vote":
+        // setProposal / addProposalBlockPart / addVote drop these too
+        return (
+          msg.vote.height > this.rsHeight ||
+          (msg.vote.height < this.rsHeight &&
+            !(msg.vote.height + 1 === this.rsHeight && msg.vote.type === SignedMsgType.Precommit))
+        );
+      default:
+        return false;
     }
   }
 
@@ -684,6 +708,8 @@ export class TendermintEngine implements ConsensusEngine {
       this.blockSizes.set(block, parts.byteSize);
     }
     const blockId: BlockID = { hash: this.blockHash(block), partSetHeader: parts.header };
+    // its parts come back through the internal queue: take this block then instead of decoding them
+    this.ownBlock = { block, header: parts.header };
     const unsigned: Proposal = {
       height,
       round,
@@ -743,7 +769,7 @@ export class TendermintEngine implements ConsensusEngine {
     const maxDataBytes = maxDataBytesFor(params.block.maxBytes, s.validators.size) - evBytes;
     const lastCommitInfo = commitInfo(lastCommit, s.lastValidators?.validators ?? []);
     const nextValidatorsHash = s.nextValidators.hash();
-    const reaped = this.deps.mempool.reap(maxDataBytes, params.block.maxGas);
+    const reaped = this.deps.mempool.reap(maxDataBytes, params.block.maxGas, this.options.maxProposalTxs);
     const prepared = await this.deps.app.prepareProposal({
       maxTxBytes: maxDataBytes,
       txs: reaped,
@@ -1107,6 +1133,7 @@ export class TendermintEngine implements ConsensusEngine {
     this.validRound = -1;
     this.validBlock = undefined;
     this.validBlockParts = undefined;
+    this.ownBlock = undefined;
     this.votes = new HeightVoteSet(this.chainId, this.rsHeight, this.validators, this.verify);
     this.commitRound = -1;
     this.lastCommit = lastCommit;
@@ -1189,6 +1216,12 @@ export class TendermintEngine implements ConsensusEngine {
       throw consensusError(ConsensusErrorCode.InvalidBlock, "block parts exceed the maximum block size");
     }
     if (parts.isComplete) {
+      const own = this.ownBlock;
+      if (own !== undefined && own.block.header.height === msg.height && parts.hasHeader(own.header)) {
+        // this node's own proposal: the parts are its encoding (the merkle root covers every byte)
+        this.proposalBlock = own.block;
+        return true;
+      }
       try {
         this.proposalBlock = parts.assemble();
         this.blockSizes.set(this.proposalBlock, parts.byteSize);
@@ -1402,6 +1435,9 @@ export class TendermintEngine implements ConsensusEngine {
     for (const ev of block.evidence) await this.verifyEvidence(ev, h.height, seen);
     this.validated = { block, state: s };
   }
+
+  /** The block this node last proposed, with its part set header (its parts need no decoding here). */
+  private ownBlock: { block: Block; header: PartSetHeader } | undefined;
 
   /** The last block that passed `validateBlock`, and the state it was checked against. */
   private validated: { block: Block; state: ChainState } | undefined;

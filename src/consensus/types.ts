@@ -114,8 +114,11 @@ export interface ConsensusBlockStore {
 
 /** The mempool as consensus sees it. */
 export interface ConsensusMempool {
-  /** Txs for a proposal within `maxBytes` (encoded) and `maxGas` (negative: unlimited). */
-  reap(maxBytes: number, maxGas: number): Uint8Array[];
+  /**
+   * Txs for a proposal within `maxBytes` (encoded) and `maxGas` (negative: unlimited), at most
+   * `maxTxs` of them (default: no count limit).
+   */
+  reap(maxBytes: number, maxGas: number, maxTxs?: number): Uint8Array[];
   /**
    * Hold new CheckTx calls (and wait for running ones) until the next `update`: called right before
    * the app's `commit()`, so no tx is checked against the fresh check state before the mempool's own

@@ -9,6 +9,7 @@ import { CheckTxType } from "../abci/types.js";
 import { sha256 } from "../crypto/hash.js";
 import { toHex } from "../types/bytes.js";
 import { CodedError, SdkCode, sdkError } from "../types/errors.js";
+import { txMemo } from "../types/txMemo.js";
 import { Heap } from "./heap.js";
 import { LruSet } from "./lru.js";
 
@@ -66,6 +67,8 @@ export interface MempoolTx {
   readonly arrival: number;
   /** Mempool height (last updated block height) when the tx arrived. */
   readonly height: number;
+  /** True when a peer gossiped it (its gossip relays it; this node need not publish it again). */
+  readonly fromPeer: boolean;
 }
 
 /** The outcome of `add`: the app's answer, and whether the tx is now in the mempool. */
@@ -87,6 +90,13 @@ interface SenderQueue {
   entries: MempoolTx[];
 }
 
+/** A caller of `whenBelow` waiting for the mempool to shrink. */
+interface RoomWaiter {
+  readonly limit: number;
+  readonly resolve: () => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
 /** A read position in a sender queue during an ordered walk. */
 interface Cursor {
   readonly queue: SenderQueue;
@@ -100,8 +110,6 @@ export class Mempool {
   private readonly preverify: ((tx: Uint8Array, hash: Uint8Array) => Promise<void>) | undefined;
   /** Settles when the latest `add` has finished its `CheckTx` (keeps CheckTx in arrival order). */
   private order: Promise<void> = Promise.resolve();
-  /** Committed tx bytes → entry, to drop committed txs without hashing them again. */
-  private readonly byTx = new WeakMap<Uint8Array, MempoolTx>();
   private readonly cache: LruSet;
   private readonly byKey = new Map<string, MempoolTx>();
   private readonly senders = new Map<string, SenderQueue>();
@@ -113,6 +121,7 @@ export class Mempool {
   private updating: Promise<void> | undefined;
   private releaseLock: (() => void) | undefined;
   private addsDrained: (() => void) | undefined;
+  private roomWaiters: RoomWaiter[] = [];
 
   /** A mempool with `options` (defaults for anything omitted) over the app's `checkTx`. */
   constructor(options: Partial<MempoolOptions>, deps: MempoolDeps) {
@@ -151,9 +160,9 @@ export class Mempool {
     return this.byKey.has(hashKey(hash));
   }
 
-  /** The sha256 of held tx bytes (by object identity), if held. */
-  hashOf(tx: Uint8Array): Uint8Array | undefined {
-    return this.byTx.get(tx)?.hash;
+  /** The sha256 of tx bytes, memoised per bytes object (`txMemo`): held txs are never hashed again. */
+  hashOf(tx: Uint8Array): Uint8Array {
+    return txMemo(tx).hash;
   }
 
   /** The held tx with this hash, if any. */
@@ -167,8 +176,9 @@ export class Mempool {
    * Check `tx` with the app (`CheckTxType.New`) and hold it when accepted. Mempool-level rejections
    * throw a `CodedError`: tx too large (`sdk` 21), already seen (`sdk` 19), mempool full (`sdk` 20).
    * An app rejection is returned as the response with a nonzero code and `added: false`.
+   * `fromPeer` marks a tx a peer gossiped (see `MempoolTx.fromPeer`).
    */
-  async add(tx: Uint8Array): Promise<AddTxResult> {
+  async add(tx: Uint8Array, fromPeer = false): Promise<AddTxResult> {
     if (!(tx instanceof Uint8Array)) throw sdkError(SdkCode.TxDecode, "tx must be bytes");
     if (tx.length === 0) throw sdkError(SdkCode.TxDecode, "tx is empty");
     if (tx.length > this.options.maxTxBytes) {
@@ -177,7 +187,8 @@ export class Mempool {
         `tx too large. Max size is ${this.options.maxTxBytes}, but got ${tx.length}`,
       );
     }
-    const hash = sha256(tx);
+    // the memo keeps the hash for every later step (the app's decode, the block's data hash, update)
+    const hash = txMemo(tx).hash;
     const key = toHex(hash);
     if (this.byKey.has(key) || this.cache.has(key)) {
       throw sdkError(SdkCode.TxInMempoolCache, "tx already exists in cache");
@@ -185,7 +196,7 @@ export class Mempool {
     this.assertRoom(tx.length);
     this.cache.push(key);
 
-    if (!this.preverify) return await this.check(tx, hash, key);
+    if (!this.preverify) return await this.check(tx, hash, key, fromPeer);
     // Start the pre-verification now (it runs alongside other adds), then take this tx's turn.
     const pre = this.preverify(tx, hash).catch(() => undefined);
     const before = this.order;
@@ -196,14 +207,19 @@ export class Mempool {
     try {
       await pre;
       await before;
-      return await this.check(tx, hash, key);
+      return await this.check(tx, hash, key, fromPeer);
     } finally {
       done();
     }
   }
 
   /** `CheckTx` for a new tx (after the size, cache and room checks) and insertion when accepted. */
-  private async check(tx: Uint8Array, hash: Uint8Array, key: string): Promise<AddTxResult> {
+  private async check(
+    tx: Uint8Array,
+    hash: Uint8Array,
+    key: string,
+    fromPeer: boolean,
+  ): Promise<AddTxResult> {
     while (this.updating) await this.updating;
     this.activeAdds++;
     try {
@@ -234,6 +250,7 @@ export class Mempool {
         sequence: response.sequence,
         arrival: this.arrivals++,
         height: this.lastHeight,
+        fromPeer,
       };
       this.insert(entry);
       for (const l of this.listeners) {
@@ -261,8 +278,28 @@ export class Mempool {
    * protobuf field overhead) and `maxGas` total gas wanted; a negative bound means unlimited. A sender
    * whose next tx does not fit contributes nothing more (its later sequences cannot go first).
    */
-  reap(maxBytes: number, maxGas: number): Uint8Array[] {
-    return this.walk(maxBytes, maxGas, Number.POSITIVE_INFINITY).map((e) => e.tx);
+  reap(maxBytes: number, maxGas: number, maxTxs = Number.POSITIVE_INFINITY): Uint8Array[] {
+    return this.walk(maxBytes, maxGas, maxTxs).map((e) => e.tx);
+  }
+
+  /**
+   * Resolves once fewer than `limit` txs are held: at once when already so, otherwise after the
+   * `update` or `flush` that brings the count under it, or after `timeoutMs` at the latest. The node
+   * makes clients' broadcasts wait here (back-pressure) when the mempool is far ahead of the chain.
+   */
+  whenBelow(limit: number, timeoutMs = Number.POSITIVE_INFINITY): Promise<void> {
+    if (this.byKey.size < limit) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const waiter: RoomWaiter = { limit, resolve, timer: undefined };
+      if (Number.isFinite(timeoutMs)) {
+        waiter.timer = setTimeout(() => {
+          const i = this.roomWaiters.indexOf(waiter);
+          if (i >= 0) this.roomWaiters.splice(i, 1);
+          resolve();
+        }, timeoutMs);
+      }
+      this.roomWaiters.push(waiter);
+    });
   }
 
   /** Up to `limit` held txs in proposal order (for `unconfirmed_txs`). */
@@ -284,9 +321,11 @@ export class Mempool {
     if (this.byKey.size === 0) return;
     for (let i = 0; i < txs.length; i++) {
       const raw = txs[i]!;
-      if (this.byTx.has(raw)) continue;
-      const held = this.byKey.get(toHex(sha256(raw)));
+      // a fresh copy has no memo yet: hash it, and memoise the hash only if it stays in the block
+      const hash = sha256(raw);
+      const held = this.byKey.get(toHex(hash));
       if (held !== undefined) txs[i] = held.tx;
+      else txMemo(raw, hash);
     }
   }
 
@@ -308,9 +347,7 @@ export class Mempool {
       this.lastHeight = height;
       const removed = new Set<MempoolTx>();
       for (let i = 0; i < committedTxs.length; i++) {
-        const raw = committedTxs[i]!;
-        const held = this.byTx.get(raw);
-        const key = held?.key ?? toHex(sha256(raw));
+        const key = toHex(txMemo(committedTxs[i]!).hash);
         if ((results?.[i]?.code ?? 0) === 0) this.cache.push(key);
         else this.cache.remove(key);
         const entry = this.byKey.get(key);
@@ -323,6 +360,7 @@ export class Mempool {
       this.releaseLock = undefined;
       this.updating = undefined;
       release?.();
+      this.wakeRoomWaiters();
     }
   }
 
@@ -349,6 +387,7 @@ export class Mempool {
     this.senders.clear();
     this.cache.clear();
     this.totalBytes = 0;
+    this.wakeRoomWaiters();
   }
 
   // ---- public: events ----
@@ -373,6 +412,19 @@ export class Mempool {
   }
 
   // ---- private ----
+
+  private wakeRoomWaiters(): void {
+    if (this.roomWaiters.length === 0) return;
+    const size = this.byKey.size;
+    const waiting: RoomWaiter[] = [];
+    for (const w of this.roomWaiters) {
+      if (size < w.limit) {
+        if (w.timer !== undefined) clearTimeout(w.timer);
+        w.resolve();
+      } else waiting.push(w);
+    }
+    this.roomWaiters = waiting;
+  }
 
   private assertRoom(txBytes: number): void {
     if (this.byKey.size >= this.options.maxTxs || this.totalBytes + txBytes > this.options.maxBytes) {
@@ -406,7 +458,6 @@ export class Mempool {
       list.splice(lo, 0, entry);
     }
     this.byKey.set(entry.key, entry);
-    this.byTx.set(entry.tx, entry);
     this.totalBytes += entry.tx.length;
   }
 

@@ -154,6 +154,7 @@ export class OpenLedgerNode {
       this.consensus = new TendermintEngine(
         {
           genesis: initChain,
+          ...(c.maxBlockTxs > 0 ? { maxProposalTxs: c.maxBlockTxs } : {}),
           timeouts: {
             proposeMs: c.timeoutProposeMs,
             proposeDeltaMs: c.timeoutProposeDeltaMs,
@@ -187,7 +188,10 @@ export class OpenLedgerNode {
     } else {
       this.consensus = followerEngine(this.blockSync, blockStore, (e) => this.halt(e));
     }
-    mempool.onTxAdded((entry) => p2p.gossipTx(entry.tx));
+    // txs from clients are gossiped; those from peers are relayed by gossipsub with their batch
+    mempool.onTxAdded((entry) => {
+      if (!entry.fromPeer) p2p.gossipTx(entry.tx);
+    });
     // evidence the engine detects or a peer sends (checked first) is gossiped on
     evidencePool.onAdded((ev) => p2p.broadcastEvidence([ev]));
   }
@@ -323,7 +327,7 @@ export class OpenLedgerNode {
         },
         addTx: async (tx) => {
           try {
-            return (await mempool.add(tx)).added ? "added" : "rejected";
+            return (await mempool.add(tx, true)).added ? "added" : "rejected";
           } catch (e) {
             return e instanceof CodedError && e.code === 19 ? "known" : "rejected";
           }
@@ -561,7 +565,7 @@ export class OpenLedgerNode {
     });
     if (this.txWaiters.size === 0) return;
     e.block.data.txs.forEach((tx, index) => {
-      const key = toHex(sha256(tx));
+      const key = toHex(this.mempool.hashOf(tx));
       const waiters = this.txWaiters.get(key);
       const result = e.results.txResults[index];
       if (!waiters || !result) return;
@@ -605,8 +609,13 @@ export class OpenLedgerNode {
       abciQuery: async (req) => (await txServiceQuery(txService, req.path, req.data)) ?? this.app.query(req),
       abciInfo: () => this.app.info(),
       checkTx: (tx) => this.app.checkTx({ tx, type: 0 }),
-      broadcastTx: async (tx) => (await this.mempool.add(tx)).response,
-      txHash: (tx) => this.mempool.hashOf(tx) ?? sha256(tx),
+      broadcastTx: async (tx) => {
+        // back-pressure: a client waits while the mempool is far ahead of what the chain commits
+        const wait = this.config.mempool.broadcastWaitTxs;
+        if (wait > 0) await this.mempool.whenBelow(wait, this.config.rpc.timeoutBroadcastTxCommitMs);
+        return (await this.mempool.add(tx)).response;
+      },
+      txHash: (tx) => this.mempool.hashOf(tx),
       waitForTx: (hash, timeoutMs, signal) => this.waitForTx(hash, timeoutMs, signal),
       getTx: (hash) => this.indexer.getTx(hash),
       searchTxs: (q, page, perPage, orderBy) => this.indexer.searchTxs(q, { page, perPage, orderBy }),

@@ -116,7 +116,10 @@ export interface P2PNodeDeps {
   status(): { height: number; base: number };
   /** The block at `height` with the commit for it (canonical or seen), if stored. */
   loadBlock(height: number): Promise<BlockWithCommit | undefined>;
-  /** CheckTx a gossiped tx into the mempool. */
+  /**
+   * CheckTx a gossiped tx into the mempool. Gossipsub relays the batch it came in, so a tx added here
+   * must not come back through `gossipTx`.
+   */
   addTx?(tx: Uint8Array): Promise<"added" | "known" | "rejected">;
   /** Stateful check of a consensus message (e.g. vote signature against the validator set). */
   checkConsensus?(msg: ConsensusMessage): Verdict | Promise<Verdict>;
@@ -154,8 +157,6 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
   private readonly peerInfo = new Map<string, { moniker: string; listenAddr: string }>();
   private readonly persistent: PeerAddress[];
   private readonly persistentConns = new Map<number, string>();
-  /** Txs (by bytes object) being added from a gossiped batch: gossipsub relays them, `gossipTx` must not. */
-  private readonly gossipedTxs = new WeakSet<Uint8Array>();
   /** Consensus messages decoded by the topic validator, by their data, for delivery without decoding again. */
   private readonly validated = new WeakMap<Uint8Array, ConsensusMessage>();
   private txQueue: Uint8Array[] = [];
@@ -350,10 +351,12 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
 
   // ---- txs ----
 
-  /** Queue a tx (just added to our mempool by a client) for gossip in the next batch. */
+  /**
+   * Queue a tx (just added to our mempool by a client) for gossip in the next batch. Not for txs that
+   * came from gossip (`addTx`): gossipsub relays those already.
+   */
   gossipTx(tx: Uint8Array): void {
     if (this.stopped) return;
-    if (this.gossipedTxs.has(tx)) return; // came from gossip: gossipsub relays it already
     this.txQueue.push(tx);
     if (this.txQueue.length >= MAX_TX_BATCH) this.flushTxs();
     else this.txTimer ??= setTimeout(() => this.flushTxs(), 10);
@@ -461,13 +464,7 @@ export class P2PNode implements ConsensusNetwork, BlockSyncSource {
     if (!add) return TopicValidatorResult.Ignore;
     // Hand the whole batch to the mempool at once, in order: it keeps CheckTx in call order (so a
     // sender's sequences stay ordered) while the txs' signatures are pre-verified together.
-    // (the mempool hands `gossipTx` the very bytes object it was given: mark it, no hashing needed)
-    const verdicts = await Promise.all(
-      m.txs.map((tx) => {
-        this.gossipedTxs.add(tx);
-        return add(tx).catch((): "rejected" => "rejected");
-      }),
-    );
+    const verdicts = await Promise.all(m.txs.map((tx) => add(tx).catch((): "rejected" => "rejected")));
     let added = 0;
     for (const r of verdicts) if (r === "added") added++;
     return added > 0 ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore;

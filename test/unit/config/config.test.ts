@@ -33,6 +33,8 @@ describe("config.toml / app.toml", () => {
     c.p2p.persistentPeers = ["abc@127.0.0.1:26656", "def@127.0.0.1:26657"];
     c.consensus.timeoutCommitMs = 1500;
     c.p2p.gossipMeshDegree = 6;
+    c.consensus.maxBlockTxs = 5000;
+    c.mempool.broadcastWaitTxs = 4000;
     writeNodeConfig(home, c);
     assert.deepEqual(readNodeConfig(home), c);
     const a = defaultAppConfig();
@@ -50,6 +52,8 @@ describe("config.toml / app.toml", () => {
     const c = readNodeConfig(home);
     assert.equal(c.moniker, "only");
     assert.equal(c.p2p.gossipMeshDegree, 0);
+    assert.equal(c.consensus.maxBlockTxs, 0);
+    assert.equal(c.mempool.broadcastWaitTxs, 0);
     assert.deepEqual(c.rpc, defaultNodeConfig("x").rpc);
   });
 

@@ -319,6 +319,27 @@ describe("TendermintEngine", () => {
     await node.engine.stop();
   });
 
+  it("a proposal, part or vote that handling would drop (another height or round) skips the WAL", async () => {
+    const node = await makeNode({ keyIndex: ME });
+    await node.tick(TIMEOUTS.commitMs); // height 1, round 0
+    const before = node.wal.size;
+    const B = block1(P1, "b=2");
+    const [proposal, part] = B.msgs(1) as [
+      ConsensusMessage,
+      Extract<ConsensusMessage, { kind: "blockPart" }>,
+    ];
+    await node.deliver(proposal); // round 1 while this node is in round 0
+    await node.deliver({ ...part, height: 2 });
+    await node.deliver(voteFrom(P1, SignedMsgType.Prevote, 0, B.blockId, 3));
+    await node.deliver(voteFrom(P1, SignedMsgType.Precommit, 0, B.blockId, 2));
+    assert.equal(node.wal.size, before);
+    assert.equal(node.engine.roundState().proposal, undefined);
+    // the same kinds of message for this height and round are logged
+    await node.deliver(voteFrom(P1, SignedMsgType.Prevote, 0, B.blockId));
+    assert.equal(node.wal.size, before + 1);
+    await node.engine.stop();
+  });
+
   it("timeouts grow per round (propose, precommit) and timeout_commit delays the next height", async () => {
     const node = await makeNode({ keyIndex: ME });
     assert.equal(node.clock.timers[0]?.ms, TIMEOUTS.commitMs);
@@ -559,6 +580,50 @@ describe("TendermintEngine defaults and commit ordering", () => {
     assert.equal(engine.error, undefined);
     assert.equal(engine.height, 2, "the default verifier accepted the real signatures");
     assert.deepEqual(order, ["lock", "commit", "update1", "lock", "commit", "update2"]);
+    await engine.stop();
+  });
+
+  it("maxProposalTxs bounds the txs reaped for its own proposals", async () => {
+    const signer = MemorySigner.fromSeed(new Uint8Array(32).fill(5));
+    const disk = newDisk();
+    const store = new SimBlockStore(disk);
+    const clock = new ManualClock();
+    const app = new SimApp(disk, store, [signer.pubKey]);
+    const pending = Array.from({ length: 7 }, (_, i) => utf8(`k${i}=v${i}`));
+    const reapCalls: (number | undefined)[] = [];
+    const mempool = {
+      reap: (_maxBytes: number, _maxGas: number, maxTxs?: number) => {
+        reapCalls.push(maxTxs);
+        return pending.slice(0, maxTxs ?? pending.length);
+      },
+      update: async (_h: number, txs: readonly Uint8Array[]) => {
+        pending.splice(0, txs.length);
+      },
+    };
+    const blocks: number[] = [];
+    const g = { ...genesis, validators: [{ pubKey: signer.pubKey, power: 5n }] };
+    const net: ConsensusNetwork = { broadcast: () => {}, sendTo: () => {}, setHandler: () => {} };
+    const engine = new TendermintEngine(
+      { genesis: g, timeouts: TIMEOUTS, gossipIntervalMs: 0, maxProposalTxs: 3 },
+      {
+        app,
+        blockStore: store,
+        mempool,
+        signer,
+        clock,
+        events: { onNewBlock: (e) => blocks.push(e.block.data.txs.length) },
+        network: net,
+        wal: new MemoryWAL(),
+      },
+    );
+    await engine.start();
+    for (let i = 0; i < 40 && engine.height < 3; i++) {
+      clock.advance(250);
+      await engine.whenIdle();
+    }
+    assert.equal(engine.error, undefined);
+    assert.deepEqual(blocks.slice(0, 3), [3, 3, 1]);
+    assert.ok(reapCalls.every((n) => n === 3));
     await engine.stop();
   });
 });

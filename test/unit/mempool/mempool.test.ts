@@ -303,6 +303,64 @@ describe("Mempool admission", () => {
   });
 });
 
+describe("Mempool intake and proposals", () => {
+  it("marks txs from peers, and hashes each bytes object once (hashOf)", async () => {
+    const mp = new Mempool({}, { app: new FakeApp() });
+    const seen: boolean[] = [];
+    mp.onTxAdded((e) => seen.push(e.fromPeer));
+    const local = t("a", 0, 1);
+    const gossiped = t("b", 0, 1);
+    await mp.add(local);
+    await mp.add(gossiped, true);
+    assert.deepEqual(seen, [false, true]);
+    assert.deepEqual(mp.hashOf(local), sha256(local));
+    assert.equal(mp.hashOf(local), mp.get(toHex(sha256(local)))?.hash, "the held entry's hash object");
+    assert.deepEqual(mp.hashOf(t("z", 0, 1)), sha256(t("z", 0, 1)), "a tx it does not hold");
+  });
+
+  it("reaps at most maxTxs, in proposal order", async () => {
+    const mp = new Mempool({}, { app: new FakeApp() });
+    for (let i = 0; i < 5; i++) await mp.add(t(`s${i}`, 0, 10 - i));
+    assert.deepEqual(names(mp.reap(-1, -1, 3)), ["s0:0", "s1:0", "s2:0"]);
+    assert.equal(mp.reap(-1, -1).length, 5);
+    assert.equal(mp.reap(-1, -1, 0).length, 0);
+  });
+
+  it("whenBelow resolves at once under the limit, else after the update that makes room", async () => {
+    const mp = new Mempool({}, { app: new FakeApp() });
+    await mp.whenBelow(1);
+    for (let i = 0; i < 3; i++) await mp.add(t("a", i, 1));
+    let two = false;
+    let one = false;
+    const w2 = mp.whenBelow(3).then(() => {
+      two = true;
+    });
+    const w1 = mp.whenBelow(1).then(() => {
+      one = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(two || one, false);
+    await mp.update(1, [t("a", 0, 1)]);
+    await w2;
+    await new Promise((r) => setImmediate(r));
+    assert.equal(two, true);
+    assert.equal(one, false, "2 txs are still held");
+    mp.flush();
+    await w1;
+    assert.equal(one, true);
+  });
+
+  it("whenBelow gives up waiting after its timeout", async () => {
+    const mp = new Mempool({}, { app: new FakeApp() });
+    await mp.add(t("a", 0, 1));
+    const started = Date.now();
+    await mp.whenBelow(1, 30);
+    assert.ok(Date.now() - started >= 25);
+    assert.equal(mp.size, 1);
+    await mp.update(1, [t("a", 0, 1)]); // no waiter left to wake
+  });
+});
+
 describe("Mempool update", () => {
   it("removes committed txs, keeps them in the cache, and rechecks the rest", async () => {
     const app = new FakeApp();
