@@ -94,7 +94,7 @@ export interface AppConfig {
     /** Versions of state kept readable; 0 keeps everything. */
     keepRecent: number;
   };
-  /** Memory of the state store and its LevelDB, in bytes (together about 250 MiB by default). */
+  /** Memory of the state store and its LevelDB, in bytes (together about 150 MiB by default). */
   store: {
     /** Serialised tree-record cache, off the JS heap (0 disables it). */
     cacheBytes: number;
@@ -104,9 +104,13 @@ export interface AppConfig {
     flatCacheBytes: number;
     /** LevelDB block cache. */
     leveldbCacheBytes: number;
-    /** LevelDB write buffer (memtable; up to two are held). */
+    /**
+     * LevelDB write buffer: a memtable is retired once it holds more than this. Up to two are held, and
+     * a block's whole batch lands in one (tens of MB under load), so this bounds the memtables only
+     * between blocks.
+     */
     leveldbWriteBufferBytes: number;
-    /** Table files LevelDB keeps open and mmapped (bounds file-backed RSS at ~2 MiB each). */
+    /** Table files LevelDB keeps open and mmapped (file-backed RSS: up to ~2 MiB each, more for level-0). */
     leveldbMaxOpenFiles: number;
   };
   api: {
@@ -173,12 +177,12 @@ export function defaultAppConfig(): AppConfig {
     minimumGasPrices: "1000000000aopen",
     pruning: { keepRecent: 100 },
     store: {
-      cacheBytes: 128 * MIB,
+      cacheBytes: 64 * MIB,
       nodeCacheBytes: 32 * MIB,
       flatCacheBytes: 16 * MIB,
       leveldbCacheBytes: 32 * MIB,
-      leveldbWriteBufferBytes: 32 * MIB,
-      leveldbMaxOpenFiles: 128,
+      leveldbWriteBufferBytes: 4 * MIB,
+      leveldbMaxOpenFiles: 48,
     },
     api: {
       enable: true,

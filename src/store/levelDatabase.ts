@@ -1,5 +1,5 @@
 /** The LevelDB `Database`: classic-level with binary keys and values, one fsynced batch per flush. */
-import { ClassicLevel } from "classic-level";
+import { type ChainedBatch, ClassicLevel } from "classic-level";
 import type { BatchOp, Database } from "./db.js";
 import type { KVPair } from "./types.js";
 
@@ -16,9 +16,18 @@ export interface LevelDatabaseOptions {
   maxOpenFiles?: number;
 }
 
-/** `Database` over classic-level (`keyEncoding`/`valueEncoding` "view"), reads via `getSync`. */
+/**
+ * `Database` over classic-level (`keyEncoding`/`valueEncoding` "view"), reads via `getSync`.
+ *
+ * Staged writes go straight into a native chained batch (LevelDB `WriteBatch`, copied at `stage`),
+ * not a JS array of ops held until `flush`: a block stages ~35 ops per tx (~300k at 8,000 txs), and
+ * held until the commit's flush they survived scavenges and were promoted to old space.
+ */
 export class LevelDatabase implements Database {
-  private staged: BatchOp[] = [];
+  private batch: ChainedBatch<ClassicLevel<Uint8Array, Uint8Array>, Uint8Array, Uint8Array> | undefined;
+  private staged = 0;
+  /** Why the current batch is unusable (a `stage` failed half-way); `flush` throws it. */
+  private broken: unknown;
 
   private constructor(private readonly db: ClassicLevel<Uint8Array, Uint8Array>) {}
 
@@ -37,12 +46,12 @@ export class LevelDatabase implements Database {
 
   /** Number of writes currently staged. */
   get stagedCount(): number {
-    return this.staged.length;
+    return this.staged;
   }
 
   /** Close the database (staged writes are dropped). */
   async close(): Promise<void> {
-    this.staged = [];
+    this.discardStaged();
     await this.db.close();
   }
 
@@ -72,36 +81,46 @@ export class LevelDatabase implements Database {
     for await (const [k, v] of this.db.iterator(opts)) yield [plain(k)!, plain(v)!];
   }
 
-  /** Queue writes for the next flush. */
+  /** Queue writes for the next flush (copied into the native batch now). */
   stage(ops: readonly BatchOp[]): void {
-    for (const op of ops) this.staged.push(op);
-  }
-
-  /**
-   * Write every staged op in one atomic, fsynced LevelDB batch. (Built as a chained batch: the same
-   * single atomic `WriteBatch` as `db.batch(ops)`, without its per-op array validation, which costs
-   * several times more at 10^5 ops.)
-   */
-  async flush(): Promise<void> {
-    const ops = this.staged;
-    this.staged = [];
     if (ops.length === 0) return;
-    const batch = this.db.batch();
+    this.batch ??= this.db.batch();
     try {
       for (const op of ops) {
-        if (op.type === "put") batch.put(op.key, op.value);
-        else batch.del(op.key);
+        if (op.type === "put") this.batch.put(op.key, op.value);
+        else this.batch.del(op.key);
       }
     } catch (e) {
-      await batch.close();
+      this.broken ??= e;
       throw e;
+    } finally {
+      this.staged += ops.length;
+    }
+  }
+
+  /** Write every staged op in one atomic, fsynced LevelDB batch. */
+  async flush(): Promise<void> {
+    const batch = this.batch;
+    const broken = this.broken;
+    this.batch = undefined;
+    this.broken = undefined;
+    this.staged = 0;
+    if (batch === undefined) return;
+    if (broken !== undefined) {
+      await batch.close();
+      throw broken;
     }
     await batch.write({ sync: true });
   }
 
   /** Drop staged writes without writing them. */
   discardStaged(): void {
-    this.staged = [];
+    const batch = this.batch;
+    this.batch = undefined;
+    this.broken = undefined;
+    this.staged = 0;
+    // Closing only releases the native batch (classic-level frees it on GC anyway).
+    if (batch !== undefined) batch.close().catch(() => undefined);
   }
 }
 

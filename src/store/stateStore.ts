@@ -51,9 +51,9 @@ export const DEFAULT_CACHE_SIZE = 100_000;
 export const DEFAULT_NODE_CACHE_BYTES = 32 * 1024 * 1024;
 /**
  * Default serialised-record cache size (bytes, off the JS heap, index included): the hot part of a
- * large tree (~650k records of ~160 bytes), or the whole tree of ~600k keys.
+ * large tree (~320k records of ~160 bytes: the top 18 levels), or the whole tree of ~300k keys.
  */
-export const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 /** Default bound of the latest-value read cache: about this many bytes of JS heap. */
 export const DEFAULT_FLAT_CACHE_BYTES = 16 * 1024 * 1024;
 /** Estimated heap bytes of one latest-value cache entry besides its key and value bytes. */
@@ -70,7 +70,7 @@ export interface StateStoreOptions {
   cacheSize?: number;
   /** Bound of the parsed tree-node cache, in estimated heap bytes (default 32 MiB). */
   nodeCacheBytes?: number;
-  /** Bound of the serialised tree-record cache, in bytes (default 128 MiB; 0 disables it). */
+  /** Bound of the serialised tree-record cache, in bytes (default 64 MiB; 0 disables it). */
   cacheBytes?: number;
   /** Bound of the latest-value read cache, in estimated heap bytes (default 16 MiB; 0 disables it). */
   flatCacheBytes?: number;

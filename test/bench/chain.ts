@@ -5,12 +5,15 @@
  * machine's raw secp256k1 verify rate measured in the same run.
  *
  *   npm run bench -- chain [--senders 2000] [--duration 60] [--state-accounts 0] [--concurrency 16]
- *                          [--batch 50] [--state-home DIR]
+ *                          [--batch 50] [--state-home DIR] [--rate 0]
  *
  * `--state-home DIR` saves the funded home (senders and state accounts) into DIR the first time and
  * starts later runs from a copy of it (funding 1M accounts takes ~10 min): such a run measures the node
  * restarted on a funded state, and its RSS "since start" does not include funding. Without the option
  * (or on the run that creates DIR, up to the funding line) the node funds in the same process.
+ *
+ * `--rate N` caps the offered load at N tx/s (0 = as fast as the node takes them): RSS follows
+ * throughput (bigger blocks hold more per-block memory), so memory A/B runs compare at one rate.
  *
  * The machine is often shared, so besides wall-clock rates it prints the node's CPU time (all threads,
  * from /proc) per committed tx over the window, the load generator's own CPU per tx, and the load
@@ -56,6 +59,7 @@ export default async function main(argv: string[]): Promise<void> {
       batch: { type: "string", default: "50" },
       warmup: { type: "string", default: "5" },
       "state-home": { type: "string" },
+      rate: { type: "string", default: "0" },
     },
   });
   const senders = Number(values.senders);
@@ -64,6 +68,7 @@ export default async function main(argv: string[]): Promise<void> {
   const concurrency = Number(values.concurrency);
   const warmupS = Number(values.warmup);
   const batchSize = Number(values.batch);
+  const rate = Number(values.rate);
 
   console.log(`# secp256k1 native verify: ${verifyRate().toFixed(0)} verifies/s (one thread)`);
 
@@ -191,6 +196,7 @@ export default async function main(argv: string[]): Promise<void> {
     const t0 = Date.now();
     const warmEnd = t0 + warmupS * 1000;
     const end = warmEnd + durationS * 1000;
+    let offered = 0;
     // Each worker owns a disjoint set of senders and sends a sender's next sequence only after the
     // node answered the previous one, as a real client does (CheckTx is strict on sequence order).
     const worker = async (w: number) => {
@@ -199,6 +205,11 @@ export default async function main(argv: string[]): Promise<void> {
         for (let c = 0; c < mine.length; c += batchSize) {
           if (Date.now() >= end) return;
           const batch = mine.slice(c, c + batchSize).map((i) => txs[i]![seq]!);
+          if (rate > 0) {
+            offered += batch.length;
+            const due = t0 + (offered / rate) * 1000;
+            if (due > Date.now()) await sleep(due - Date.now());
+          }
           const now = Date.now();
           for (const t of batch) submitted.set(t.hash, now);
           const res = await rpc.batch(

@@ -18,6 +18,7 @@ import type { EncodeObject } from "@cosmjs/proto-signing";
 import { secp256k1Address, toBech32 } from "../../src/crypto/address.js";
 import { sha256 } from "../../src/crypto/hash.js";
 import { secp256k1PublicKey } from "../../src/crypto/secp256k1.js";
+import { NODE_RUNTIME_FLAGS, nodeRuntimeEnv } from "../../src/node/runtimeFlags.js";
 import { hdAccount, signTx, type TestAccount } from "../../src/testing/index.js";
 import { fromBase64, toBase64, toHex } from "../../src/types/bytes.js";
 import { CLI, tempHome } from "../e2e/harness.js";
@@ -91,7 +92,7 @@ export default async function main(argv: string[]): Promise<void> {
     const p = spawn(
       process.execPath,
       [
-        "--max-semi-space-size=64",
+        ...NODE_RUNTIME_FLAGS,
         ...(profiled === undefined || Number(profiled) === i ? nodeArgs : []),
         bin,
         "start",
@@ -100,9 +101,8 @@ export default async function main(argv: string[]): Promise<void> {
         "--log-level",
         process.env["BENCH_DEBUG"] ? "debug" : "warn",
       ],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
+      // The launchers' V8 flags and glibc settings (src/node/runtimeFlags.ts), as `testnet start` runs them.
+      { stdio: ["ignore", "pipe", "pipe"], env: nodeRuntimeEnv() },
     );
     logs[i] = "";
     const take = (d: Buffer) => {
