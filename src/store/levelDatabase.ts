@@ -26,6 +26,8 @@ export interface LevelDatabaseOptions {
 export class LevelDatabase implements Database {
   private batch: ChainedBatch<ClassicLevel<Uint8Array, Uint8Array>, Uint8Array, Uint8Array> | undefined;
   private staged = 0;
+  private begun = 0;
+  private done = 0;
   /** Why the current batch is unusable (a `stage` failed half-way); `flush` throws it. */
   private broken: unknown;
 
@@ -105,12 +107,23 @@ export class LevelDatabase implements Database {
     this.batch = undefined;
     this.broken = undefined;
     this.staged = 0;
-    if (batch === undefined) return;
+    this.begun++;
     if (broken !== undefined) {
-      await batch.close();
+      await batch?.close();
       throw broken;
     }
-    await batch.write({ sync: true });
+    if (batch !== undefined) await batch.write({ sync: true });
+    this.done++;
+  }
+
+  /** Flushes begun since open (see `Database.flushesBegun`). */
+  get flushesBegun(): number {
+    return this.begun;
+  }
+
+  /** Flushes completed since open. */
+  get flushCount(): number {
+    return this.done;
   }
 
   /** Drop staged writes without writing them. */
