@@ -7,7 +7,7 @@ import { decodeAddress, moduleAddress, secp256k1Address, toBech32 } from "../cry
 import { bytesKey } from "../store/sortedMap.js";
 import { FifoQueue } from "../types/fifo.js";
 
-const MAX_ENTRIES = 200_000;
+const MAX_ENTRIES = 50_000;
 /** Per prefix: latin1 form of the address bytes → bech32 string. */
 const bech32Cache = new Map<string, Map<string, string>>();
 /** Per prefix: bech32 string → address bytes (shared: never mutated). */
