@@ -164,8 +164,7 @@ export function requiredFees(minGasPrices: readonly DecCoin[], gasLimit: bigint)
 export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult {
   const simulate = ctx.mode === "simulate";
   const params = deps.auth.getParams(ctx);
-  const infos = tx.authInfo.signerInfos;
-  const fee = tx.authInfo.fee!;
+  const infos = tx.signerInfos;
 
   // ValidateBasic.
   if (!simulate && tx.signatures.length === 0)
@@ -211,13 +210,13 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
   }
   const signers = memo.signers;
   const signerStrs = memo.strs;
-  if (fee.granter !== "")
+  if (tx.feeGranter !== "")
     throw new CodedError(SDK, SdkCode.InvalidRequest, "fee grants are not enabled: invalid request");
   let payer = signers[0]!;
   let payerStr: string | undefined = signerStrs[0];
-  if (fee.payer !== "") {
-    const idx = signerStrs.indexOf(fee.payer);
-    if (idx < 0) throw unauthorized(`fee payer ${fee.payer.slice(0, 100)} is not a signer of the tx`);
+  if (tx.feePayer !== "") {
+    const idx = signerStrs.indexOf(tx.feePayer);
+    if (idx < 0) throw unauthorized(`fee payer ${tx.feePayer.slice(0, 100)} is not a signer of the tx`);
     payer = signers[idx]!;
     payerStr = signerStrs[idx]!;
   }
@@ -232,7 +231,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
   }
 
   // Timeout height and memo.
-  const timeout = tx.body.timeoutHeight;
+  const timeout = tx.timeoutHeight;
   if (timeout > 0n && BigInt(ctx.header.height) > timeout) {
     throw new CodedError(
       SDK,
@@ -240,7 +239,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
       `block height: ${ctx.header.height}, timeout height: ${timeout}: tx timeout height`,
     );
   }
-  const memoChars = [...tx.body.memo].length;
+  const memoChars = [...tx.memo].length;
   if (BigInt(memoChars) > params.maxMemoCharacters) {
     throw new CodedError(
       SDK,
@@ -341,6 +340,8 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
           );
         }
         aminoCache ??= aminoMsgs(tx);
+        // The fee's coins as received (amino mode is rare: decoded again from the auth-info bytes).
+        const fee = tx.authInfo.fee!;
         signBytes = stdSignBytes({
           accountNumber: acc.accountNumber,
           chainId: ctx.header.chainId,
@@ -350,7 +351,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps): AnteResult
             payer: fee.payer,
             granter: fee.granter,
           },
-          memo: tx.body.memo,
+          memo: tx.memo,
           msgs: aminoCache,
           sequence: info.sequence,
           timeoutHeight: timeout,
