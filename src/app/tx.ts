@@ -283,8 +283,9 @@ export function decodeTx(
   if (body.messages.length === 0)
     throw new CodedError(SDK, SdkCode.InvalidRequest, "must contain at least one message: invalid request");
   if (body.messages.length > MAX_MSGS_PER_TX) throw txErr(`too many messages: ${body.messages.length}`);
-  const msgs: DecodedMsg[] = [];
-  for (const any of body.messages) {
+  // `map`, not `push` onto `[]`: an array grown by push keeps room for 17 entries (~130 bytes more),
+  // and a pending tx keeps this array until FinalizeBlock.
+  const msgs = body.messages.map((any): DecodedMsg => {
     const def = lookup(any.typeUrl);
     if (!def) throw txErr(`unable to resolve type URL ${any.typeUrl.slice(0, 200)}`);
     let msg: unknown;
@@ -293,8 +294,8 @@ export function decodeTx(
     } catch (e) {
       throw txErr(`${any.typeUrl}: ${(e as Error).message}`);
     }
-    msgs.push({ typeUrl: any.typeUrl, msg, def });
-  }
+    return { typeUrl: any.typeUrl, msg, def, signers: undefined };
+  });
   const fee = authInfo.fee;
   if (!fee) throw txErr("missing fee");
   for (const si of authInfo.signerInfos) {
@@ -305,10 +306,11 @@ export function decodeTx(
     hash ?? sha256(bytes),
     raw.bodyBytes,
     raw.authInfoBytes,
-    raw.signatures,
+    // Exact-size copies of the arrays the readers grew by `push` (see `msgs`).
+    raw.signatures.slice(),
     body.memo,
     body.timeoutHeight,
-    authInfo.signerInfos,
+    authInfo.signerInfos.slice(),
     fee.payer,
     fee.granter,
     msgs,
