@@ -48,8 +48,10 @@ export function msgSigners(m: DecodedMsg, chain: ChainConfig): readonly Uint8Arr
 export interface DecodedTx {
   bytes: Uint8Array;
   hash: Uint8Array;
-  bodyBytes: Uint8Array;
-  authInfoBytes: Uint8Array;
+  /** The body's bytes: a view of `bytes`, made on each read (a pending tx keeps offsets, not views). */
+  readonly bodyBytes: Uint8Array;
+  /** The auth info's bytes: a view of `bytes`, made on each read. */
+  readonly authInfoBytes: Uint8Array;
   signatures: Uint8Array[];
   /** The body, decoded again from `bodyBytes` on each read (not retained). */
   readonly body: TxBody;
@@ -212,12 +214,20 @@ class Decoded implements DecodedTx {
   canonical: boolean | undefined = undefined;
   directSigKey: DirectSigKey | undefined = undefined;
   anteSigners: AnteSigners | undefined = undefined;
+  // Where the body and auth-info bytes lie in `bytes` (a view costs ~100 bytes of heap a pending tx
+  // would keep; two numbers cost nothing). `*View` is kept only when a part is not inside `bytes`.
+  private readonly bodyAt: number;
+  private readonly bodyLen: number;
+  private readonly bodyView: Uint8Array | undefined;
+  private readonly authAt: number;
+  private readonly authLen: number;
+  private readonly authView: Uint8Array | undefined;
 
   constructor(
     public bytes: Uint8Array,
     public hash: Uint8Array,
-    public bodyBytes: Uint8Array,
-    public authInfoBytes: Uint8Array,
+    bodyBytes: Uint8Array,
+    authInfoBytes: Uint8Array,
     public signatures: Uint8Array[],
     public memo: string,
     public timeoutHeight: bigint,
@@ -227,7 +237,28 @@ class Decoded implements DecodedTx {
     public msgs: DecodedMsg[],
     public gasLimit: bigint,
     public fee: BigCoin[],
-  ) {}
+  ) {
+    const inBytes = (b: Uint8Array) =>
+      b.buffer === bytes.buffer &&
+      b.byteOffset >= bytes.byteOffset &&
+      b.byteOffset + b.byteLength <= bytes.byteOffset + bytes.byteLength;
+    const bodyIn = inBytes(bodyBytes);
+    this.bodyAt = bodyIn ? bodyBytes.byteOffset - bytes.byteOffset : 0;
+    this.bodyLen = bodyBytes.byteLength;
+    this.bodyView = bodyIn ? undefined : bodyBytes;
+    const authIn = inBytes(authInfoBytes);
+    this.authAt = authIn ? authInfoBytes.byteOffset - bytes.byteOffset : 0;
+    this.authLen = authInfoBytes.byteLength;
+    this.authView = authIn ? undefined : authInfoBytes;
+  }
+
+  get bodyBytes(): Uint8Array {
+    return this.bodyView ?? this.bytes.subarray(this.bodyAt, this.bodyAt + this.bodyLen);
+  }
+
+  get authInfoBytes(): Uint8Array {
+    return this.authView ?? this.bytes.subarray(this.authAt, this.authAt + this.authLen);
+  }
 
   get body(): TxBody {
     return decodeBody(this.bodyBytes);

@@ -60,6 +60,9 @@ describe("decodeTx", () => {
     const bytes = raw(body, auth);
     const tx = decodeTx(bytes, lookup);
     const r = TxRaw.decode(bytes);
+    assert.deepEqual(tx.bodyBytes, r.bodyBytes);
+    assert.deepEqual(tx.authInfoBytes, r.authInfoBytes);
+    assert.equal(tx.bodyBytes.buffer, bytes.buffer, "a view, not a copy");
     assert.deepEqual(tx.body, TxBody.decode(r.bodyBytes));
     assert.deepEqual(tx.authInfo, AuthInfo.decode(r.authInfoBytes));
     assert.equal(tx.memo, "m");
