@@ -80,8 +80,8 @@ export interface DecodedTx {
    */
   directSigKey?: DirectSigKey;
   /**
-   * The ante handler's signers under a chain config, their bech32 forms and the base64 of each
-   * signature (the same for CheckTx, re-checks and FinalizeBlock). Shared: never mutated.
+   * The ante handler's signers under a chain config and their bech32 forms (the same for CheckTx,
+   * re-checks and FinalizeBlock). Shared: never mutated.
    */
   anteSigners?: AnteSigners;
 }
@@ -91,7 +91,6 @@ export interface AnteSigners {
   chain: ChainConfig;
   signers: readonly Uint8Array[];
   strs: readonly string[];
-  signaturesBase64: readonly string[];
 }
 
 /** A DIRECT signature's cache key under one account number, chain id and pubkey. */
