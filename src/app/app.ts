@@ -315,7 +315,7 @@ export class OpenLedgerApp implements Application, ModuleRegistrar {
     let accountNumber: bigint;
     try {
       tx = this.decodeCached(raw, hash);
-      const infos = tx.authInfo.signerInfos;
+      const infos = tx.signerInfos;
       if (infos.length !== 1 || tx.signatures.length !== 1 || tx.msgs.length === 0) return;
       const single = infos[0]!.modeInfo?.single;
       if (!single || single.mode !== SignMode.SIGN_MODE_DIRECT) return;

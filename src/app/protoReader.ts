@@ -137,7 +137,26 @@ export class FastReader {
 
 const EMPTY = new Uint8Array();
 
-/** `Coin{denom = 1, amount = 2}`. */
+/** Most distinct strings `intern` keeps; past it, strings are returned as they are. */
+const INTERN_MAX = 1024;
+/** Longest string `intern` keeps. */
+const INTERN_MAX_LENGTH = 128;
+const interned = new Map<string, string>();
+
+/**
+ * One shared copy of a short string that recurs across txs (type URLs, denoms), so the decoded txs a
+ * node holds between CheckTx and FinalizeBlock keep one string between them instead of one each. The
+ * table is bounded (first come, kept): any string is returned either way, with the same value.
+ */
+export function intern(s: string): string {
+  if (s.length > INTERN_MAX_LENGTH) return s;
+  const known = interned.get(s);
+  if (known !== undefined) return known;
+  if (interned.size < INTERN_MAX) interned.set(s, s);
+  return s;
+}
+
+/** `Coin{denom = 1, amount = 2}` (the denom interned). */
 export function readCoin(r: FastReader): Coin {
   let denom = "";
   let amount = "";
@@ -146,7 +165,7 @@ export function readCoin(r: FastReader): Coin {
     const t = r.tag();
     if (t >> 3 <= last) r.ok = false;
     last = t >> 3;
-    if (t === 0x0a) denom = r.string();
+    if (t === 0x0a) denom = intern(r.string());
     else if (t === 0x12) amount = r.string();
     else r.ok = false;
   }
@@ -162,7 +181,7 @@ export function readAny(r: FastReader): { typeUrl: string; value: Uint8Array } {
     const t = r.tag();
     if (t >> 3 <= last) r.ok = false;
     last = t >> 3;
-    if (t === 0x0a) typeUrl = r.string();
+    if (t === 0x0a) typeUrl = intern(r.string());
     else if (t === 0x12) value = r.bytes();
     else r.ok = false;
   }

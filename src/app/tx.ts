@@ -4,7 +4,7 @@
  * non-critical fields ≥ 1024 may be unknown, and only in the body), unknown message types and empty
  * message lists are rejected with `sdk` codes.
  */
-import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { AuthInfo, type SignerInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { sha256 } from "../crypto/hash.js";
 import { equalBytes } from "../types/bytes.js";
 import { CodedError, SDK, SdkCode } from "../types/errors.js";
@@ -39,15 +39,34 @@ export function msgSigners(m: DecodedMsg, chain: ChainConfig): readonly Uint8Arr
   return list;
 }
 
-/** A decoded tx; the raw parts are the bytes exactly as received. */
+/**
+ * A decoded tx; the raw parts are the bytes exactly as received. A pending tx keeps this from CheckTx
+ * to FinalizeBlock, so it holds only what the ante handler and the messages read (memo, timeout
+ * height, signer infos, fee payer and granter): the full `body` and `authInfo` are decoded again from
+ * their bytes when asked (the amino canonical check, rare callers), not retained.
+ */
 export interface DecodedTx {
   bytes: Uint8Array;
   hash: Uint8Array;
-  bodyBytes: Uint8Array;
-  authInfoBytes: Uint8Array;
+  /** The body's bytes: a view of `bytes`, made on each read (a pending tx keeps offsets, not views). */
+  readonly bodyBytes: Uint8Array;
+  /** The auth info's bytes: a view of `bytes`, made on each read. */
+  readonly authInfoBytes: Uint8Array;
   signatures: Uint8Array[];
-  body: TxBody;
-  authInfo: AuthInfo;
+  /** The body, decoded again from `bodyBytes` on each read (not retained). */
+  readonly body: TxBody;
+  /** The auth info, decoded again from `authInfoBytes` on each read (not retained). */
+  readonly authInfo: AuthInfo;
+  /** `body.memo`. */
+  memo: string;
+  /** `body.timeoutHeight`. */
+  timeoutHeight: bigint;
+  /** `authInfo.signerInfos`. */
+  signerInfos: SignerInfo[];
+  /** `authInfo.fee.payer`. */
+  feePayer: string;
+  /** `authInfo.fee.granter`. */
+  feeGranter: string;
   msgs: DecodedMsg[];
   /** The fee's gas limit. */
   gasLimit: bigint;
@@ -61,8 +80,8 @@ export interface DecodedTx {
    */
   directSigKey?: DirectSigKey;
   /**
-   * The ante handler's signers under a chain config, their bech32 forms and the base64 of each
-   * signature (the same for CheckTx, re-checks and FinalizeBlock). Shared: never mutated.
+   * The ante handler's signers under a chain config and their bech32 forms (the same for CheckTx,
+   * re-checks and FinalizeBlock). Shared: never mutated.
    */
   anteSigners?: AnteSigners;
 }
@@ -72,7 +91,6 @@ export interface AnteSigners {
   chain: ChainConfig;
   signers: readonly Uint8Array[];
   strs: readonly string[];
-  signaturesBase64: readonly string[];
 }
 
 /** A DIRECT signature's cache key under one account number, chain id and pubkey. */
@@ -90,12 +108,13 @@ export interface DirectSigKey {
  */
 export function isCanonical(tx: DecodedTx): boolean {
   if (tx.canonical !== undefined) return tx.canonical;
+  const body = tx.body;
   let ok =
-    equalBytes(TxBody.encode(tx.body).finish(), tx.bodyBytes) &&
+    equalBytes(TxBody.encode(body).finish(), tx.bodyBytes) &&
     equalBytes(AuthInfo.encode(tx.authInfo).finish(), tx.authInfoBytes);
   for (let i = 0; ok && i < tx.msgs.length; i++) {
     const m = tx.msgs[i]!;
-    ok = m.def.encode !== undefined && equalBytes(m.def.encode(m.msg), tx.body.messages[i]!.value);
+    ok = m.def.encode !== undefined && equalBytes(m.def.encode(m.msg), body.messages[i]!.value);
   }
   tx.canonical = ok;
   return ok;
@@ -188,6 +207,77 @@ function tagAt(buf: Uint8Array, pos: number): bigint {
   return result;
 }
 
+/** A `DecodedTx` whose `body` and `authInfo` are prototype getters (no per-tx closures). */
+class Decoded implements DecodedTx {
+  // Present from the start, so every decoded tx keeps one shape.
+  canonical: boolean | undefined = undefined;
+  directSigKey: DirectSigKey | undefined = undefined;
+  anteSigners: AnteSigners | undefined = undefined;
+  // Where the body and auth-info bytes lie in `bytes` (a view costs ~100 bytes of heap a pending tx
+  // would keep; two numbers cost nothing). `*View` is kept only when a part is not inside `bytes`.
+  private readonly bodyAt: number;
+  private readonly bodyLen: number;
+  private readonly bodyView: Uint8Array | undefined;
+  private readonly authAt: number;
+  private readonly authLen: number;
+  private readonly authView: Uint8Array | undefined;
+
+  constructor(
+    public bytes: Uint8Array,
+    public hash: Uint8Array,
+    bodyBytes: Uint8Array,
+    authInfoBytes: Uint8Array,
+    public signatures: Uint8Array[],
+    public memo: string,
+    public timeoutHeight: bigint,
+    public signerInfos: SignerInfo[],
+    public feePayer: string,
+    public feeGranter: string,
+    public msgs: DecodedMsg[],
+    public gasLimit: bigint,
+    public fee: BigCoin[],
+  ) {
+    const inBytes = (b: Uint8Array) =>
+      b.buffer === bytes.buffer &&
+      b.byteOffset >= bytes.byteOffset &&
+      b.byteOffset + b.byteLength <= bytes.byteOffset + bytes.byteLength;
+    const bodyIn = inBytes(bodyBytes);
+    this.bodyAt = bodyIn ? bodyBytes.byteOffset - bytes.byteOffset : 0;
+    this.bodyLen = bodyBytes.byteLength;
+    this.bodyView = bodyIn ? undefined : bodyBytes;
+    const authIn = inBytes(authInfoBytes);
+    this.authAt = authIn ? authInfoBytes.byteOffset - bytes.byteOffset : 0;
+    this.authLen = authInfoBytes.byteLength;
+    this.authView = authIn ? undefined : authInfoBytes;
+  }
+
+  get bodyBytes(): Uint8Array {
+    return this.bodyView ?? this.bytes.subarray(this.bodyAt, this.bodyAt + this.bodyLen);
+  }
+
+  get authInfoBytes(): Uint8Array {
+    return this.authView ?? this.bytes.subarray(this.authAt, this.authAt + this.authLen);
+  }
+
+  get body(): TxBody {
+    return decodeBody(this.bodyBytes);
+  }
+
+  get authInfo(): AuthInfo {
+    return decodeAuthInfo(this.authInfoBytes);
+  }
+}
+
+/** `TxBody` bytes that decoded once already (so they decode again without error). */
+function decodeBody(b: Uint8Array): TxBody {
+  return decodeTxBodyFast(b) ?? TxBody.decode(b);
+}
+
+/** `AuthInfo` bytes that decoded once already. */
+function decodeAuthInfo(b: Uint8Array): AuthInfo {
+  return decodeAuthInfoFast(b) ?? AuthInfo.decode(b);
+}
+
 /** Decode tx bytes; throws `sdk` 2 (parse), 21 (too large) or 31 (extension options). */
 export function decodeTx(
   bytes: Uint8Array,
@@ -211,8 +301,8 @@ export function decodeTx(
     raw = decodeTxRawFast(bytes) ?? TxRaw.decode(bytes);
     checkUnknownFields(raw.bodyBytes, [1, 2, 3, 1023, 2047], true, "TxBody");
     checkUnknownFields(raw.authInfoBytes, [1, 2, 3], false, "AuthInfo");
-    body = decodeTxBodyFast(raw.bodyBytes) ?? TxBody.decode(raw.bodyBytes);
-    authInfo = decodeAuthInfoFast(raw.authInfoBytes) ?? AuthInfo.decode(raw.authInfoBytes);
+    body = decodeBody(raw.bodyBytes);
+    authInfo = decodeAuthInfo(raw.authInfoBytes);
   } catch (e) {
     if (e instanceof CodedError) throw e;
     throw txErr((e as Error).message);
@@ -223,8 +313,9 @@ export function decodeTx(
   if (body.messages.length === 0)
     throw new CodedError(SDK, SdkCode.InvalidRequest, "must contain at least one message: invalid request");
   if (body.messages.length > MAX_MSGS_PER_TX) throw txErr(`too many messages: ${body.messages.length}`);
-  const msgs: DecodedMsg[] = [];
-  for (const any of body.messages) {
+  // `map`, not `push` onto `[]`: an array grown by push keeps room for 17 entries (~130 bytes more),
+  // and a pending tx keeps this array until FinalizeBlock.
+  const msgs = body.messages.map((any): DecodedMsg => {
     const def = lookup(any.typeUrl);
     if (!def) throw txErr(`unable to resolve type URL ${any.typeUrl.slice(0, 200)}`);
     let msg: unknown;
@@ -233,27 +324,27 @@ export function decodeTx(
     } catch (e) {
       throw txErr(`${any.typeUrl}: ${(e as Error).message}`);
     }
-    msgs.push({ typeUrl: any.typeUrl, msg, def });
-  }
+    return { typeUrl: any.typeUrl, msg, def, signers: undefined };
+  });
   const fee = authInfo.fee;
   if (!fee) throw txErr("missing fee");
   for (const si of authInfo.signerInfos) {
     if (!si.modeInfo) throw txErr("signer info without mode info");
   }
-  return {
+  return new Decoded(
     bytes,
-    hash: hash ?? sha256(bytes),
-    bodyBytes: raw.bodyBytes,
-    authInfoBytes: raw.authInfoBytes,
-    signatures: raw.signatures,
-    body,
-    authInfo,
+    hash ?? sha256(bytes),
+    raw.bodyBytes,
+    raw.authInfoBytes,
+    // Exact-size copies of the arrays the readers grew by `push` (see `msgs`).
+    raw.signatures.slice(),
+    body.memo,
+    body.timeoutHeight,
+    authInfo.signerInfos.slice(),
+    fee.payer,
+    fee.granter,
     msgs,
-    gasLimit: fee.gasLimit,
-    fee: fromProtoCoins(fee.amount),
-    // Present from the start, so every decoded tx keeps one shape.
-    canonical: undefined,
-    directSigKey: undefined,
-    anteSigners: undefined,
-  };
+    fee.gasLimit,
+    fromProtoCoins(fee.amount),
+  );
 }

@@ -75,7 +75,10 @@ export function decodeMsgSendFast(bytes: Uint8Array): MsgSend | undefined {
       r.join(s);
     } else r.ok = false;
   });
-  return r.ok ? out : undefined;
+  if (!r.ok) return undefined;
+  // An exact-size copy: an array grown by `push` keeps room for 17 entries while the tx is pending.
+  out.amount = out.amount.slice();
+  return out;
 }
 
 /** The bank message definitions, bound to a keeper. */

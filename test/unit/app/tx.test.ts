@@ -46,6 +46,38 @@ describe("decodeTx", () => {
     assert.equal(tx.hash.length, 32);
   });
 
+  it("keeps the compact fields and decodes body and auth info again, as cosmjs-types does", () => {
+    const pub = { typeUrl: "/cosmos.crypto.secp256k1.PubKey", value: new Uint8Array([10, 1, 7]) };
+    const auth: Partial<AuthInfo> = {
+      signerInfos: [{ publicKey: pub, modeInfo: { single: { mode: 1 } }, sequence: 5n }],
+      fee: { amount: [{ denom: "aopen", amount: "12" }], gasLimit: 9n, payer: "p", granter: "g" },
+    };
+    const body = {
+      messages: [{ typeUrl: "/test.Msg", value: new Uint8Array([3]) }],
+      memo: "m",
+      timeoutHeight: 7n,
+    };
+    const bytes = raw(body, auth);
+    const tx = decodeTx(bytes, lookup);
+    const r = TxRaw.decode(bytes);
+    assert.deepEqual(tx.bodyBytes, r.bodyBytes);
+    assert.deepEqual(tx.authInfoBytes, r.authInfoBytes);
+    assert.equal(tx.bodyBytes.buffer, bytes.buffer, "a view, not a copy");
+    assert.deepEqual(tx.body, TxBody.decode(r.bodyBytes));
+    assert.deepEqual(tx.authInfo, AuthInfo.decode(r.authInfoBytes));
+    assert.equal(tx.memo, "m");
+    assert.equal(tx.timeoutHeight, 7n);
+    assert.deepEqual(tx.signerInfos, AuthInfo.decode(r.authInfoBytes).signerInfos);
+    assert.equal(tx.feePayer, "p");
+    assert.equal(tx.feeGranter, "g");
+    assert.equal(tx.gasLimit, 9n);
+    assert.deepEqual(tx.fee, [{ denom: "aopen", amount: 12n }]);
+    // Recurring strings are shared between decoded txs.
+    const again = decodeTx(raw(body, auth), lookup);
+    assert.equal(again.msgs[0]!.typeUrl, tx.msgs[0]!.typeUrl);
+    assert.equal(again.signerInfos[0]!.publicKey!.typeUrl, pub.typeUrl);
+  });
+
   it("rejects malformed input with sdk codes", () => {
     assert.deepEqual(
       err(() => decodeTx(new Uint8Array(), lookup)),
