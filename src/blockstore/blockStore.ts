@@ -5,9 +5,8 @@
  * flushes a block together with the state it produced, in one atomic batch. After the node discards
  * staged writes instead of flushing them, it must call `reload()`.
  *
- * Reads see staged-but-unflushed writes (of at most the last four stagings) through a small overlay, so
- * the block being committed is readable before its flush lands; an overlay is dropped once its flush
- * completes. A small cache keeps the latest decoded blocks.
+ * Reads see staged-but-unflushed writes of the last four stagings through a small overlay, so the block
+ * being committed is readable before its flush lands, and a small cache keeps the latest decoded blocks.
  */
 import type { ConsensusParams, ExecTxResult, FinalizeBlockResponse } from "../abci/types.js";
 import type { BatchOp, Database } from "../store/db.js";
@@ -81,14 +80,8 @@ export interface BlockStoreEntry {
   nextConsensusParams?: ConsensusParams;
 }
 
-/**
- * One staging's writes (hex key → value, or null for a staged delete) and the number of the database
- * flush that writes them (`Database.flushesBegun` when staged).
- */
-interface Overlay {
-  writes: Map<string, Uint8Array | null>;
-  flush: number;
-}
+/** Overlay of staged writes: hex key → value, or null for a staged delete. */
+type Overlay = Map<string, Uint8Array | null>;
 
 // ---------------------------------------------------------------------------------------------
 // Main class
@@ -403,28 +396,17 @@ export class BlockStore {
   }
 
   private stage(ops: BatchOp[]): void {
-    const writes: Overlay["writes"] = new Map();
-    for (const op of ops) writes.set(toHex(op.key), op.type === "put" ? op.value : null);
+    const overlay: Overlay = new Map();
+    for (const op of ops) overlay.set(toHex(op.key), op.type === "put" ? op.value : null);
     this.db.stage(ops);
-    this.overlays.push({ writes, flush: this.db.flushesBegun });
-    this.dropFlushed();
+    this.overlays.push(overlay);
     while (this.overlays.length > OVERLAY_DEPTH) this.overlays.shift();
   }
 
-  /**
-   * Forget overlays whose flush has completed: the database serves those writes now, and an overlay
-   * holds a whole block's encoding and results (megabytes at thousands of txs a block).
-   */
-  private dropFlushed(): void {
-    const done = this.db.flushCount;
-    while (this.overlays.length > 0 && (this.overlays[0] as Overlay).flush < done) this.overlays.shift();
-  }
-
   private async read(key: Uint8Array): Promise<Uint8Array | undefined> {
-    this.dropFlushed();
     const hex = toHex(key);
     for (let i = this.overlays.length - 1; i >= 0; i--) {
-      const v = (this.overlays[i] as Overlay).writes.get(hex);
+      const v = (this.overlays[i] as Overlay).get(hex);
       if (v === null) return undefined;
       if (v !== undefined) return v;
     }

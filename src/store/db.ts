@@ -25,13 +25,6 @@ export interface Database {
   readonly stagedCount: number;
   /** Write every staged op in one atomic, fsynced batch. */
   flush(): Promise<void>;
-  /**
-   * Flushes begun since the database opened: writes staged now go out with flush number
-   * `flushesBegun` (counting from 0), and are readable once `flushCount` exceeds it.
-   */
-  readonly flushesBegun: number;
-  /** Flushes completed since the database opened. */
-  readonly flushCount: number;
   /** Drop staged writes without writing them. */
   discardStaged(): void;
   /** Close the database. */

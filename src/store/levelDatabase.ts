@@ -26,8 +26,6 @@ export interface LevelDatabaseOptions {
 export class LevelDatabase implements Database {
   private batch: ChainedBatch<ClassicLevel<Uint8Array, Uint8Array>, Uint8Array, Uint8Array> | undefined;
   private staged = 0;
-  private begun = 0;
-  private done = 0;
   /** Why the current batch is unusable (a `stage` failed half-way); `flush` throws it. */
   private broken: unknown;
 
@@ -107,23 +105,12 @@ export class LevelDatabase implements Database {
     this.batch = undefined;
     this.broken = undefined;
     this.staged = 0;
-    this.begun++;
+    if (batch === undefined) return;
     if (broken !== undefined) {
-      await batch?.close();
+      await batch.close();
       throw broken;
     }
-    if (batch !== undefined) await batch.write({ sync: true });
-    this.done++;
-  }
-
-  /** Flushes begun since open (see `Database.flushesBegun`). */
-  get flushesBegun(): number {
-    return this.begun;
-  }
-
-  /** Flushes completed since open. */
-  get flushCount(): number {
-    return this.done;
+    await batch.write({ sync: true });
   }
 
   /** Drop staged writes without writing them. */

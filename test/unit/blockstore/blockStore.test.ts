@@ -12,14 +12,12 @@ import {
   encodeFinalizeBlockResponse,
 } from "../../../src/blockstore/codec.js";
 import { BLOCKSTORE_CODESPACE, BlockStoreErrorCode } from "../../../src/blockstore/errors.js";
-import { resultsKey } from "../../../src/blockstore/keys.js";
 import type { ConsensusBlockStore } from "../../../src/consensus/types.js";
 import { ed25519Address, ed25519FromSeed, ed25519Sign } from "../../../src/crypto/ed25519.js";
 import { sha256 } from "../../../src/crypto/hash.js";
-import type { BatchOp, Database } from "../../../src/store/db.js";
+import type { Database } from "../../../src/store/db.js";
 import { LevelDatabase } from "../../../src/store/levelDatabase.js";
 import { MemoryDatabase } from "../../../src/store/memoryDatabase.js";
-import type { KVPair } from "../../../src/store/types.js";
 import {
   type Block,
   type BlockID,
@@ -226,32 +224,6 @@ describe("BlockStore", () => {
     assert.deepEqual(await store.loadResults(2), chain[1]!.results);
   });
 
-  it("drops a staging's overlay once its flush completes, not before", async () => {
-    const db = new GatedDatabase();
-    const store = await BlockStore.open(db, { cacheBlocks: 1 });
-    const chain = makeChain(2);
-    stageAll(store, [chain[0]!]);
-    let open!: () => void;
-    db.gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    const flushing = db.flush(); // height 1 in flight
-    stageAll(store, [chain[1]!]); // height 2 staged for the next flush
-    assert.deepEqual(await store.loadResults(1), chain[0]!.results);
-    assert.deepEqual(await store.loadResults(2), chain[1]!.results);
-    open();
-    await flushing;
-    // Remove height 1's results underneath the store: its overlay is gone, so the database answers;
-    // height 2's staging is not flushed yet, so its overlay still does.
-    db.inner.stage([
-      { type: "del", key: resultsKey(1) },
-      { type: "del", key: resultsKey(2) },
-    ]);
-    await db.inner.flush();
-    assert.equal(await store.loadResults(1), undefined);
-    assert.deepEqual(await store.loadResults(2), chain[1]!.results);
-  });
-
   it("caches a staged block with its own copies of the txs, not the staged tx objects", async () => {
     const store = await BlockStore.open(new MemoryDatabase());
     const chain = makeChain(2);
@@ -377,43 +349,3 @@ describe("results codec", () => {
     );
   });
 });
-
-/** A database whose flush waits for `gate` (writes staged meanwhile belong to the next flush). */
-class GatedDatabase implements Database {
-  readonly inner = new MemoryDatabase();
-  gate: Promise<void> | undefined;
-  flushesBegun = 0;
-  flushCount = 0;
-  private staged: BatchOp[] = [];
-
-  get stagedCount(): number {
-    return this.staged.length;
-  }
-  getSync(key: Uint8Array): Uint8Array | undefined {
-    return this.inner.getSync(key);
-  }
-  get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.inner.get(key);
-  }
-  iterate(start?: Uint8Array, end?: Uint8Array, reverse?: boolean, limit?: number): AsyncIterable<KVPair> {
-    return this.inner.iterate(start, end, reverse, limit);
-  }
-  stage(ops: readonly BatchOp[]): void {
-    this.staged.push(...ops);
-  }
-  async flush(): Promise<void> {
-    const ops = this.staged;
-    this.staged = [];
-    this.flushesBegun++;
-    await this.gate;
-    this.inner.stage(ops);
-    await this.inner.flush();
-    this.flushCount++;
-  }
-  discardStaged(): void {
-    this.staged = [];
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
