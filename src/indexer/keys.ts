@@ -192,14 +192,7 @@ export class KeyArena {
     let at = start;
     out[at++] = Bucket.txEvents;
     out[at++] = EVENT;
-    at += writeUtf8(out, type, at);
-    out[at++] = 0x2e; // "."
-    at += writeUtf8(out, key, at);
-    out[at++] = 0;
-    at += writeUtf8(out, value, at);
-    out[at++] = 0;
-    putUint32BE(out, at, Math.floor(height / 4294967296));
-    putUint32BE(out, at + 4, height >>> 0);
+    at = writeTagValueHeight(out, at, type, key, value, height);
     putUint32BE(out, at + 8, index);
     putUint32BE(out, at + 12, seq);
     return this.take(at + 16 - start);
@@ -212,14 +205,7 @@ export class KeyArena {
     const start = this.pos;
     let at = start;
     out[at++] = Bucket.txEventGroups;
-    at += writeUtf8(out, type, at);
-    out[at++] = 0x2e; // "."
-    at += writeUtf8(out, key, at);
-    out[at++] = 0;
-    at += writeUtf8(out, value, at);
-    out[at++] = 0;
-    putUint32BE(out, at, Math.floor(height / 4294967296));
-    putUint32BE(out, at + 4, height >>> 0);
+    at = writeTagValueHeight(out, at, type, key, value, height);
     return this.take(at + 8 - start);
   }
 
@@ -240,4 +226,27 @@ export class KeyArena {
     this.pos += len;
     return key;
   }
+}
+
+/**
+ * Write `type.key` 0x00 `value` 0x00 at `at` and the 8-byte big-endian `height` after it; returns the
+ * offset of the height (the caller's suffix goes 8 bytes past it).
+ */
+function writeTagValueHeight(
+  out: Buffer,
+  at: number,
+  type: string,
+  key: string,
+  value: string,
+  height: number,
+): number {
+  at += writeUtf8(out, type, at);
+  out[at++] = 0x2e; // "."
+  at += writeUtf8(out, key, at);
+  out[at++] = 0;
+  at += writeUtf8(out, value, at);
+  out[at++] = 0;
+  putUint32BE(out, at, Math.floor(height / 4294967296));
+  putUint32BE(out, at + 4, height >>> 0);
+  return at;
 }
